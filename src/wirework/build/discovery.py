@@ -1,0 +1,34 @@
+"""Third-party factories, found through the ``wirework.factories`` entry-point group.
+
+A distribution that ships components declares, in its own packaging, an entry point
+whose object is a factory (or a class or function returning one); installing it is
+then enough for its descriptors to work in any config.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import entry_points
+
+from wirework.build.factory import IFactory
+from wirework.errors import CreateError
+
+__all__ = ["GROUP", "discover_factories"]
+
+GROUP = "wirework.factories"
+
+
+def discover_factories() -> list[IFactory]:
+    factories: list[IFactory] = []
+    for point in entry_points(group=GROUP):
+        try:
+            target = point.load()
+        except Exception as exc:  # any import failure of a plugin is reported as such
+            raise CreateError(f"cannot load factory entry point {point.value!r}: {exc}") from exc
+        factory = target() if callable(target) and not isinstance(target, IFactory) else target
+        if not isinstance(factory, IFactory):
+            raise CreateError(
+                f"entry point {point.value!r} gave {type(factory).__name__}, "
+                f"which has no can_create/create"
+            )
+        factories.append(factory)
+    return factories

@@ -1,0 +1,353 @@
+"""``Container``: YAML in, a correctly ordered set of open components out.
+
+Phases: create and configure every entry (config order); wire each component through
+a recording view of the references; derive the dependency graph from those lookups
+plus ``dependencies:`` sections; open in topological order; close in the exact
+reverse of the actual open order. A failed open rolls back what was opened; close
+goes on past errors and raises them together. Every problem names the component and
+its YAML line, and building reports all problems at once.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any
+
+from wirework.build import CompositeFactory, IFactory, discover_factories, load_type
+from wirework.config import ComponentSpec, ConfigParams, load_config
+from wirework.container.defaults import DefaultFactory
+from wirework.container.graph import Graph, Node
+from wirework.container.info import ContextInfo
+from wirework.descriptor import WILDCARD, Descriptor
+from wirework.errors import (
+    ConfigError,
+    CreateError,
+    InvalidStateError,
+    LifecycleError,
+    WireworkError,
+    closest,
+)
+from wirework.lifecycle import capabilities
+from wirework.log import CompositeLogger, ILogger, NullLogger
+from wirework.refer import References, ReferencesView, to_locator
+
+__all__ = ["BuildError", "Container"]
+
+_INFO_LOCATOR = Descriptor("pip-services", "context-info", "default", WILDCARD, "1.0")
+
+
+class BuildError(ConfigError):
+    """Every problem found while building a container, reported together."""
+
+    def __init__(self, problems: list[WireworkError]) -> None:
+        self.problems = problems
+        count = len(problems)
+        listing = "\n".join(f"  - {str(p).replace(chr(10), chr(10) + '    ')}" for p in problems)
+        super().__init__(f"{count} problem{'s' if count > 1 else ''} in the config:\n{listing}")
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    references: References
+    graph: Graph
+    order: list[Node]
+    views: list[ReferencesView]
+
+
+class Container:
+    """Builds, opens and closes the components a config declares."""
+
+    def __init__(self, name: str | None = None, description: str | None = None) -> None:
+        self._own_info = ContextInfo(name, description)
+        self.info = self._own_info
+        self.config: list[ComponentSpec] = []
+        self.logger: ILogger = NullLogger()
+        self._factories = CompositeFactory(DefaultFactory(), *discover_factories())
+        self._lock = threading.RLock()
+        self._plan: _Plan | None = None
+        self._opened: list[Node] = []
+
+    # -- configuration ------------------------------------------------------------
+    @classmethod
+    def from_file(
+        cls, path: str | os.PathLike[str], parameters: Mapping[str, Any] | None = None
+    ) -> Container:
+        """A container for the config at ``path`` (not yet open: use ``with`` or ``open``)."""
+        container = cls()
+        container.read_config_from_file(None, path, parameters)
+        return container
+
+    def read_config_from_file(
+        self,
+        correlation_id: str | None,
+        path: str | os.PathLike[str],
+        parameters: Mapping[str, Any] | None = None,
+    ) -> None:
+        self.config = load_config(path, parameters)
+
+    def add_factory(self, factory: IFactory) -> None:
+        """Later factories win over earlier ones and over the built-ins."""
+        self._factories.add(factory)
+
+    # -- state --------------------------------------------------------------------
+    @property
+    def references(self) -> References:
+        """The live references; only while the container is open."""
+        if self._plan is None:
+            raise InvalidStateError("the container is not open: references exist only while open")
+        return self._plan.references
+
+    def is_open(self) -> bool:
+        return self._plan is not None
+
+    @property
+    def open_order(self) -> list[Node]:
+        """The components in the order they were opened (empty when closed)."""
+        return list(self._opened)
+
+    # -- building -----------------------------------------------------------------
+    def check(self) -> Graph:
+        """Build, configure and wire without opening; returns the graph (open order)."""
+        with self._lock:
+            plan = self._build()
+            self._unset(plan.order, [])
+            return plan.graph
+
+    def _build(self) -> _Plan:
+        references = References()
+        references.put(_INFO_LOCATOR, self._own_info)
+        factories = CompositeFactory(self._factories)
+        problems: list[WireworkError] = []
+        nodes: list[Node] = []
+        for index, spec in enumerate(self.config):
+            try:
+                nodes.append(self._create(index, spec, references, factories))
+            except WireworkError as exc:
+                problems.append(exc)
+        info = references.get_one_optional("*:context-info:*:*:*")
+        self.info = info if isinstance(info, ContextInfo) else self._own_info
+        if problems:
+            raise BuildError(problems)
+        views = self._wire(nodes, references, problems)
+        if problems:
+            raise BuildError(problems)
+        graph = Graph(nodes)
+        try:
+            order = graph.order()
+        except WireworkError as exc:
+            raise BuildError([exc]) from exc
+        return _Plan(references, graph, order, views)
+
+    def _create(
+        self, index: int, spec: ComponentSpec, references: References, factories: CompositeFactory
+    ) -> Node:
+        try:
+            if spec.type is not None:
+                component = self._construct(spec)
+            else:
+                assert spec.descriptor is not None
+                component = self._from_factory(spec.descriptor, factories)
+        except CreateError as exc:
+            raise CreateError(
+                exc.message, component=spec.label, source=spec.source, hint=exc.hint
+            ) from exc
+        locator: Descriptor | type = (
+            self._clarify(spec.descriptor, factories)
+            if spec.descriptor is not None
+            else type(component)
+        )
+        references.put(locator, component)
+        if capabilities(component).configurable:
+            try:
+                component.configure(spec.config)
+            except Exception as exc:
+                raise LifecycleError(
+                    f"configure failed: {type(exc).__name__}: {exc}",
+                    component=spec.label,
+                    source=spec.source,
+                ) from exc
+        if capabilities(component).factory:
+            factories.add(component)
+        return Node(index, spec.label, spec.source, component)
+
+    def _construct(self, spec: ComponentSpec) -> Any:
+        cls = load_type(str(spec.type))
+        try:
+            return cls()
+        except Exception as exc:
+            raise CreateError(f"{cls.__qualname__}() raised {type(exc).__name__}: {exc}") from exc
+
+    @staticmethod
+    def _from_factory(descriptor: Descriptor, factories: CompositeFactory) -> Any:
+        known = factories.registered()
+        if not descriptor.is_complete:
+            matches = sorted({str(r) for r in known if r.match(descriptor)})
+            if len(matches) > 1:
+                raise CreateError(
+                    f"descriptor is ambiguous: it matches {', '.join(matches)}",
+                    hint="spell out the kind (e.g. console instead of *)",
+                )
+        if factories.can_create(descriptor) is None:
+            near = closest(str(descriptor), sorted({str(r) for r in known}))
+            raise CreateError(
+                "no factory can create this descriptor",
+                hint=f"did you mean {' or '.join(near)}?"
+                if near
+                else "register a factory with Container.add_factory or the "
+                "'wirework.factories' entry point, or use 'type: package.module:Class'",
+            )
+        try:
+            return factories.create(descriptor)
+        except Exception as exc:
+            raise CreateError(f"factory raised {type(exc).__name__}: {exc}") from exc
+
+    @staticmethod
+    def _clarify(descriptor: Descriptor, factories: CompositeFactory) -> Descriptor:
+        """A wildcard config descriptor is registered under its factory's fields."""
+        if descriptor.is_complete:
+            return descriptor
+        registered = factories.can_create(descriptor) or descriptor
+        return Descriptor(
+            *(d if d != WILDCARD else r for d, r in zip(descriptor, registered, strict=True))
+        )
+
+    def _wire(
+        self, nodes: list[Node], references: References, problems: list[WireworkError]
+    ) -> list[ReferencesView]:
+        index_of = {id(node.component): node.index for node in nodes}
+        views: list[ReferencesView] = []
+        for node, spec in zip(nodes, self.config, strict=True):
+            view = ReferencesView(references, node.component, node.label, node.source)
+            views.append(view)
+            if capabilities(node.component).referenceable:
+                try:
+                    node.component.set_references(view)
+                except WireworkError as exc:
+                    problems.append(exc)
+                except Exception as exc:
+                    problems.append(
+                        LifecycleError(
+                            f"set_references failed: {type(exc).__name__}: {exc}",
+                            component=node.label,
+                            source=node.source,
+                        )
+                    )
+                    problems[-1].__cause__ = exc
+            view.stop_recording()
+            node.needs.update(index_of[i] for i in view.recorded if i in index_of)
+            node.needs.update(self._declared(spec.config, node, references, index_of))
+            node.needs.discard(node.index)
+        self.logger = CompositeLogger(references)
+        return views
+
+    @staticmethod
+    def _declared(
+        config: ConfigParams, node: Node, references: References, index_of: dict[int, int]
+    ) -> set[int]:
+        needs: set[int] = set()
+        for name, value in config.get_section("dependencies").items():
+            try:
+                found = references.find(to_locator(value), False)
+            except ConfigError as exc:
+                raise ConfigError(
+                    f"dependencies.{name}: {exc.message}", component=node.label, source=node.source
+                ) from exc
+            needs.update(index_of[id(c)] for c in found if id(c) in index_of)
+        return needs
+
+    # -- lifecycle ----------------------------------------------------------------
+    def open(self, correlation_id: str | None = None) -> None:
+        """Build and open every component; on failure close what was opened, in reverse."""
+        with self._lock:
+            if self._plan is not None:
+                raise InvalidStateError(f"container {self.info.name} is already open")
+            plan = self._build()
+            opened: list[Node] = []
+            for node in plan.order:
+                if not capabilities(node.component).openable:
+                    continue
+                try:
+                    node.component.open(correlation_id)
+                except Exception as exc:
+                    failures = self._close_all(correlation_id, opened)
+                    self._unset(plan.order, failures)
+                    error = LifecycleError(
+                        f"open failed: {type(exc).__name__}: {exc}",
+                        component=node.label,
+                        source=node.source,
+                    )
+                    for failure in failures:
+                        error.add_note(f"while rolling back: {failure}")
+                    raise error from exc
+                opened.append(node)
+            self._plan, self._opened = plan, opened
+            self.logger.info(
+                correlation_id,
+                "container %s started (%d components)",
+                self.info.name,
+                len(plan.order),
+            )
+
+    def close(self, correlation_id: str | None = None) -> None:
+        """Close in exact reverse of open; go on past errors; idempotent."""
+        with self._lock:
+            if self._plan is None:
+                return
+            plan, opened = self._plan, self._opened
+            self._plan, self._opened = None, []
+            failures = self._close_all(correlation_id, opened)
+            self._unset(plan.order, failures)
+            self.logger.info(correlation_id, "container %s stopped", self.info.name)
+            self.logger = NullLogger()
+            if failures:
+                raise ExceptionGroup(
+                    f"{len(failures)} component(s) of container {self.info.name} failed to close",
+                    failures,
+                )
+
+    @staticmethod
+    def _close_all(correlation_id: str | None, opened: list[Node]) -> list[Exception]:
+        failures: list[Exception] = []
+        for node in reversed(opened):
+            try:
+                node.component.close(correlation_id)
+            except Exception as exc:
+                error = LifecycleError(
+                    f"close failed: {type(exc).__name__}: {exc}",
+                    component=node.label,
+                    source=node.source,
+                )
+                error.__cause__ = exc
+                failures.append(error)
+        return failures
+
+    @staticmethod
+    def _unset(order: list[Node], failures: list[Exception]) -> None:
+        for node in reversed(order):
+            if capabilities(node.component).unreferenceable:
+                try:
+                    node.component.unset_references()
+                except Exception as exc:
+                    error = LifecycleError(
+                        f"unset_references failed: {type(exc).__name__}: {exc}",
+                        component=node.label,
+                        source=node.source,
+                    )
+                    error.__cause__ = exc
+                    failures.append(error)
+
+    def __enter__(self) -> Container:
+        self.open(None)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close(None)

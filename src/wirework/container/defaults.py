@@ -1,0 +1,34 @@
+"""The factory that knows every built-in component.
+
+Registrations name classes as ``"module:Class"`` strings, imported on first use, so
+``import wirework`` stays light and a backend's driver is imported only by a config
+that uses that backend. The descriptors are the reference system's, so its configs
+run unchanged.
+"""
+
+from __future__ import annotations
+
+from wirework.build import Factory
+
+__all__ = ["BUILT_INS", "DefaultFactory"]
+
+BUILT_INS: dict[str, str] = {
+    "pip-services:context-info:default:*:1.0": "wirework.container.info:ContextInfo",
+    "pip-services:container-info:default:*:1.0": "wirework.container.info:ContextInfo",
+    "pip-services:logger:console:*:1.0": "wirework.log:ConsoleLogger",
+    "pip-services:logger:null:*:1.0": "wirework.log:NullLogger",
+    "pip-services:logger:composite:*:1.0": "wirework.log:CompositeLogger",
+    "pip-services:logger:stdlib:*:1.0": "wirework.log:StdlibLogger",
+    "pip-services:state-store:memory:*:1.0": "wirework.state:MemoryStateStore",
+    "pip-services:state-store:null:*:1.0": "wirework.state:NullStateStore",
+    "wirework:entity-store:memory:*:1.0": "wirework.state.entity:InMemoryStateStore",
+}
+
+
+class DefaultFactory(Factory):
+    """A ``Factory`` pre-loaded with :data:`BUILT_INS`."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        for locator, path in BUILT_INS.items():
+            self.register_as_type(locator, path)

@@ -1,0 +1,125 @@
+"""One error hierarchy, so callers can catch "anything wirework refused" in one place.
+
+Every error that a config entry caused carries where that entry came from
+(``file:line``) and which component it was about, because the person reading the
+message has a YAML file open, not a stack trace.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+__all__ = [
+    "ConcurrencyError",
+    "ConfigError",
+    "ConflictError",
+    "CreateError",
+    "CycleError",
+    "InvalidStateError",
+    "LifecycleError",
+    "MissingReferenceError",
+    "WireworkError",
+    "closest",
+]
+
+
+class WireworkError(Exception):
+    """Base of every error wirework raises on purpose.
+
+    ``component`` names the component (its descriptor or type) and ``source`` the
+    ``file:line`` of its YAML entry; both are optional and rendered into the message.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        component: str | None = None,
+        source: str | None = None,
+        hint: str | None = None,
+    ) -> None:
+        self.message = message
+        self.component = component
+        self.source = source
+        self.hint = hint
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        where = ""
+        if self.component and self.source:
+            where = f"{self.component} ({self.source}): "
+        elif self.component:
+            where = f"{self.component}: "
+        elif self.source:
+            where = f"{self.source}: "
+        text = where + self.message
+        if self.hint:
+            text += f"\n  hint: {self.hint}"
+        return text
+
+
+class ConfigError(WireworkError):
+    """The configuration is malformed: bad YAML, bad descriptor, missing variable, bad option."""
+
+
+class MissingReferenceError(WireworkError):
+    """A required reference could not be found.
+
+    ``locator`` is what was asked for; ``candidates`` the closest registered descriptors.
+    """
+
+    def __init__(
+        self,
+        locator: object,
+        *,
+        component: str | None = None,
+        source: str | None = None,
+        candidates: Iterable[str] = (),
+    ) -> None:
+        self.locator = locator
+        self.candidates = list(candidates)
+        hint = f"did you mean {' or '.join(self.candidates)}?" if self.candidates else None
+        super().__init__(
+            f"cannot locate reference {locator}",
+            component=component,
+            source=source,
+            hint=hint,
+        )
+
+
+class CreateError(WireworkError):
+    """A component could not be created: no factory, unknown type, or its constructor failed."""
+
+
+class LifecycleError(WireworkError):
+    """``configure``, ``set_references``, ``open`` or ``close`` of a component failed."""
+
+
+class CycleError(WireworkError):
+    """Components depend on each other in a loop; the message draws the loop."""
+
+
+class InvalidStateError(WireworkError):
+    """An operation was called in a state that does not allow it (e.g. a closed store)."""
+
+
+class ConflictError(WireworkError):
+    """A write collided with existing data, as a unique key would in a database."""
+
+
+class ConcurrencyError(ConflictError):
+    """An optimistic-concurrency check failed: the stored version is not the expected one."""
+
+    def __init__(self, key: str, expected: int, actual: int) -> None:
+        self.key = key
+        self.expected = expected
+        self.actual = actual
+        super().__init__(
+            f"version conflict on {key!r}: expected version {expected}, found {actual}"
+        )
+
+
+def closest(word: str, choices: Iterable[str], n: int = 3) -> list[str]:
+    """The near misses worth suggesting after a typo."""
+    return difflib.get_close_matches(word, list(choices), n=n, cutoff=0.6)

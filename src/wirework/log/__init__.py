@@ -1,0 +1,16 @@
+"""Logging components with the seed's ``info(correlation_id, message, *args)`` API."""
+
+from wirework.log.level import LogLevel
+from wirework.log.logger import ILogger, Logger, format_message
+from wirework.log.loggers import CompositeLogger, ConsoleLogger, NullLogger, StdlibLogger
+
+__all__ = [
+    "CompositeLogger",
+    "ConsoleLogger",
+    "ILogger",
+    "LogLevel",
+    "Logger",
+    "NullLogger",
+    "StdlibLogger",
+    "format_message",
+]

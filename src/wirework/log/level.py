@@ -1,0 +1,57 @@
+"""Log levels with the seed's numbering (0 nothing ... 6 trace)."""
+
+from __future__ import annotations
+
+import logging
+from enum import IntEnum
+from typing import Any
+
+from wirework.errors import ConfigError, closest
+
+__all__ = ["LogLevel"]
+
+
+class LogLevel(IntEnum):
+    NONE = 0
+    FATAL = 1
+    ERROR = 2
+    WARN = 3
+    INFO = 4
+    DEBUG = 5
+    TRACE = 6
+
+    @classmethod
+    def parse(cls, value: Any) -> LogLevel:
+        """From a name (``info``, ``warning``...) or a number; unknown is an error, not INFO."""
+        if isinstance(value, LogLevel):
+            return value
+        if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 6:
+            return cls(value)
+        text = str(value).strip().upper()
+        if text.isdigit() and 0 <= int(text) <= 6:
+            return cls(int(text))
+        text = _ALIASES.get(text, text)
+        try:
+            return cls[text]
+        except KeyError:
+            near = closest(text.lower(), [m.name.lower() for m in cls])
+            raise ConfigError(
+                f"unknown log level {value!r}; expected one of "
+                f"{', '.join(m.name.lower() for m in cls)}",
+                hint=f"did you mean {near[0]!r}?" if near else None,
+            ) from None
+
+    def to_stdlib(self) -> int:
+        return _STDLIB[self]
+
+
+_ALIASES = {"NOTHING": "NONE", "WARNING": "WARN", "CRITICAL": "FATAL"}
+_STDLIB = {
+    LogLevel.NONE: logging.CRITICAL + 10,
+    LogLevel.FATAL: logging.CRITICAL,
+    LogLevel.ERROR: logging.ERROR,
+    LogLevel.WARN: logging.WARNING,
+    LogLevel.INFO: logging.INFO,
+    LogLevel.DEBUG: logging.DEBUG,
+    LogLevel.TRACE: 5,
+}

@@ -1,0 +1,104 @@
+"""The seed's logger API and a convenience base that implements it over one ``write``.
+
+Message formatting never raises: a log call with a stray ``%`` must not take the
+service down (the reference system's does).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol, runtime_checkable
+
+from wirework.config import ConfigParams
+from wirework.log.level import LogLevel
+from wirework.refer import IReferences
+
+__all__ = ["ILogger", "Logger", "format_message"]
+
+
+@runtime_checkable
+class ILogger(Protocol):
+    level: LogLevel
+
+    def log(
+        self,
+        level: LogLevel,
+        correlation_id: str | None,
+        error: BaseException | None,
+        message: str,
+        *args: Any,
+    ) -> None: ...
+    def fatal(
+        self, correlation_id: str | None, error: BaseException | None, message: str, *args: Any
+    ) -> None: ...
+    def error(
+        self, correlation_id: str | None, error: BaseException | None, message: str, *args: Any
+    ) -> None: ...
+    def warn(self, correlation_id: str | None, message: str, *args: Any) -> None: ...
+    def info(self, correlation_id: str | None, message: str, *args: Any) -> None: ...
+    def debug(self, correlation_id: str | None, message: str, *args: Any) -> None: ...
+    def trace(self, correlation_id: str | None, message: str, *args: Any) -> None: ...
+
+
+def format_message(message: str, args: tuple[Any, ...]) -> str:
+    if not args:
+        return message
+    try:
+        return message % args
+    except (TypeError, ValueError):
+        return f"{message} {' '.join(map(str, args))}"
+
+
+class Logger:
+    """Base for loggers: level filtering, ``level``/``source`` config, the seed's methods."""
+
+    def __init__(self, level: LogLevel = LogLevel.INFO, source: str | None = None) -> None:
+        self.level = level
+        self.source = source
+
+    def configure(self, config: ConfigParams) -> None:
+        if config.get("level") is not None:
+            self.level = LogLevel.parse(config["level"])
+        self.source = config.get_as_nullable_string("source") or self.source
+
+    def set_references(self, references: IReferences) -> None:
+        if self.source is None:
+            info = references.get_one_optional("*:context-info:*:*:*")
+            self.source = getattr(info, "name", None)
+
+    def write(
+        self, level: LogLevel, correlation_id: str | None, error: BaseException | None, message: str
+    ) -> None:
+        raise NotImplementedError
+
+    def log(
+        self,
+        level: LogLevel,
+        correlation_id: str | None,
+        error: BaseException | None,
+        message: str,
+        *args: Any,
+    ) -> None:
+        if level <= self.level:
+            self.write(level, correlation_id, error, format_message(message, args))
+
+    def fatal(
+        self, correlation_id: str | None, error: BaseException | None, message: str, *args: Any
+    ) -> None:
+        self.log(LogLevel.FATAL, correlation_id, error, message, *args)
+
+    def error(
+        self, correlation_id: str | None, error: BaseException | None, message: str, *args: Any
+    ) -> None:
+        self.log(LogLevel.ERROR, correlation_id, error, message, *args)
+
+    def warn(self, correlation_id: str | None, message: str, *args: Any) -> None:
+        self.log(LogLevel.WARN, correlation_id, None, message, *args)
+
+    def info(self, correlation_id: str | None, message: str, *args: Any) -> None:
+        self.log(LogLevel.INFO, correlation_id, None, message, *args)
+
+    def debug(self, correlation_id: str | None, message: str, *args: Any) -> None:
+        self.log(LogLevel.DEBUG, correlation_id, None, message, *args)
+
+    def trace(self, correlation_id: str | None, message: str, *args: Any) -> None:
+        self.log(LogLevel.TRACE, correlation_id, None, message, *args)

@@ -1,0 +1,14 @@
+"""Component references: the indexed registry, per-component views, named dependencies."""
+
+from wirework.refer.references import IReferences, Locator, References, to_locator
+from wirework.refer.resolver import DependencyResolver
+from wirework.refer.view import ReferencesView
+
+__all__ = [
+    "DependencyResolver",
+    "IReferences",
+    "Locator",
+    "References",
+    "ReferencesView",
+    "to_locator",
+]

@@ -1,0 +1,205 @@
+"""``References``: the registry of live components, indexed by descriptor.
+
+The reference system stores a list and wildcard-matches every entry on every lookup;
+here an exact lookup is one dict hit and a wildcard lookup starts from the smallest
+per-field bucket, so lookups stay flat as a service grows to thousands of components.
+Among several matches the newest registration comes first, as in the seeds.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from dataclasses import dataclass
+from typing import Any, Protocol, runtime_checkable
+
+from wirework.descriptor import WILDCARD, Descriptor
+from wirework.errors import ConfigError, MissingReferenceError, closest
+
+__all__ = ["IReferences", "Locator", "References", "to_locator"]
+
+Locator = Descriptor | str | type
+_Key = Descriptor | type
+
+
+def to_locator(locator: Locator) -> _Key:
+    """A descriptor string becomes a ``Descriptor``; descriptors and classes pass through."""
+    if isinstance(locator, Descriptor | type):
+        return locator
+    if isinstance(locator, str):
+        return Descriptor.from_string(locator)
+    raise ConfigError(
+        f"a locator must be a Descriptor, a 'group:type:kind:name:version' string "
+        f"or a class, got {locator!r}"
+    )
+
+
+@runtime_checkable
+class IReferences(Protocol):
+    """What a component may do with the references it is given."""
+
+    def put(self, locator: Locator, component: Any) -> None: ...
+    def remove(self, locator: Locator) -> Any: ...
+    def get_all(self) -> list[Any]: ...
+    def find(self, locator: Locator, required: bool) -> list[Any]: ...
+    def get_optional(self, locator: Locator) -> list[Any]: ...
+    def get_required(self, locator: Locator) -> list[Any]: ...
+    def get_one_optional(self, locator: Locator) -> Any: ...
+    def get_one_required(self, locator: Locator) -> Any: ...
+
+
+@dataclass(slots=True, eq=False)
+class _Entry:
+    seq: int
+    locator: _Key
+    component: Any
+
+
+class References:
+    """Thread-safe, indexed component registry (the seeds' ``References``)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self._seq = itertools.count()
+        self._entries: dict[int, _Entry] = {}
+        self._exact: dict[_Key, list[_Entry]] = {}
+        self._patterns: list[_Entry] = []
+        self._fields: tuple[dict[str, list[_Entry]], ...] = tuple({} for _ in range(5))
+
+    @classmethod
+    def from_tuples(cls, *pairs: Any) -> References:
+        """``References.from_tuples(locator1, component1, locator2, component2, ...)``."""
+        refs = cls()
+        for locator, component in zip(pairs[::2], pairs[1::2], strict=True):
+            refs.put(locator, component)
+        return refs
+
+    # -- mutation -------------------------------------------------------------------
+    def put(self, locator: Locator, component: Any) -> None:
+        if component is None:
+            raise ConfigError(f"cannot register None under {locator}")
+        key = to_locator(locator)
+        with self._lock:
+            entry = _Entry(next(self._seq), key, component)
+            self._entries[entry.seq] = entry
+            if isinstance(key, type) or key.is_complete:
+                self._exact.setdefault(key, []).append(entry)
+            else:
+                self._patterns.append(entry)
+            if isinstance(key, Descriptor):
+                for field, value in zip(self._fields, key, strict=True):
+                    field.setdefault(value, []).append(entry)
+
+    def remove(self, locator: Locator) -> Any:
+        """Unregister the newest match and return its component (``None`` if none)."""
+        with self._lock:
+            found = self._match(to_locator(locator))
+            if not found:
+                return None
+            self._drop(found[0])
+            return found[0].component
+
+    def remove_all(self, locator: Locator) -> list[Any]:
+        """Unregister every match; components newest first."""
+        with self._lock:
+            found = self._match(to_locator(locator))
+            for entry in found:
+                self._drop(entry)
+            return [entry.component for entry in found]
+
+    def _drop(self, entry: _Entry) -> None:
+        del self._entries[entry.seq]
+        key = entry.locator
+        if isinstance(key, type) or key.is_complete:
+            bucket = self._exact[key]
+            bucket.remove(entry)
+            if not bucket:
+                del self._exact[key]
+        else:
+            self._patterns.remove(entry)
+        if isinstance(key, Descriptor):
+            for field, value in zip(self._fields, key, strict=True):
+                field[value].remove(entry)
+                if not field[value]:
+                    del field[value]
+
+    # -- lookup ---------------------------------------------------------------------
+    def get_all(self) -> list[Any]:
+        """Every component, in registration order."""
+        with self._lock:
+            return [entry.component for entry in self._entries.values()]
+
+    def get_all_locators(self) -> list[_Key]:
+        with self._lock:
+            return [entry.locator for entry in self._entries.values()]
+
+    def find(self, locator: Locator, required: bool) -> list[Any]:
+        """Components matching ``locator``, newest first; raise if ``required`` and none."""
+        key = to_locator(locator)
+        with self._lock:
+            found = [entry.component for entry in self._match(key)]
+        if required and not found:
+            raise self.missing(key)
+        return found
+
+    def get_optional(self, locator: Locator) -> list[Any]:
+        return self.find(locator, False)
+
+    def get_required(self, locator: Locator) -> list[Any]:
+        return self.find(locator, True)
+
+    def get_one_optional(self, locator: Locator) -> Any:
+        found = self.find(locator, False)
+        return found[0] if found else None
+
+    def get_one_required(self, locator: Locator) -> Any:
+        return self.find(locator, True)[0]
+
+    def missing(
+        self, key: _Key, *, component: str | None = None, source: str | None = None
+    ) -> MissingReferenceError:
+        """The error for an unmatched ``key``, with the closest registered descriptors."""
+        with self._lock:
+            known = {
+                str(entry.locator)
+                for entry in self._entries.values()
+                if isinstance(entry.locator, Descriptor)
+            }
+        wanted = str(key)
+        return MissingReferenceError(
+            key if isinstance(key, type) else wanted,
+            component=component,
+            source=source,
+            candidates=closest(wanted, sorted(known)),
+        )
+
+    def _match(self, key: _Key) -> list[_Entry]:
+        """Entries matching ``key``, newest first. Caller holds the lock."""
+        if isinstance(key, type):
+            return self._exact.get(key, [])[::-1]
+        if key.is_complete:
+            hits = self._exact.get(key, [])
+            if self._patterns:
+                extra = [e for e in self._patterns if e.locator.match(key)]  # type: ignore[union-attr]
+                if extra:
+                    return sorted(hits + extra, key=_newest)
+            return hits[::-1]
+        candidates: list[_Entry] | None = None
+        for field, value in zip(self._fields, key, strict=True):
+            if value == WILDCARD:
+                continue
+            bucket = field.get(value, [])
+            wild = field.get(WILDCARD)
+            merged = bucket + wild if wild else bucket
+            if candidates is None or len(merged) < len(candidates):
+                candidates = merged
+        if candidates is None:
+            candidates = [e for e in self._entries.values() if isinstance(e.locator, Descriptor)]
+        return sorted(
+            (e for e in candidates if key.match(e.locator)),  # type: ignore[arg-type]
+            key=_newest,
+        )
+
+
+def _newest(entry: _Entry) -> int:
+    return -entry.seq

@@ -1,0 +1,79 @@
+"""``DependencyResolver``: named references, so config can pick among candidates.
+
+A component asks for ``"persistence"`` and the ``dependencies:`` section of its config
+says which descriptor that is; code supplies defaults, config overrides them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from wirework.config import ConfigParams
+from wirework.errors import ConfigError, closest
+from wirework.refer.references import IReferences, Locator, to_locator
+
+__all__ = ["DependencyResolver"]
+
+
+class DependencyResolver:
+    """Maps dependency names to locators and resolves them through references."""
+
+    def __init__(
+        self, config: ConfigParams | None = None, references: IReferences | None = None
+    ) -> None:
+        self._locators: dict[str, Locator] = {}
+        self._references = references
+        if config is not None:
+            self.configure(config)
+
+    @classmethod
+    def from_tuples(cls, *pairs: Any) -> DependencyResolver:
+        resolver = cls()
+        for name, locator in zip(pairs[::2], pairs[1::2], strict=True):
+            resolver.put(name, locator)
+        return resolver
+
+    def put(self, name: str, locator: Locator) -> None:
+        self._locators[name] = to_locator(locator)
+
+    def configure(self, config: ConfigParams) -> None:
+        """Read ``dependencies.<name>: <descriptor>``; config wins over code defaults."""
+        for name, value in config.get_section("dependencies").items():
+            if value is None:
+                continue
+            try:
+                self._locators[name] = to_locator(value)
+            except ConfigError as exc:
+                raise ConfigError(f"dependencies.{name}: {exc.message}") from exc
+
+    def set_references(self, references: IReferences) -> None:
+        self._references = references
+
+    def locators(self) -> dict[str, Locator]:
+        return dict(self._locators)
+
+    def find(self, name: str, required: bool) -> list[Any]:
+        if self._references is None:
+            raise ConfigError(f"dependency {name!r} looked up before set_references")
+        locator = self._locators.get(name)
+        if locator is None:
+            near = closest(name, self._locators)
+            known = ", ".join(sorted(self._locators)) or "none"
+            raise ConfigError(
+                f"unknown dependency {name!r}; known: {known}",
+                hint=f"did you mean {near[0]!r}?" if near else None,
+            )
+        return self._references.find(locator, required)
+
+    def get_optional(self, name: str) -> list[Any]:
+        return self.find(name, False)
+
+    def get_required(self, name: str) -> list[Any]:
+        return self.find(name, True)
+
+    def get_one_optional(self, name: str) -> Any:
+        found = self.find(name, False)
+        return found[0] if found else None
+
+    def get_one_required(self, name: str) -> Any:
+        return self.find(name, True)[0]

@@ -1,0 +1,69 @@
+"""The references as one component sees them.
+
+The container hands each component a view instead of the registry itself. The view
+records what the component looked up while it was being wired, so the dependency
+graph needs no extra declaration; it never returns the component to itself (a
+composite logger asking for ``*:logger:*:*:*`` does not recurse into itself); and a
+failed required lookup names the component that asked and its YAML line.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from wirework.refer.references import Locator, References, to_locator
+
+__all__ = ["ReferencesView"]
+
+
+class ReferencesView:
+    """An ``IReferences`` bound to one ``owner`` component."""
+
+    def __init__(self, references: References, owner: Any, label: str, source: str | None) -> None:
+        self._references = references
+        self._owner = owner
+        self.label = label
+        self.source = source
+        self.recorded: dict[int, Any] = {}
+        self._recording = True
+
+    def stop_recording(self) -> None:
+        """Later lookups (at run time) no longer shape the graph nor grow the record."""
+        self._recording = False
+
+    def put(self, locator: Locator, component: Any) -> None:
+        self._references.put(locator, component)
+
+    def remove(self, locator: Locator) -> Any:
+        return self._references.remove(locator)
+
+    def get_all(self) -> list[Any]:
+        return [c for c in self._references.get_all() if c is not self._owner]
+
+    def find(self, locator: Locator, required: bool) -> list[Any]:
+        return self._lookup(locator, required, one=False)
+
+    def get_optional(self, locator: Locator) -> list[Any]:
+        return self._lookup(locator, False, one=False)
+
+    def get_required(self, locator: Locator) -> list[Any]:
+        return self._lookup(locator, True, one=False)
+
+    def get_one_optional(self, locator: Locator) -> Any:
+        found = self._lookup(locator, False, one=True)
+        return found[0] if found else None
+
+    def get_one_required(self, locator: Locator) -> Any:
+        return self._lookup(locator, True, one=True)[0]
+
+    def _lookup(self, locator: Locator, required: bool, *, one: bool) -> list[Any]:
+        key = to_locator(locator)
+        found = [c for c in self._references.find(key, False) if c is not self._owner]
+        if required and not found:
+            raise self._references.missing(key, component=self.label, source=self.source)
+        if one:
+            found = found[:1]
+        if self._recording:
+            for component in found:
+                self.recorded[id(component)] = component
+        return found
