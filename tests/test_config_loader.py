@@ -121,3 +121,39 @@ def test_load_config_from_file(tmp_path: Path) -> None:
     path = tmp_path / "c.yml"
     path.write_text("- descriptor: a:b:c:d:1.0\n")
     assert load_config(path)[0].source == f"{path}:1"
+
+
+TRICKY = """\
+- descriptor: a:b:c:d:1.0
+  octal: 0123
+  underscored: 1_000
+  hex: 0x1A
+  sexagesimal: 190:20:30
+  negative: -5
+  zero: 0
+  yes_word: yes
+  tilde: ~
+  exp: 1.5e3
+  date: 2001-12-14
+  set: !!set {x}
+  nested: [1, {n: 2}]
+  anchor: &A {p: 1}
+  merged: {<<: *A, r: 2}
+  quoted: "123"
+"""
+
+
+def test_values_are_exactly_what_safe_load_gives() -> None:
+    import yaml
+
+    from wirework.config import ConfigParams
+
+    expected = ConfigParams.from_value(yaml.safe_load(TRICKY)[0])
+    assert parse_config(TRICKY, "x.yml")[0].config == expected
+
+
+def test_unsafe_tags_are_refused_with_the_line() -> None:
+    text = "- descriptor: a:b:c:d:1.0\n  x: !!python/object/apply:os.system ['echo hi']\n"
+    with pytest.raises(ConfigError, match=r"x\.yml:2: invalid YAML") as info:
+        parse_config(text, "x.yml")
+    assert "python/object/apply" in str(info.value)

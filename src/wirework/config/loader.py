@@ -1,14 +1,13 @@
 """Reading a container config file into ``ComponentSpec`` entries that remember their line.
 
-Uses PyYAML's safe loader (the libyaml one when available, for speed) on the node
-tree, so every entry keeps its ``file:line`` and interpolation runs per scalar with
-its own line in the error.
+Works on the YAML node tree (see ``yamlnodes``), so every entry keeps its
+``file:line`` and interpolation runs per scalar, with that scalar's line in the error.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,13 +16,12 @@ import yaml
 
 from wirework.config.interpolate import Missing, substitute
 from wirework.config.params import ConfigParams
+from wirework.config.yamlnodes import compose, construct
 from wirework.descriptor import Descriptor
 from wirework.errors import ConfigError, closest
 
 __all__ = ["ComponentSpec", "load_config", "parse_config"]
 
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_MERGE_TAG = "tag:yaml.org,2002:merge"
 _QUOTED = frozenset({"'", '"'})
 
 
@@ -71,24 +69,20 @@ def parse_config(
             return None if value is None else str(value)
         return os.environ.get(name)
 
-    loader = _Loader(text)
-    try:
-        root = loader.get_single_node()
-        data = loader.construct_document(root) if root is not None else None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f"{filename}:{mark.line + 1}" if mark else filename
-        raise ConfigError(f"invalid YAML: {exc.problem or exc}", source=where) from exc
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"invalid YAML: {exc}", source=filename) from exc
-    finally:
-        loader.dispose()
-    if root is None or data is None:
-        return []
-
+    root, loader = compose(text, filename)
     missing: list[Missing] = []
-    walker = _Walker(filename, lookup, missing)
-    entries = [(node, walker.entry(node, value)) for node, value in _entries(root, data, filename)]
+
+    def on_string(node: yaml.ScalarNode, value: str) -> Any:
+        if "$" not in value:
+            return value
+        source = f"{filename}:{node.start_mark.line + 1}"
+        return substitute(value, lookup, source, missing, typed=node.style not in _QUOTED)
+
+    entries = [
+        (node, _entry(node, construct(node, loader, on_string, filename), filename))
+        for node in _entry_nodes(root, filename)
+    ]
+    loader.dispose()
     if missing:
         raise ConfigError(
             f"{len(missing)} missing variable{'s' if len(missing) > 1 else ''}:\n  "
@@ -96,76 +90,47 @@ def parse_config(
             source=filename,
             hint="set them in the environment or pass -p NAME=VALUE",
         )
-    return [walker.spec(node, value) for node, value in entries]
+    return [_spec(value, f"{filename}:{node.start_mark.line + 1}") for node, value in entries]
 
 
-def _entries(root: yaml.Node, data: Any, filename: str) -> list[tuple[yaml.Node, Any]]:
-    if isinstance(root, yaml.SequenceNode) and isinstance(data, list):
-        return list(zip(root.value, data, strict=True))
-    if isinstance(root, yaml.MappingNode) and isinstance(data, dict):
-        nodes = [v for k, v in root.value if k.tag != _MERGE_TAG]
-        return list(zip(nodes, data.values(), strict=False))
+def _entry_nodes(root: yaml.Node | None, filename: str) -> list[yaml.Node]:
+    if root is None or (isinstance(root, yaml.ScalarNode) and root.value in ("", "~", "null")):
+        return []
+    if isinstance(root, yaml.SequenceNode):
+        return list(root.value)
+    if isinstance(root, yaml.MappingNode):
+        return [value for key, value in root.value]
     raise ConfigError(
-        f"top level must be a list of component entries (or a map of them), "
-        f"got {type(data).__name__}",
+        "top level must be a list of component entries (or a map of them), got a scalar",
         source=f"{filename}:{root.start_mark.line + 1}",
     )
 
 
-class _Walker:
-    """Interpolates a parsed entry against its node tree and builds its spec."""
+def _entry(node: yaml.Node, value: Any, filename: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ConfigError(
+            f"a component entry must be a map with 'descriptor:' or 'type:', "
+            f"got {type(value).__name__}",
+            source=f"{filename}:{node.start_mark.line + 1}",
+        )
+    return value
 
-    def __init__(
-        self, filename: str, lookup: Callable[[str], str | None], missing: list[Missing]
-    ) -> None:
-        self.filename = filename
-        self.lookup = lookup
-        self.missing = missing
 
-    def entry(self, node: yaml.Node, value: Any) -> dict[str, Any]:
-        """The entry with its variables substituted (missing ones are collected)."""
-        if not isinstance(value, dict):
-            raise ConfigError(
-                f"a component entry must be a map with 'descriptor:' or 'type:', "
-                f"got {type(value).__name__}",
-                source=f"{self.filename}:{node.start_mark.line + 1}",
-            )
-        result: dict[str, Any] = self.walk(node, value)
-        return result
-
-    def spec(self, node: yaml.Node, value: dict[str, Any]) -> ComponentSpec:
-        source = f"{self.filename}:{node.start_mark.line + 1}"
-        descriptor_text, type_text = value.get("descriptor"), value.get("type")
-        if descriptor_text is None and type_text is None:
-            near = closest("descriptor", map(str, value)) + closest("type", map(str, value))
-            raise ConfigError(
-                "component entry has neither 'descriptor:' nor 'type:'",
-                source=source,
-                hint=f"did you mean {near[0]!r} -> 'descriptor'/'type'?" if near else None,
-            )
-        descriptor = None
-        if descriptor_text is not None:
-            try:
-                descriptor = Descriptor.from_string(descriptor_text)
-            except ConfigError as exc:
-                raise ConfigError(exc.message, source=source) from exc
-        if type_text is not None and not isinstance(type_text, str):
-            raise ConfigError(f"'type:' must be a string, got {type_text!r}", source=source)
-        return ComponentSpec(descriptor, type_text, ConfigParams.from_value(value), source)
-
-    def walk(self, node: yaml.Node, value: Any) -> Any:
-        if isinstance(value, str):
-            if isinstance(node, yaml.ScalarNode):
-                source = f"{self.filename}:{node.start_mark.line + 1}"
-                typed = node.style not in _QUOTED
-                return substitute(value, self.lookup, source, self.missing, typed=typed)
-            return value
-        if isinstance(value, dict) and isinstance(node, yaml.MappingNode):
-            children = {str(k.value): v for k, v in node.value if k.tag != _MERGE_TAG}
-            return {
-                k: self.walk(children[str(k)], v) if str(k) in children else v
-                for k, v in value.items()
-            }
-        if isinstance(value, list) and isinstance(node, yaml.SequenceNode):
-            return [self.walk(n, v) for n, v in zip(node.value, value, strict=False)]
-        return value
+def _spec(value: dict[str, Any], source: str) -> ComponentSpec:
+    descriptor_text, type_text = value.get("descriptor"), value.get("type")
+    if descriptor_text is None and type_text is None:
+        near = closest("descriptor", map(str, value)) + closest("type", map(str, value))
+        raise ConfigError(
+            "component entry has neither 'descriptor:' nor 'type:'",
+            source=source,
+            hint=f"did you mean {near[0]!r} -> 'descriptor'/'type'?" if near else None,
+        )
+    descriptor = None
+    if descriptor_text is not None:
+        try:
+            descriptor = Descriptor.from_string(descriptor_text)
+        except ConfigError as exc:
+            raise ConfigError(exc.message, source=source) from exc
+    if type_text is not None and not isinstance(type_text, str):
+        raise ConfigError(f"'type:' must be a string, got {type_text!r}", source=source)
+    return ComponentSpec(descriptor, type_text, ConfigParams.from_value(value), source)

@@ -183,16 +183,15 @@ class Container:
 
     @staticmethod
     def _from_factory(descriptor: Descriptor, factories: CompositeFactory) -> Any:
-        known = factories.registered()
         if not descriptor.is_complete:
-            matches = sorted({str(r) for r in known if r.match(descriptor)})
+            matches = sorted({str(r) for r in factories.registered() if r.match(descriptor)})
             if len(matches) > 1:
                 raise CreateError(
                     f"descriptor is ambiguous: it matches {', '.join(matches)}",
                     hint="spell out the kind (e.g. console instead of *)",
                 )
         if factories.can_create(descriptor) is None:
-            near = closest(str(descriptor), sorted({str(r) for r in known}))
+            near = closest(str(descriptor), sorted({str(r) for r in factories.registered()}))
             raise CreateError(
                 "no factory can create this descriptor",
                 hint=f"did you mean {' or '.join(near)}?"
