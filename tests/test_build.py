@@ -70,7 +70,7 @@ def test_entry_point_factories_are_discovered(
     )
     monkeypatch.syspath_prepend(str(tmp_path))
     point = EntryPoint("gizmos", "thirdparty_factories:make", discovery.GROUP)
-    monkeypatch.setattr(discovery, "entry_points", lambda group: [point])
+    monkeypatch.setattr(discovery, "_points", lambda: [point])
     [factory] = discover_factories()
     assert factory.can_create(Descriptor.from_string("thirdparty:gizmo:a:b:1.0")) is not None
     config = tmp_path / "c.yml"
@@ -81,12 +81,12 @@ def test_entry_point_factories_are_discovered(
 
 def test_broken_entry_point_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
     point = EntryPoint("broken", "no_such_plugin_module:make", discovery.GROUP)
-    monkeypatch.setattr(discovery, "entry_points", lambda group: [point])
+    monkeypatch.setattr(discovery, "_points", lambda: [point])
     with pytest.raises(
         CreateError, match="cannot load factory entry point 'no_such_plugin_module:make'"
     ):
         discover_factories()
     point = EntryPoint("wrong", "probe:EVENTS", discovery.GROUP)
-    monkeypatch.setattr(discovery, "entry_points", lambda group: [point])
+    monkeypatch.setattr(discovery, "_points", lambda: [point])
     with pytest.raises(CreateError, match="gave list, which has no can_create/create"):
         discover_factories()

@@ -308,3 +308,12 @@ def test_check_builds_without_opening(tmp_path: Path) -> None:
     assert not any(e.startswith("open") for e in probe.EVENTS)
     assert "graph TD" in graph.render("mermaid")
     assert "digraph wirework" in graph.render("dot")
+
+
+def test_malformed_declared_dependency_is_a_reported_problem(tmp_path: Path) -> None:
+    bad = entry("a").rstrip("\n") + "\n  dependencies:\n    store: not-a-descriptor\n"
+    with pytest.raises(BuildError) as info:
+        container_for(tmp_path, bad).open()
+    [problem] = info.value.problems
+    assert "dependencies.store: descriptor 'not-a-descriptor' is malformed" in str(problem)
+    assert "config.yml:1" in str(problem)

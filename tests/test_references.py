@@ -139,3 +139,16 @@ def test_dependency_resolver_bad_descriptor_and_early_use() -> None:
         DependencyResolver(ConfigParams.from_value({"dependencies": {"store": "a:b"}}))
     with pytest.raises(ConfigError, match="before set_references"):
         DependencyResolver.from_tuples("x", "a:b:c:d:e").get_optional("x")
+
+
+def test_field_indexes_stay_consistent_after_they_are_built() -> None:
+    refs = References()
+    refs.put("g:cache:memory:a:1.0", "a")
+    assert refs.get_optional("*:cache:*:*:*") == ["a"]  # builds the type index
+    refs.put("g:cache:redis:b:1.0", "b")
+    refs.put("h:cache:memory:c:2.0", "c")
+    assert refs.get_optional("*:cache:*:*:*") == ["c", "b", "a"]
+    assert refs.get_optional("*:cache:memory:*:*") == ["c", "a"]  # builds the kind index
+    assert refs.remove("g:cache:memory:a:1.0") == "a"
+    assert refs.get_optional("*:cache:memory:*:*") == ["c"]
+    assert refs.get_optional("*:*:*:*:1.0") == ["b"]

@@ -1,18 +1,18 @@
 """Factories: descriptor in, new component out.
 
 A ``Factory`` is a table of registrations; ``CompositeFactory`` stacks several, the
-last added winning, so an application can replace a built-in. Lookups are memoized
-per descriptor because a config of a thousand entries asks the same few questions.
+last added winning, so an application can replace a built-in. Lookups are indexed,
+because a config of a thousand entries asks a thousand questions.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, Protocol, runtime_checkable
 
 from wirework.build.types import load_type
-from wirework.descriptor import Descriptor
+from wirework.descriptor import WILDCARD, Descriptor
 from wirework.errors import CreateError
 
 __all__ = ["CompositeFactory", "Factory", "IFactory"]
@@ -29,19 +29,28 @@ class IFactory(Protocol):
 
 
 class Factory:
-    """Registrations of ``locator -> create function``; the first match wins."""
+    """Registrations of ``locator -> create function``; the first match wins.
+
+    Registrations are indexed by their (group, type), so finding the one for a
+    descriptor looks at the few that could match, not at every registration.
+    """
 
     def __init__(self) -> None:
         self._registrations: list[tuple[Descriptor, CreateFn]] = []
-        self._memo: dict[Descriptor, tuple[Descriptor, CreateFn] | None] = {}
+        self._by_group_type: dict[tuple[str, str], list[int]] = {}
+        self._loose: list[int] = []  # registrations with a wildcard group or type
         self._lock = threading.Lock()
 
     def register(self, locator: Descriptor | str, create: CreateFn) -> None:
         """``create(locator)`` builds a new component for a matching locator."""
         key = locator if isinstance(locator, Descriptor) else Descriptor.from_string(locator)
         with self._lock:
+            position = len(self._registrations)
             self._registrations.append((key, create))
-            self._memo.clear()
+            if WILDCARD in (key.group, key.type):
+                self._loose.append(position)
+            else:
+                self._by_group_type.setdefault((key.group, key.type), []).append(position)
 
     def register_as_type(self, locator: Descriptor | str, cls: type | str) -> None:
         """Register a class (or ``"module:Class"``, imported on first use)."""
@@ -56,14 +65,16 @@ class Factory:
         return [locator for locator, _ in self._registrations]
 
     def _find(self, locator: Descriptor) -> tuple[Descriptor, CreateFn] | None:
-        try:
-            return self._memo[locator]
-        except KeyError:
-            pass
-        with self._lock:
-            found = next(((r, fn) for r, fn in self._registrations if r.match(locator)), None)
-            self._memo[locator] = found
-        return found
+        if WILDCARD in (locator.group, locator.type):
+            positions: Iterable[int] = range(len(self._registrations))
+        else:
+            exact = self._by_group_type.get((locator.group, locator.type), [])
+            positions = sorted(exact + self._loose) if self._loose else exact
+        for position in positions:
+            registered = self._registrations[position]
+            if registered[0].match(locator):
+                return registered
+        return None
 
     def can_create(self, locator: Descriptor) -> Descriptor | None:
         """The registered locator that would serve ``locator``, or ``None``."""
@@ -82,6 +93,10 @@ class CompositeFactory:
 
     def __init__(self, *factories: IFactory) -> None:
         self._factories: list[IFactory] = list(factories)
+
+    @property
+    def factories(self) -> list[IFactory]:
+        return list(self._factories)
 
     def add(self, factory: IFactory) -> None:
         self._factories.append(factory)

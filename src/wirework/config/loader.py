@@ -16,7 +16,7 @@ import yaml
 
 from wirework.config.interpolate import Missing, substitute
 from wirework.config.params import ConfigParams
-from wirework.config.yamlnodes import compose, construct
+from wirework.config.yamlnodes import compose, construct_flat
 from wirework.descriptor import Descriptor
 from wirework.errors import ConfigError, closest
 
@@ -33,11 +33,7 @@ class ComponentSpec:
     type: str | None
     config: ConfigParams
     source: str
-
-    @property
-    def label(self) -> str:
-        """How errors name the component: its descriptor, else its type."""
-        return str(self.descriptor) if self.descriptor is not None else str(self.type)
+    label: str  # how errors name the component: its descriptor, else its type
 
 
 def load_config(
@@ -79,7 +75,7 @@ def parse_config(
         return substitute(value, lookup, source, missing, typed=node.style not in _QUOTED)
 
     entries = [
-        (node, _entry(node, construct(node, loader, on_string, filename), filename))
+        (node, construct_flat(_entry(node, filename), loader, on_string, filename))
         for node in _entry_nodes(root, filename)
     ]
     loader.dispose()
@@ -106,20 +102,21 @@ def _entry_nodes(root: yaml.Node | None, filename: str) -> list[yaml.Node]:
     )
 
 
-def _entry(node: yaml.Node, value: Any, filename: str) -> dict[str, Any]:
-    if not isinstance(value, dict):
+def _entry(node: yaml.Node, filename: str) -> yaml.Node:
+    if not isinstance(node, yaml.MappingNode):
+        kind = "a list" if isinstance(node, yaml.SequenceNode) else f"{node.value!r}"
         raise ConfigError(
-            f"a component entry must be a map with 'descriptor:' or 'type:', "
-            f"got {type(value).__name__}",
+            f"a component entry must be a map with 'descriptor:' or 'type:', got {kind}",
             source=f"{filename}:{node.start_mark.line + 1}",
         )
-    return value
+    return node
 
 
 def _spec(value: dict[str, Any], source: str) -> ComponentSpec:
     descriptor_text, type_text = value.get("descriptor"), value.get("type")
     if descriptor_text is None and type_text is None:
-        near = closest("descriptor", map(str, value)) + closest("type", map(str, value))
+        keys = {key.split(".", 1)[0] for key in value}
+        near = closest("descriptor", keys) + closest("type", keys)
         raise ConfigError(
             "component entry has neither 'descriptor:' nor 'type:'",
             source=source,
@@ -133,4 +130,5 @@ def _spec(value: dict[str, Any], source: str) -> ComponentSpec:
             raise ConfigError(exc.message, source=source) from exc
     if type_text is not None and not isinstance(type_text, str):
         raise ConfigError(f"'type:' must be a string, got {type_text!r}", source=source)
-    return ComponentSpec(descriptor, type_text, ConfigParams.from_value(value), source)
+    label = str(descriptor) if descriptor is not None else str(type_text)
+    return ComponentSpec(descriptor, type_text, ConfigParams(value), source, label)

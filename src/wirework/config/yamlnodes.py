@@ -6,20 +6,22 @@ are cut here without changing its semantics: implicit tag resolution, which is r
 only for plain scalars whose first character some resolver can match (everything
 else is a string, exactly as the resolver would decide) and remembered per text (keys
 repeat in every entry), and the generic constructor,
-replaced for plain maps, lists and strings by a direct walk. Any other tag goes to
+replaced for plain maps, lists and strings by a direct walk that writes the dotted
+keys of ``ConfigParams`` as it goes. Any other tag goes to
 the safe constructor, which refuses unsafe ones.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 import yaml
 
+from wirework.config.params import flatten
 from wirework.errors import ConfigError
 
-__all__ = ["ScalarHook", "compose", "construct"]
+__all__ = ["ScalarHook", "compose", "construct_flat"]
 
 _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _STR = "tag:yaml.org,2002:str"
@@ -27,6 +29,8 @@ _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
 _MERGE = "tag:yaml.org,2002:merge"
 _INT = "tag:yaml.org,2002:int"
+_BOOL = "tag:yaml.org,2002:bool"
+_BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 _RESOLVABLE_FIRST = frozenset(k for k in yaml.resolver.Resolver.yaml_implicit_resolvers if k)
 
 ScalarHook = Callable[[yaml.ScalarNode, str], Any]
@@ -40,6 +44,7 @@ class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
     def ascend_resolver(self) -> None:
         return None
 
+    saw_merge = False  # set once a "<<" key is resolved: only then look for merges
     _plain_tags: ClassVar[dict[str, str]] = {}  # plain scalar text -> tag; bounded below
 
     def resolve(self, kind: type[yaml.Node], value: Any, implicit: tuple[bool, bool]) -> str:
@@ -55,6 +60,8 @@ class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
             if len(cache) > 4096:
                 cache.clear()
             cache[value] = found
+        if found == _MERGE:
+            self.saw_merge = True
         return found
 
 
@@ -71,40 +78,77 @@ def compose(text: str, filename: str) -> tuple[yaml.Node | None, Any]:
         raise ConfigError(f"invalid YAML: {exc}", source=filename) from exc
 
 
-def construct(node: yaml.Node, loader: Any, on_string: ScalarHook, filename: str) -> Any:
-    """The Python value of ``node``; every string scalar passes through ``on_string``."""
+def construct_flat(
+    node: yaml.Node, loader: Any, on_string: ScalarHook, filename: str
+) -> dict[str, Any]:
+    """``node`` as dotted keys (see ``ConfigParams``); string scalars pass ``on_string``."""
+    out: dict[str, Any] = {}
     try:
-        return _construct(node, loader, on_string)
+        _flatten(node, loader, on_string, "", out)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"{filename}:{mark.line + 1}" if mark else filename
         raise ConfigError(f"invalid YAML: {exc.problem or exc}", source=where) from exc
+    return out
+
+
+def _flatten(
+    node: yaml.Node, loader: Any, on_string: ScalarHook, prefix: str, out: dict[str, Any]
+) -> None:
+    kind = node.__class__
+    if kind is yaml.ScalarNode:
+        if prefix:
+            scalar = cast(yaml.ScalarNode, node)
+            out[prefix] = (
+                on_string(scalar, node.value) if node.tag == _STR else _scalar(node, loader)
+            )
+    elif _plain_map(node, loader) and node.value:
+        for key_node, value_node in node.value:
+            key = key_node.value if key_node.tag == _STR else _key(key_node, loader)
+            _flatten(value_node, loader, on_string, f"{prefix}.{key}" if prefix else key, out)
+    elif kind is yaml.SequenceNode and node.tag == _SEQ and node.value:
+        for index, item in enumerate(node.value):
+            _flatten(item, loader, on_string, f"{prefix}.{index}" if prefix else str(index), out)
+    else:
+        value = _construct(node, loader, on_string)
+        if isinstance(value, dict | list) and value:
+            out.update(flatten(value, prefix))
+        elif prefix:
+            out[prefix] = value
+
+
+def _plain_map(node: yaml.Node, loader: Any) -> bool:
+    return (
+        node.__class__ is yaml.MappingNode
+        and node.tag == _MAP
+        and not (loader.saw_merge and any(key.tag == _MERGE for key, _ in node.value))
+    )
+
+
+def _key(node: yaml.Node, loader: Any) -> str:
+    if not isinstance(node, yaml.ScalarNode):
+        raise ConfigError(
+            "invalid YAML: a key must be a scalar, not a map or a list",
+            source=f"line {node.start_mark.line + 1}",
+        )
+    return str(node.value if node.tag == _STR else loader.construct_object(node))
+
+
+def _scalar(node: yaml.Node, loader: Any) -> Any:
+    """A non-string scalar: the common ones directly, the rest by the safe constructor."""
+    text, tag = node.value, node.tag
+    if tag == _INT and text.isdecimal() and (text[0] != "0" or text == "0"):
+        return int(text)  # plain decimal; octal, hex, "1_000" and sexagesimal go below
+    if tag == _BOOL and text in _BOOLS:
+        return _BOOLS[text]
+    return loader.construct_object(node, deep=True)
 
 
 def _construct(node: yaml.Node, loader: Any, on_string: ScalarHook) -> Any:
     if isinstance(node, yaml.ScalarNode):
-        if node.tag == _STR:
-            return on_string(node, node.value)
-        text = node.value
-        if node.tag == _INT and text.isdecimal() and (text[0] != "0" or text == "0"):
-            return int(text)  # plain decimal; octal, hex, "1_000" and sexagesimal go below
-        return loader.construct_object(node, deep=True)
+        return on_string(node, node.value) if node.tag == _STR else _scalar(node, loader)
     if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ:
         return [_construct(item, loader, on_string) for item in node.value]
-    if (
-        isinstance(node, yaml.MappingNode)
-        and node.tag == _MAP
-        and not any(key.tag == _MERGE for key, _ in node.value)
-    ):
-        out = {}
-        for key_node, value_node in node.value:
-            key = _construct(key_node, loader, lambda _node, text: text)
-            try:
-                out[key] = _construct(value_node, loader, on_string)
-            except TypeError as exc:
-                raise ConfigError(
-                    f"invalid YAML: unhashable key {key!r}",
-                    source=f"line {key_node.start_mark.line + 1}",
-                ) from exc
-        return out
+    if _plain_map(node, loader):
+        return {_key(k, loader): _construct(v, loader, on_string) for k, v in node.value}
     return loader.construct_object(node, deep=True)

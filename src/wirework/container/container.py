@@ -120,7 +120,7 @@ class Container:
     def _build(self) -> _Plan:
         references = References()
         references.put(_INFO_LOCATOR, self._own_info)
-        factories = CompositeFactory(self._factories)
+        factories = CompositeFactory(*self._factories.factories)
         problems: list[WireworkError] = []
         nodes: list[Node] = []
         for index, spec in enumerate(self.config):
@@ -238,7 +238,10 @@ class Container:
                     problems[-1].__cause__ = exc
             view.stop_recording()
             node.needs.update(index_of[i] for i in view.recorded if i in index_of)
-            node.needs.update(self._declared(spec.config, node, references, index_of))
+            try:
+                node.needs.update(self._declared(spec.config, node, references, index_of))
+            except ConfigError as exc:
+                problems.append(exc)
             node.needs.discard(node.index)
         self.logger = CompositeLogger(references)
         return views
@@ -248,12 +251,13 @@ class Container:
         config: ConfigParams, node: Node, references: References, index_of: dict[int, int]
     ) -> set[int]:
         needs: set[int] = set()
-        for name, value in config.get_section("dependencies").items():
+        declared = [(k, v) for k, v in config.items() if k.startswith("dependencies.")]
+        for name, value in declared:
             try:
                 found = references.find(to_locator(value), False)
             except ConfigError as exc:
                 raise ConfigError(
-                    f"dependencies.{name}: {exc.message}", component=node.label, source=node.source
+                    f"{name}: {exc.message}", component=node.label, source=node.source
                 ) from exc
             needs.update(index_of[id(c)] for c in found if id(c) in index_of)
         return needs

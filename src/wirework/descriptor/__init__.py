@@ -53,10 +53,16 @@ class Descriptor(NamedTuple):
 
     def match(self, other: Descriptor) -> bool:
         """Field-wise match where a wildcard on either side matches anything."""
-        for mine, theirs in zip(self, other, strict=True):
-            if mine != theirs and mine != WILDCARD and theirs != WILDCARD:
-                return False
-        return True
+        # Unrolled on purpose: factories and references call this in their inner loops.
+        g, t, k, n, v = self
+        og, ot, ok, on, ov = other
+        return (
+            (g == og or g == "*" or og == "*")
+            and (t == ot or t == "*" or ot == "*")
+            and (k == ok or k == "*" or ok == "*")
+            and (n == on or n == "*" or on == "*")
+            and (v == ov or v == "*" or ov == "*")
+        )
 
     def __str__(self) -> str:
         return ":".join(self)

@@ -24,7 +24,7 @@ _Key = Descriptor | type
 
 def to_locator(locator: Locator) -> _Key:
     """A descriptor string becomes a ``Descriptor``; descriptors and classes pass through."""
-    if isinstance(locator, Descriptor | type):
+    if type(locator) is Descriptor or isinstance(locator, type):
         return locator
     if isinstance(locator, str):
         return Descriptor.from_string(locator)
@@ -56,15 +56,22 @@ class _Entry:
 
 
 class References:
-    """Thread-safe, indexed component registry (the seeds' ``References``)."""
+    """Thread-safe, indexed component registry (the seeds' ``References``).
+
+    Exact buckets and the pattern list are replaced, never mutated, so exact lookups
+    read a consistent snapshot without taking the lock. Each per-field index that
+    serves wildcard lookups is built when a query first needs that field and kept up
+    to date from then on, so registering a thousand components costs no index work
+    until someone asks a wildcard question.
+    """
 
     def __init__(self) -> None:
         self._lock = threading.RLock()
         self._seq = itertools.count()
         self._entries: dict[int, _Entry] = {}
-        self._exact: dict[_Key, list[_Entry]] = {}
-        self._patterns: list[_Entry] = []
-        self._fields: tuple[dict[str, list[_Entry]], ...] = tuple({} for _ in range(5))
+        self._exact: dict[_Key, tuple[_Entry, ...]] = {}
+        self._patterns: tuple[_Entry, ...] = ()
+        self._fields: list[dict[str, list[_Entry]] | None] = [None] * 5
 
     @classmethod
     def from_tuples(cls, *pairs: Any) -> References:
@@ -83,12 +90,13 @@ class References:
             entry = _Entry(next(self._seq), key, component)
             self._entries[entry.seq] = entry
             if isinstance(key, type) or key.is_complete:
-                self._exact.setdefault(key, []).append(entry)
+                self._exact[key] = (*self._exact.get(key, ()), entry)
             else:
-                self._patterns.append(entry)
+                self._patterns = (*self._patterns, entry)
             if isinstance(key, Descriptor):
                 for field, value in zip(self._fields, key, strict=True):
-                    field.setdefault(value, []).append(entry)
+                    if field is not None:
+                        field.setdefault(value, []).append(entry)
 
     def remove(self, locator: Locator) -> Any:
         """Unregister the newest match and return its component (``None`` if none)."""
@@ -111,17 +119,19 @@ class References:
         del self._entries[entry.seq]
         key = entry.locator
         if isinstance(key, type) or key.is_complete:
-            bucket = self._exact[key]
-            bucket.remove(entry)
-            if not bucket:
+            bucket = tuple(e for e in self._exact[key] if e is not entry)
+            if bucket:
+                self._exact[key] = bucket
+            else:
                 del self._exact[key]
         else:
-            self._patterns.remove(entry)
+            self._patterns = tuple(e for e in self._patterns if e is not entry)
         if isinstance(key, Descriptor):
             for field, value in zip(self._fields, key, strict=True):
-                field[value].remove(entry)
-                if not field[value]:
-                    del field[value]
+                if field is not None:
+                    field[value].remove(entry)
+                    if not field[value]:
+                        del field[value]
 
     # -- lookup ---------------------------------------------------------------------
     def get_all(self) -> list[Any]:
@@ -136,8 +146,7 @@ class References:
     def find(self, locator: Locator, required: bool) -> list[Any]:
         """Components matching ``locator``, newest first; raise if ``required`` and none."""
         key = to_locator(locator)
-        with self._lock:
-            found = [entry.component for entry in self._match(key)]
+        found = [entry.component for entry in self._match(key)]
         if required and not found:
             raise self.missing(key)
         return found
@@ -149,10 +158,18 @@ class References:
         return self.find(locator, True)
 
     def get_one_optional(self, locator: Locator) -> Any:
+        if type(locator) is Descriptor and not self._patterns:
+            bucket = self._exact.get(locator)
+            if bucket:
+                return bucket[-1].component
         found = self.find(locator, False)
         return found[0] if found else None
 
     def get_one_required(self, locator: Locator) -> Any:
+        if type(locator) is Descriptor and not self._patterns:
+            bucket = self._exact.get(locator)
+            if bucket:
+                return bucket[-1].component
         return self.find(locator, True)[0]
 
     def missing(
@@ -174,20 +191,28 @@ class References:
         )
 
     def _match(self, key: _Key) -> list[_Entry]:
-        """Entries matching ``key``, newest first. Caller holds the lock."""
+        """Entries matching ``key``, newest first."""
         if isinstance(key, type):
-            return self._exact.get(key, [])[::-1]
-        if key.is_complete:
-            hits = self._exact.get(key, [])
-            if self._patterns:
-                extra = [e for e in self._patterns if e.locator.match(key)]  # type: ignore[union-attr]
+            return list(reversed(self._exact.get(key, ())))
+        bucket = self._exact.get(key)
+        if bucket is not None or key.is_complete:
+            hits = bucket or ()
+            patterns = self._patterns
+            if patterns:
+                extra = [e for e in patterns if e.locator.match(key)]  # type: ignore[union-attr]
                 if extra:
-                    return sorted(hits + extra, key=_newest)
-            return hits[::-1]
+                    return sorted((*hits, *extra), key=_newest)
+            return list(reversed(hits))
+        with self._lock:
+            return self._wildcard(key)
+
+    def _wildcard(self, key: Descriptor) -> list[_Entry]:
+        """Start from the smallest bucket of any concrete field. Caller holds the lock."""
         candidates: list[_Entry] | None = None
-        for field, value in zip(self._fields, key, strict=True):
+        for position, value in enumerate(key):
             if value == WILDCARD:
                 continue
+            field = self._field(position)
             bucket = field.get(value, [])
             wild = field.get(WILDCARD)
             merged = bucket + wild if wild else bucket
@@ -199,6 +224,17 @@ class References:
             (e for e in candidates if key.match(e.locator)),  # type: ignore[arg-type]
             key=_newest,
         )
+
+    def _field(self, position: int) -> dict[str, list[_Entry]]:
+        """The index of one descriptor field, built when a query first needs it."""
+        field = self._fields[position]
+        if field is None:
+            field = {}
+            for entry in self._entries.values():
+                if isinstance(entry.locator, Descriptor):
+                    field.setdefault(entry.locator[position], []).append(entry)
+            self._fields[position] = field
+        return field
 
 
 def _newest(entry: _Entry) -> int:
