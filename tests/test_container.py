@@ -317,3 +317,12 @@ def test_malformed_declared_dependency_is_a_reported_problem(tmp_path: Path) -> 
     [problem] = info.value.problems
     assert "dependencies.store: descriptor 'not-a-descriptor' is malformed" in str(problem)
     assert "config.yml:1" in str(problem)
+
+
+def test_components_in_config_order_while_open(tmp_path: Path) -> None:
+    container = container_for(tmp_path, entry("b", "test:probe:*:a:1.0"), entry("a"))
+    assert container.components == []
+    with container:
+        assert [n.component.name for n in container.components] == ["b", "a"]
+        assert [n.component.name for n in container.open_order] == ["a", "b"]
+    assert container.components == []

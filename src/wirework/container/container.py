@@ -105,6 +105,11 @@ class Container:
         return self._plan is not None
 
     @property
+    def components(self) -> list[Node]:
+        """Every component of the config, in config order (empty when closed)."""
+        return sorted(self._plan.order, key=lambda node: node.index) if self._plan else []
+
+    @property
     def open_order(self) -> list[Node]:
         """The components in the order they were opened (empty when closed)."""
         return list(self._opened)

@@ -1,0 +1,127 @@
+"""``ByDescriptor``: a wiring marker that names a component by descriptor pattern.
+
+dependency-injector resolves a string marker id by splitting it on ``.`` and walking
+attributes, so a raw descriptor (``...:1.0``) can never be an id. What it does allow
+is ``Provide["__self__", modifier]``: ``__self__`` resolves to the container's own
+``Self`` provider and the modifier may return *any* provider, once, at ``wire()``
+time. ``ByDescriptor(pattern)`` is exactly that pair, built as a tuple, so
+``Provide[ByDescriptor(pattern)]`` goes through dependency-injector's ordinary
+``__class_getitem__`` and needs no custom marker class: ``Provider[...]`` and
+``Closing[...]`` keep working, and wired calls cost what any other wired call costs.
+
+The modifier resolves against a :class:`~wirework.di.containers.WireworkContainer`
+and raises a ``ConfigError`` when nothing matches, so an unresolvable marker fails
+the ``wire()`` call instead of being injected silently as the marker object. Against
+any other container it returns ``None``, which is dependency-injector's own
+"unresolved" answer.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from typing import Any
+
+from dependency_injector import providers
+from dependency_injector.wiring import Modifier
+
+from wirework.descriptor import WILDCARD, Descriptor
+from wirework.di.containers import WireworkContainer
+from wirework.errors import ConfigError
+
+__all__ = ["ByDescriptor", "DescriptorModifier", "closest_descriptors"]
+
+SELF = "__self__"
+
+
+class DescriptorModifier(Modifier):
+    """Turns the container's ``Self`` provider into the provider ``pattern`` matches."""
+
+    def __init__(self, pattern: Descriptor, option: str | None = None) -> None:
+        self.pattern = pattern
+        self.option = option
+
+    def modify(self, provider: Any, providers_map: Any) -> Any:
+        container = provider() if isinstance(provider, providers.Self) else None
+        if not isinstance(container, WireworkContainer):
+            return None
+        return container._wirework_resolve(self)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, DescriptorModifier) and (self.pattern, self.option) == (
+            other.pattern,
+            other.option,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.pattern, self.option))
+
+    def __repr__(self) -> str:
+        if self.option is None:
+            return f"ByDescriptor({str(self.pattern)!r})"
+        return f"ByDescriptor({str(self.pattern)!r}, option={self.option!r})"
+
+
+class ByDescriptor(tuple[str, DescriptorModifier]):
+    """``Provide[ByDescriptor("*:state-store:*:*:1.0")]``: the newest matching component.
+
+    ``"*"`` in a field matches anything (on either side, as in ``References``); among
+    several matches the one declared last in the config wins, as ``get_one_required``
+    would answer. ``.option("options.max_size")`` injects one option of that
+    component's configuration instead of the component. The pattern is parsed here,
+    so a malformed one fails when the module defining the marker is imported.
+    """
+
+    __slots__ = ()
+
+    def __new__(cls, pattern: str | Descriptor, *, option: str | None = None) -> ByDescriptor:
+        if isinstance(pattern, Descriptor):
+            descriptor = pattern
+        elif isinstance(pattern, str):
+            descriptor = Descriptor.from_string(pattern)
+        else:
+            raise ConfigError(
+                f"ByDescriptor needs a 'group:type:kind:name:version' pattern, got {pattern!r}"
+            )
+        if option is not None and (not isinstance(option, str) or not option.strip(".")):
+            raise ConfigError(
+                f"ByDescriptor option must be a dotted key such as 'options.max_size', "
+                f"got {option!r}"
+            )
+        return super().__new__(cls, (SELF, DescriptorModifier(descriptor, option)))
+
+    @property
+    def pattern(self) -> Descriptor:
+        return self[1].pattern
+
+    @property
+    def option_key(self) -> str | None:
+        return self[1].option
+
+    def option(self, key: str) -> ByDescriptor:
+        """The same component's configuration option ``key`` (dotted, e.g. ``options.x``)."""
+        return ByDescriptor(self.pattern, option=key)
+
+    def __repr__(self) -> str:
+        return repr(self[1])
+
+
+def closest_descriptors(
+    pattern: Descriptor, candidates: Iterable[Descriptor], n: int = 3, cutoff: float = 0.7
+) -> list[Descriptor]:
+    """Registered descriptors a mistyped ``pattern`` probably meant.
+
+    Plain string similarity is thrown off by wildcards, so fields are compared one by
+    one and only where the pattern is not ``*``.
+    """
+    scored: list[tuple[float, str, Descriptor]] = []
+    for candidate in set(candidates):
+        ratios = [
+            difflib.SequenceMatcher(None, mine, theirs).ratio()
+            for mine, theirs in zip(pattern, candidate, strict=True)
+            if mine != WILDCARD and theirs != WILDCARD
+        ]
+        score = sum(ratios) / len(ratios) if ratios else 1.0
+        if score >= cutoff:
+            scored.append((-score, str(candidate), candidate))
+    return [candidate for _, _, candidate in sorted(scored)[:n]]
