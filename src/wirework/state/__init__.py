@@ -1,0 +1,24 @@
+"""State stores: key-value (seed 000) and entity state (seed 002), memory backends first.
+
+Every backend of a family passes the same conformance suite, so a configuration can
+swap memory for SQLite, Redis or PostgreSQL without the code noticing.
+"""
+
+from wirework.state.clock import Clock, ManualClock
+from wirework.state.memory import MemoryStateStore
+from wirework.state.null import NullStateStore
+from wirework.state.protocol import IStateStore, IVersionedStateStore, StateValue
+from wirework.state.values import InvalidArgumentError, InvalidKeyError, UnstorableValueError
+
+__all__ = [
+    "Clock",
+    "IStateStore",
+    "IVersionedStateStore",
+    "InvalidArgumentError",
+    "InvalidKeyError",
+    "ManualClock",
+    "MemoryStateStore",
+    "NullStateStore",
+    "StateValue",
+    "UnstorableValueError",
+]

@@ -1,0 +1,31 @@
+"""Entity-state stores (seed 002): the current state, context and version of each entity."""
+
+from wirework.state.entity.client import StateStoreClient
+from wirework.state.entity.memory import InMemoryStateStore
+from wirework.state.entity.protocol import (
+    AsyncContextPersistStore,
+    AsyncStateStore,
+    AsyncVersionedStateStore,
+    BatchStateStore,
+    ContextPersistStore,
+    DeletableStateStore,
+    QueryableStateStore,
+    StateStore,
+    UnknownEntityError,
+    VersionedStateStore,
+)
+
+__all__ = [
+    "AsyncContextPersistStore",
+    "AsyncStateStore",
+    "AsyncVersionedStateStore",
+    "BatchStateStore",
+    "ContextPersistStore",
+    "DeletableStateStore",
+    "InMemoryStateStore",
+    "QueryableStateStore",
+    "StateStore",
+    "StateStoreClient",
+    "UnknownEntityError",
+    "VersionedStateStore",
+]

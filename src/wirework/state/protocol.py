@@ -1,0 +1,72 @@
+"""What code may rely on from a key-value state store, as structural protocols.
+
+``IStateStore`` is the seed's contract (Pip.Services' four methods), so code written
+against it runs on any store, including ones that only implement the seed.
+``IVersionedStateStore`` is the full wirework contract that every wirework backend
+implements and the conformance suite checks: per-item TTL, bulk save and optimistic
+concurrency. Both are protocols, so a third-party store needs no wirework base class.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol, runtime_checkable
+
+__all__ = ["IStateStore", "IVersionedStateStore", "StateValue"]
+
+
+@dataclass(frozen=True, slots=True)
+class StateValue:
+    """A key with its loaded value (``None`` when the key is missing)."""
+
+    key: str
+    value: Any
+
+
+@runtime_checkable
+class IStateStore(Protocol):
+    """The seed contract: load, bulk load, save (``None`` deletes) and delete."""
+
+    def load(self, correlation_id: str | None, key: str) -> Any: ...
+
+    def load_bulk(self, correlation_id: str | None, keys: Sequence[str]) -> list[StateValue]: ...
+
+    def save(self, correlation_id: str | None, key: str, value: Any) -> Any: ...
+
+    def delete(self, correlation_id: str | None, key: str) -> Any: ...
+
+
+@runtime_checkable
+class IVersionedStateStore(IStateStore, Protocol):
+    """The full contract: versions, per-item TTL and bulk save on top of the seed.
+
+    A key's version is 0 while it is absent, 1 after it is first saved, and goes up
+    by exactly one on every save; deleting or expiring it takes it back to 0. So a
+    successful ``save(..., expected_version=v)`` leaves version ``v + 1``, and
+    ``expected_version=0`` means "create only if absent".
+    """
+
+    def load_versioned(self, correlation_id: str | None, key: str) -> tuple[Any, int]: ...
+
+    def save(
+        self,
+        correlation_id: str | None,
+        key: str,
+        value: Any,
+        *,
+        ttl: int | None = None,
+        expected_version: int | None = None,
+    ) -> Any: ...
+
+    def delete(
+        self, correlation_id: str | None, key: str, *, expected_version: int | None = None
+    ) -> Any: ...
+
+    def save_bulk(
+        self,
+        correlation_id: str | None,
+        values: Mapping[str, Any] | Iterable[StateValue],
+        *,
+        ttl: int | None = None,
+    ) -> None: ...
