@@ -36,7 +36,7 @@ class ConnectionSettings:
     ) -> ConnectionSettings:
         connection = config.get_section("connection")
         credential = config.get_section("credential")
-        uri = connection.get_as_nullable_string("uri")
+        uri = connection.get_as_nullable_string("uri") or None  # "" from ${VAR:-} = unset
         host = connection.get_as_nullable_string("host")
         port = connection.get_as_nullable_integer("port")
         database = connection.get_as_nullable_string("database")

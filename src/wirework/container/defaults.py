@@ -21,7 +21,13 @@ BUILT_INS: dict[str, str] = {
     "pip-services:logger:stdlib:*:1.0": "wirework.log:StdlibLogger",
     "pip-services:state-store:memory:*:1.0": "wirework.state:MemoryStateStore",
     "pip-services:state-store:null:*:1.0": "wirework.state:NullStateStore",
+    "pip-services:state-store:sqlite:*:1.0": "wirework.state.sqlite:SqliteStateStore",
+    "pip-services:state-store:redis:*:1.0": "wirework.state.redis:RedisStateStore",
+    "pip-services:state-store:postgres:*:1.0": "wirework.state.postgres:PostgresStateStore",
     "wirework:entity-store:memory:*:1.0": "wirework.state.entity:InMemoryStateStore",
+    "wirework:entity-store:sqlite:*:1.0": "wirework.state.entity.sqlite:SQLiteStateStore",
+    "wirework:entity-store:redis:*:1.0": "wirework.state.entity.redis:RedisStateStore",
+    "wirework:entity-store:postgres:*:1.0": "wirework.state.entity.postgres:PostgresStateStore",
 }
 
 
