@@ -9,9 +9,17 @@ stringify.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["ConfigParams", "flatten", "is_secret_key", "to_boolean", "to_float", "to_integer"]
+__all__ = [
+    "ConfigParams",
+    "TypedGetters",
+    "flatten",
+    "is_secret_key",
+    "to_boolean",
+    "to_float",
+    "to_integer",
+]
 
 _SECRET_WORDS = ("password", "secret", "token")
 _TRUE = frozenset({"true", "t", "yes", "y", "1", "on"})
@@ -74,7 +82,73 @@ def _flatten_into(out: dict[str, Any], value: Any, prefix: str) -> None:
         out[prefix] = value
 
 
-class ConfigParams(dict[str, Any]):
+class TypedGetters:
+    """The seed's ``get_as_*`` family over any map with ``get``; shared by
+    ``ConfigParams`` and ``AnyValueMap`` so both convert exactly alike."""
+
+    if TYPE_CHECKING:  # provided by the dict the mixin is combined with
+
+        def get(self, key: str, default: Any = None, /) -> Any: ...
+
+    # -- strings ------------------------------------------------------------------
+    def get_as_nullable_string(self, key: str) -> str | None:
+        value = self.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        return str(value)
+
+    def get_as_string(self, key: str) -> str:
+        return self.get_as_string_with_default(key, "")
+
+    def get_as_string_with_default(self, key: str, default: str) -> str:
+        value = self.get_as_nullable_string(key)
+        return default if value is None else value
+
+    # -- integers -----------------------------------------------------------------
+    def get_as_nullable_integer(self, key: str) -> int | None:
+        return to_integer(self.get(key))
+
+    def get_as_integer(self, key: str) -> int:
+        return self.get_as_integer_with_default(key, 0)
+
+    def get_as_integer_with_default(self, key: str, default: int) -> int:
+        value = to_integer(self.get(key))
+        return default if value is None else value
+
+    get_as_nullable_long = get_as_nullable_integer
+    get_as_long = get_as_integer
+    get_as_long_with_default = get_as_integer_with_default
+
+    # -- floats -------------------------------------------------------------------
+    def get_as_nullable_float(self, key: str) -> float | None:
+        return to_float(self.get(key))
+
+    def get_as_float(self, key: str) -> float:
+        return self.get_as_float_with_default(key, 0.0)
+
+    def get_as_float_with_default(self, key: str, default: float) -> float:
+        value = to_float(self.get(key))
+        return default if value is None else value
+
+    get_as_nullable_double = get_as_nullable_float
+    get_as_double = get_as_float
+    get_as_double_with_default = get_as_float_with_default
+
+    # -- booleans -----------------------------------------------------------------
+    def get_as_nullable_boolean(self, key: str) -> bool | None:
+        return to_boolean(self.get(key))
+
+    def get_as_boolean(self, key: str) -> bool:
+        return self.get_as_boolean_with_default(key, False)
+
+    def get_as_boolean_with_default(self, key: str, default: bool) -> bool:
+        value = to_boolean(self.get(key))
+        return default if value is None else value
+
+
+class ConfigParams(TypedGetters, dict[str, Any]):
     """A flat ``{dotted.key: value}`` map with the seed's typed getters."""
 
     def __repr__(self) -> str:
@@ -140,56 +214,3 @@ class ConfigParams(dict[str, Any]):
                 node = node.setdefault(part, {})
             node[leaf] = value
         return root
-
-    # -- strings ------------------------------------------------------------------
-    def get_as_nullable_string(self, key: str) -> str | None:
-        value = self.get(key)
-        if value is None:
-            return None
-        if isinstance(value, bool):
-            return "true" if value else "false"
-        return str(value)
-
-    def get_as_string(self, key: str) -> str:
-        return self.get_as_string_with_default(key, "")
-
-    def get_as_string_with_default(self, key: str, default: str) -> str:
-        value = self.get_as_nullable_string(key)
-        return default if value is None else value
-
-    # -- integers -----------------------------------------------------------------
-    def get_as_nullable_integer(self, key: str) -> int | None:
-        return to_integer(self.get(key))
-
-    def get_as_integer(self, key: str) -> int:
-        return self.get_as_integer_with_default(key, 0)
-
-    def get_as_integer_with_default(self, key: str, default: int) -> int:
-        value = to_integer(self.get(key))
-        return default if value is None else value
-
-    get_as_nullable_long = get_as_nullable_integer
-    get_as_long = get_as_integer
-    get_as_long_with_default = get_as_integer_with_default
-
-    # -- floats -------------------------------------------------------------------
-    def get_as_nullable_float(self, key: str) -> float | None:
-        return to_float(self.get(key))
-
-    def get_as_float(self, key: str) -> float:
-        return self.get_as_float_with_default(key, 0.0)
-
-    def get_as_float_with_default(self, key: str, default: float) -> float:
-        value = to_float(self.get(key))
-        return default if value is None else value
-
-    # -- booleans -----------------------------------------------------------------
-    def get_as_nullable_boolean(self, key: str) -> bool | None:
-        return to_boolean(self.get(key))
-
-    def get_as_boolean(self, key: str) -> bool:
-        return self.get_as_boolean_with_default(key, False)
-
-    def get_as_boolean_with_default(self, key: str, default: bool) -> bool:
-        value = to_boolean(self.get(key))
-        return default if value is None else value

@@ -170,11 +170,7 @@ class Container:
             try:
                 component.configure(spec.config)
             except Exception as exc:
-                raise LifecycleError(
-                    f"configure failed: {type(exc).__name__}: {exc}",
-                    component=spec.label,
-                    source=spec.source,
-                ) from exc
+                raise _failed("configure", spec.label, spec.source, exc) from exc
         if capabilities(component).factory:
             factories.add(component)
         return Node(index, spec.label, spec.source, component)
@@ -233,14 +229,7 @@ class Container:
                 except WireworkError as exc:
                     problems.append(exc)
                 except Exception as exc:
-                    problems.append(
-                        LifecycleError(
-                            f"set_references failed: {type(exc).__name__}: {exc}",
-                            component=node.label,
-                            source=node.source,
-                        )
-                    )
-                    problems[-1].__cause__ = exc
+                    problems.append(_failed("set_references", node.label, node.source, exc))
             view.stop_recording()
             node.needs.update(index_of[i] for i in view.recorded if i in index_of)
             try:
@@ -283,11 +272,7 @@ class Container:
                 except Exception as exc:
                     failures = self._close_all(correlation_id, opened)
                     self._unset(plan.order, failures)
-                    error = LifecycleError(
-                        f"open failed: {type(exc).__name__}: {exc}",
-                        component=node.label,
-                        source=node.source,
-                    )
+                    error = _failed("open", node.label, node.source, exc)
                     for failure in failures:
                         error.add_note(f"while rolling back: {failure}")
                     raise error from exc
@@ -324,13 +309,7 @@ class Container:
             try:
                 node.component.close(correlation_id)
             except Exception as exc:
-                error = LifecycleError(
-                    f"close failed: {type(exc).__name__}: {exc}",
-                    component=node.label,
-                    source=node.source,
-                )
-                error.__cause__ = exc
-                failures.append(error)
+                failures.append(_failed("close", node.label, node.source, exc))
         return failures
 
     @staticmethod
@@ -340,13 +319,7 @@ class Container:
                 try:
                     node.component.unset_references()
                 except Exception as exc:
-                    error = LifecycleError(
-                        f"unset_references failed: {type(exc).__name__}: {exc}",
-                        component=node.label,
-                        source=node.source,
-                    )
-                    error.__cause__ = exc
-                    failures.append(error)
+                    failures.append(_failed("unset_references", node.label, node.source, exc))
 
     def __enter__(self) -> Container:
         self.open(None)
@@ -359,3 +332,12 @@ class Container:
         tb: TracebackType | None,
     ) -> None:
         self.close(None)
+
+
+def _failed(step: str, label: str, source: str | None, cause: Exception) -> LifecycleError:
+    """The error for a component's failed lifecycle ``step``, chained to its cause."""
+    error = LifecycleError(
+        f"{step} failed: {type(cause).__name__}: {cause}", component=label, source=source
+    )
+    error.__cause__ = cause
+    return error

@@ -2,8 +2,8 @@
 
 The reference system stringifies filter values and flattens maps, so ``5`` comes back
 as ``'5'`` and equality against stored data silently fails. Here the map stores what
-it is given; the typed getters reuse the config converters so ``"5"`` and ``5`` read
-the same through ``get_as_integer``.
+it is given; the typed getters are the config ones, so ``"5"`` and ``5`` read the same through
+``get_as_integer``.
 """
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Self
 
-from wirework.config.params import to_boolean, to_float, to_integer
+from wirework.config.params import TypedGetters
 
 __all__ = ["AnyValueMap"]
 
 
-class AnyValueMap(dict[str, Any]):
+class AnyValueMap(TypedGetters, dict[str, Any]):
     """A ``dict`` of native values with the seed's ``get_as_*`` getter family."""
 
     @classmethod
@@ -61,63 +61,6 @@ class AnyValueMap(dict[str, Any]):
 
     def set_as_object(self, key: str, value: Any) -> None:
         self[key] = value
-
-    # -- strings ------------------------------------------------------------------
-    def get_as_nullable_string(self, key: str) -> str | None:
-        value = self.get(key)
-        if value is None:
-            return None
-        if isinstance(value, bool):
-            return "true" if value else "false"
-        return str(value)
-
-    def get_as_string(self, key: str) -> str:
-        return self.get_as_string_with_default(key, "")
-
-    def get_as_string_with_default(self, key: str, default: str) -> str:
-        value = self.get_as_nullable_string(key)
-        return default if value is None else value
-
-    # -- integers -----------------------------------------------------------------
-    def get_as_nullable_integer(self, key: str) -> int | None:
-        return to_integer(self.get(key))
-
-    def get_as_integer(self, key: str) -> int:
-        return self.get_as_integer_with_default(key, 0)
-
-    def get_as_integer_with_default(self, key: str, default: int) -> int:
-        value = to_integer(self.get(key))
-        return default if value is None else value
-
-    get_as_nullable_long = get_as_nullable_integer
-    get_as_long = get_as_integer
-    get_as_long_with_default = get_as_integer_with_default
-
-    # -- floats -------------------------------------------------------------------
-    def get_as_nullable_float(self, key: str) -> float | None:
-        return to_float(self.get(key))
-
-    def get_as_float(self, key: str) -> float:
-        return self.get_as_float_with_default(key, 0.0)
-
-    def get_as_float_with_default(self, key: str, default: float) -> float:
-        value = to_float(self.get(key))
-        return default if value is None else value
-
-    get_as_nullable_double = get_as_nullable_float
-    get_as_double = get_as_float
-    get_as_double_with_default = get_as_float_with_default
-
-    # -- booleans -----------------------------------------------------------------
-    def get_as_nullable_boolean(self, key: str) -> bool | None:
-        return to_boolean(self.get(key))
-
-    def get_as_boolean(self, key: str) -> bool:
-        return self.get_as_boolean_with_default(key, False)
-
-    def get_as_boolean_with_default(self, key: str, default: bool) -> bool:
-        value = to_boolean(self.get(key))
-        return default if value is None else value
 
     # -- containers ---------------------------------------------------------------
     def get_as_map(self, key: str) -> AnyValueMap:
