@@ -152,3 +152,12 @@ def test_field_indexes_stay_consistent_after_they_are_built() -> None:
     assert refs.remove("g:cache:memory:a:1.0") == "a"
     assert refs.get_optional("*:cache:memory:*:*") == ["c"]
     assert refs.get_optional("*:*:*:*:1.0") == ["b"]
+
+
+def test_remove_component_removes_exactly_that_entry() -> None:
+    first, fake, later = object(), object(), object()
+    refs = References.from_tuples("g:s:k:a:1.0", first, "g:s:k:a:1.0", fake, "g:s:k:a:1.0", later)
+    assert refs.remove_component("g:s:k:a:1.0", fake)
+    assert refs.get_optional("g:s:k:a:1.0") == [later, first]
+    assert not refs.remove_component("g:s:k:a:1.0", fake)
+    assert not refs.remove_component("g:s:*:*:*", first)  # same component, other locator

@@ -173,7 +173,7 @@ class Container:
                 raise _failed("configure", spec.label, spec.source, exc) from exc
         if capabilities(component).factory:
             factories.add(component)
-        return Node(index, spec.label, spec.source, component)
+        return Node(index, spec.label, spec.source, component, locator)
 
     def _construct(self, spec: ComponentSpec) -> Any:
         cls = load_type(str(spec.type))

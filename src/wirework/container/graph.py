@@ -22,10 +22,11 @@ FORMATS = ("text", "mermaid", "dot")
 class Node:
     """One managed component."""
 
-    index: int
+    index: int  # position of its entry in the config
     label: str
     source: str | None
     component: Any
+    locator: Any = None  # what it is registered under: a Descriptor, or its class
     needs: set[int] = field(default_factory=set)
 
     def where(self) -> str:

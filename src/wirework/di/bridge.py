@@ -35,10 +35,8 @@ from typing import TYPE_CHECKING, Any, cast
 
 from dependency_injector import providers
 
-from wirework.build import load_type
 from wirework.config import ComponentSpec, ConfigParams
-from wirework.container.info import ContextInfo
-from wirework.descriptor import WILDCARD, Descriptor
+from wirework.descriptor import Descriptor
 from wirework.di.containers import WireworkContainer
 from wirework.di.markers import DescriptorModifier, closest_descriptors
 from wirework.di.naming import CONFIG_SUFFIX, Claim, NameTable, derived_alias, explicit_alias
@@ -119,7 +117,7 @@ class Bridge:
         self.container._wirework_bridge = self
         self._lock = threading.RLock()
         self._wired: list[ModuleType] = []
-        found = _components(container, references)
+        found = _components(container)
         claims: list[Claim] = []
         for index, (_, spec, locator, _) in enumerate(found):
             alias = explicit_alias(spec)
@@ -412,75 +410,17 @@ def _withdraw_override(provider: providers.Provider[Any], stand_in: Any) -> None
 
 
 def _withdraw_reference(references: References, key: Descriptor | type, component: Any) -> None:
-    """Remove the entry ``(key, component)`` registered by an override.
-
-    ``References.remove`` drops the newest match of ``key``; when something matching
-    was registered after the override, those newer entries are lifted off and put
-    back in their order, so only the override's entry disappears.
-    """
-    found = references.find(key, False)
-    if not found:
-        return
-    if found[0] is component:
-        references.remove(key)
-        return
-    pairs = list(zip(references.get_all_locators(), references.get_all(), strict=False))
-    mine = [i for i, (k, c) in enumerate(pairs) if k == key and c is component]
-    if not mine:
-        return
-    newer = [(k, c) for k, c in pairs[mine[-1] + 1 :] if _matches(key, k)]
-    for _ in range(len(newer) + 1):
-        references.remove(key)
-    for k, c in newer:
-        references.put(k, c)
-
-
-def _matches(key: Descriptor | type, registered: Descriptor | type) -> bool:
-    if isinstance(key, type) or isinstance(registered, type):
-        return key is registered
-    return key.match(registered)
+    """Remove exactly the entry ``(key, component)`` an override registered."""
+    references.remove_component(key, component)
 
 
 # -- deriving the components of a container ------------------------------------------
-def _components(
-    container: Container, references: References
-) -> list[tuple[int, ComponentSpec, Descriptor | type, Any]]:
-    """Each config entry with the locator and component it was registered as.
-
-    Entries are matched to registrations in config order; a descriptor entry owns a
-    registration whose fields equal its own wherever it has no wildcard (the container
-    fills an entry's wildcards from its factory), a ``type:`` entry the registration
-    under its class. Opened components are known exactly from ``open_order``.
-    """
-    pairs = list(zip(references.get_all_locators(), references.get_all(), strict=False))
-    opened = {node.index: node.component for node in container.open_order}
-    taken: set[int] = set()
-    found: list[tuple[int, ComponentSpec, Descriptor | type, Any]] = []
-    for index, spec in enumerate(container.config):
-        known = opened.get(index)
-        for position, (key, component) in enumerate(pairs):
-            if position in taken or (known is not None and component is not known):
-                continue
-            if isinstance(component, ContextInfo) and component is not container.info:
-                continue  # the container's own default info, not a config entry's
-            if _fits(spec, key):
-                taken.add(position)
-                found.append((index, spec, key, component))
-                break
-    return found
-
-
-def _fits(spec: ComponentSpec, key: Descriptor | type) -> bool:
-    if spec.descriptor is not None:
-        return isinstance(key, Descriptor) and all(
-            mine in (WILDCARD, theirs) for mine, theirs in zip(spec.descriptor, key, strict=True)
-        )
-    if not isinstance(key, type) or spec.type is None:
-        return False
-    try:
-        return load_type(spec.type) is key
-    except WireworkError:
-        return False
+def _components(container: Container) -> list[tuple[int, ComponentSpec, Any, Any]]:
+    """Each config entry with the locator and component it was registered as."""
+    return [
+        (node.index, container.config[node.index], node.locator, node.component)
+        for node in container.components
+    ]
 
 
 def _options(config: ConfigParams) -> dict[str, Any]:

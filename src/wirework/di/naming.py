@@ -79,7 +79,7 @@ def explicit_alias(spec: ComponentSpec) -> str | None:
         problem = "would shadow an attribute of the dependency-injector container"
     if problem:
         raise ConfigError(f"alias: {alias!r} {problem}", component=spec.label, source=spec.source)
-    return alias
+    return str(alias)
 
 
 @dataclass(frozen=True, slots=True)

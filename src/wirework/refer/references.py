@@ -107,6 +107,16 @@ class References:
             self._drop(found[0])
             return found[0].component
 
+    def remove_component(self, locator: Locator, component: Any) -> bool:
+        """Unregister exactly ``component`` under ``locator``; False if it is not there."""
+        key = to_locator(locator)
+        with self._lock:
+            for entry in self._match(key):
+                if entry.component is component and entry.locator == key:
+                    self._drop(entry)
+                    return True
+            return False
+
     def remove_all(self, locator: Locator) -> list[Any]:
         """Unregister every match; components newest first."""
         with self._lock:
