@@ -518,9 +518,7 @@ def test_per_item_ttl_overrides_the_timeout(
     assert store.load(CID, "default") is None
 
 
-def test_ttl_works_without_a_store_timeout(
-    kv_store: Store, clock: ManualClock
-) -> None:
+def test_ttl_works_without_a_store_timeout(kv_store: Store, clock: ManualClock) -> None:
     kv_store.save(CID, "k", "v", ttl=50)
     kv_store.save_bulk(CID, {"b1": 1, "b2": 2}, ttl=50)
     kv_store.save(CID, "stays", "v")
