@@ -4,9 +4,8 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
-
-import pytest
 
 ROOT = Path(__file__).parent.parent
 
@@ -23,13 +22,19 @@ def run_service(**env: str) -> subprocess.Popen[str]:
 
 
 def beats_until(process: subprocess.Popen[str], count: int) -> list[str]:
+    """Output lines up to ``heartbeat <count>``; the service is killed after 30 s."""
     assert process.stdout is not None
+    watchdog = threading.Timer(30, process.kill)
+    watchdog.start()
     lines: list[str] = []
-    for line in process.stdout:
-        lines.append(line)
-        if f"heartbeat {count}\n" in line:
-            return lines
-    raise AssertionError("service ended early:\n" + "".join(lines))
+    try:
+        for line in process.stdout:
+            lines.append(line)
+            if line.endswith(f"heartbeat {count}\n"):
+                return lines
+    finally:
+        watchdog.cancel()
+    raise AssertionError(f"never saw heartbeat {count}:\n" + "".join(lines))
 
 
 def stop(process: subprocess.Popen[str]) -> str:
@@ -47,12 +52,12 @@ def test_main_service_beats_and_stops_cleanly() -> None:
 
 
 def test_count_survives_a_restart_on_sqlite(tmp_path: Path) -> None:
-    pytest.importorskip("wirework.state.sqlite")
-    env = {"STATE_BACKEND": "sqlite", "WIREWORK_SQLITE_PATH": str(tmp_path / "beats.db")}
+    env = {"STATE_BACKEND": "sqlite", "STATE_URI": f"sqlite:///{tmp_path / 'beats.db'}"}
     first = run_service(**env)
     beats_until(first, 2)
     stop(first)
     second = run_service(**env)
     lines = beats_until(second, 3)
     stop(second)
-    assert not any("heartbeat 1\n" in line for line in lines)
+    assert not any(line.endswith("heartbeat 1\n") for line in lines)
+    assert (tmp_path / "beats.db").exists()

@@ -11,6 +11,7 @@ import difflib
 from collections.abc import Iterable
 
 __all__ = [
+    "BackendError",
     "ConcurrencyError",
     "ConfigError",
     "ConflictError",
@@ -102,6 +103,13 @@ class CycleError(WireworkError):
 
 class InvalidStateError(WireworkError):
     """An operation was called in a state that does not allow it (e.g. a closed store)."""
+
+
+class BackendError(WireworkError):
+    """A database or server could not be reached, or refused a statement.
+
+    The message names where (``host:port``, a file path) and never a credential.
+    """
 
 
 class ConflictError(WireworkError):

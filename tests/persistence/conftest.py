@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from dummies import Dummy
+from sql_persistences import drop_postgres_tables, postgres_backend, sqlite_backend
 
 from wirework.config import ConfigParams
 from wirework.persistence import FilePersistence, IdentifiableMemoryPersistence
@@ -35,7 +36,11 @@ def file_backend(scratch: Path, config: ConfigParams, item_type: type) -> Any:
 BACKENDS: dict[str, BackendFactory] = {
     "memory": memory_backend,
     "file": file_backend,
+    "sqlite": sqlite_backend,
+    "postgres": postgres_backend,
 }
+
+__all__ = ["drop_postgres_tables"]  # an autouse fixture: importing it here applies it
 
 
 @pytest.fixture(params=list(BACKENDS))

@@ -19,6 +19,8 @@ from contextlib import AbstractContextManager, ExitStack, contextmanager
 from typing import Any
 
 import pytest
+from redis_backends import make_redis_entity, make_redis_kv
+from sql_backends import make_postgres_entity, make_postgres_kv, make_sqlite_entity, make_sqlite_kv
 
 from wirework.config import ConfigParams
 from wirework.state import IVersionedStateStore, ManualClock, MemoryStateStore
@@ -42,10 +44,16 @@ def make_memory_entity() -> Iterator[InMemoryStateStore]:
 
 KV_BACKENDS: dict[str, KvFactory] = {
     "memory": make_memory_kv,
+    "redis": make_redis_kv,
+    "sqlite": make_sqlite_kv,
+    "postgres": make_postgres_kv,
 }
 
 ENTITY_BACKENDS: dict[str, EntityFactory] = {
     "memory": make_memory_entity,
+    "redis": make_redis_entity,
+    "sqlite": make_sqlite_entity,
+    "postgres": make_postgres_entity,
 }
 
 

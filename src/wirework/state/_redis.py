@@ -1,0 +1,371 @@
+"""The Redis state stores' one way to the server: a pool, Lua scripts, clear errors.
+
+Both Redis stores (key-value and entity) need the same four things, kept here once:
+
+* a connection pool built from :class:`ConnectionSettings`, so ``connection.uri`` or
+  host/port, ``credential.*`` and ``options.connect_timeout`` mean what they mean for
+  every backend. redis-py is imported only when a store opens (the ``redis`` extra);
+* ``open`` with bounded retries and backoff (a server still starting must not kill
+  the service), and ``close`` that disconnects every pooled connection;
+* scripts run by EVALSHA and loaded on open. A server restarted or ``SCRIPT FLUSH``-ed
+  meanwhile answers NOSCRIPT; the script is then loaded again and the call repeated.
+  That is safe because a NOSCRIPT call never ran;
+* driver errors turned into :class:`BackendError` naming ``host:port`` and the
+  operation, never the password. redis-py's own command retries are switched off:
+  a versioned write whose reply was lost must not be sent twice (it would bump the
+  version twice or fail its own check). The pool reconnects by itself on the next
+  call, so a store recovers once Redis is back without being reopened.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import Any
+from urllib.parse import urlsplit
+
+from wirework.config import ConfigParams
+from wirework.config.connection import ConnectionSettings
+from wirework.errors import BackendError, ConfigError, InvalidStateError
+from wirework.lifecycle.retry import retry
+
+__all__ = [
+    "DEFAULT_MAX_CONNECTIONS",
+    "DEFAULT_PORT",
+    "RedisLink",
+    "Script",
+    "check_uri",
+    "link_for",
+    "max_connections",
+    "redis_address",
+    "redis_settings",
+]
+
+DEFAULT_PORT = 6379
+DEFAULT_MAX_CONNECTIONS = 100
+_POOL_EXHAUSTED = ("No connection available.",)  # BlockingConnectionPool's timeout error
+_SCHEMES = ("redis://", "rediss://", "unix://")
+_SCAN_BATCH = 1000
+_GLOB_SPECIALS = str.maketrans({c: "\\" + c for c in "*?[]\\"})
+
+
+@dataclass(frozen=True, slots=True)
+class Script:
+    """A Lua script and its SHA1, computed locally so EVALSHA needs no round trip first."""
+
+    source: str
+    sha: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "sha", hashlib.sha1(self.source.encode()).hexdigest())
+
+
+class _Refused(Exception):
+    """Wraps an error that retrying cannot fix (a wrong password), so ``retry`` stops."""
+
+    def __init__(self, cause: Exception) -> None:
+        super().__init__(str(cause))
+        self.cause = cause
+
+
+def link_for(config: ConfigParams, component: str, scripts: Sequence[Script]) -> RedisLink:
+    """An unopened link for a store's config; a bad key is a :class:`ConfigError` now."""
+    return RedisLink(
+        redis_settings(config, component),
+        component,
+        scripts,
+        max_connections=max_connections(config, component),
+    )
+
+
+def max_connections(config: ConfigParams, component: str) -> int:
+    """``options.max_connections``: the pool's size (default 100, redis-py's)."""
+    raw = config.get("options.max_connections")
+    number = config.get_as_nullable_integer("options.max_connections")
+    if raw is None:
+        return DEFAULT_MAX_CONNECTIONS
+    if number is None or number < 1:
+        raise ConfigError(
+            f"options.max_connections must be a whole number >= 1, got {raw!r}",
+            component=component,
+        )
+    return number
+
+
+def redis_settings(config: ConfigParams, component: str) -> ConnectionSettings:
+    """The connection settings of a Redis store, checked now rather than at ``open``."""
+    try:
+        settings = ConnectionSettings.from_config(config, default_port=DEFAULT_PORT)
+    except ConfigError as exc:
+        raise ConfigError(exc.message, component=component) from None
+    check_uri(settings.uri, component)
+    if settings.database is not None and not settings.database.isdigit():
+        raise ConfigError(
+            f"connection.database must be a Redis database number, got {settings.database!r}",
+            component=component,
+        )
+    return settings
+
+
+def check_uri(uri: str | None, component: str) -> None:
+    """Refuse a URI that is not Redis's, naming only its scheme (it may hold a password)."""
+    if uri is not None and not uri.startswith(_SCHEMES):
+        scheme = uri.partition("://")[0] if "://" in uri else "(none)"
+        raise ConfigError(
+            f"connection.uri must start with redis://, rediss:// or unix://, got scheme {scheme!r}",
+            component=component,
+        )
+
+
+def redis_address(settings: ConnectionSettings) -> str:
+    """Where the server is, for messages: ``host:port`` or a socket path, never a secret."""
+    if settings.uri is not None and settings.uri.startswith("unix://"):
+        return urlsplit(settings.uri).path
+    return settings.address
+
+
+def _driver(component: str) -> ModuleType:
+    try:
+        import redis
+    except ModuleNotFoundError as exc:  # pragma: no cover - the dev venv has it
+        raise ConfigError(
+            "the Redis backend needs redis-py: pip install 'wirework[redis]'", component=component
+        ) from exc
+    return redis
+
+
+class RedisLink:
+    """A redis-py pool plus the scripts a store runs on it, with errors that name the server."""
+
+    def __init__(
+        self,
+        settings: ConnectionSettings,
+        component: str,
+        scripts: Sequence[Script],
+        *,
+        max_connections: int = DEFAULT_MAX_CONNECTIONS,
+    ) -> None:
+        self._settings = settings
+        self._max_connections = max_connections
+        self._component = component
+        self._scripts = {script.sha: script for script in scripts}
+        self._driver: ModuleType | None = None
+        self._pool: Any = None
+        self._client: Any = None
+
+    @property
+    def address(self) -> str:
+        return redis_address(self._settings)
+
+    @property
+    def is_open(self) -> bool:
+        return self._client is not None
+
+    def __repr__(self) -> str:
+        return f"RedisLink({self.address!r}, open={self.is_open})"
+
+    # -- lifecycle --------------------------------------------------------------------
+    def open(self) -> None:
+        """Connect, check the server answers and load the scripts, retrying with backoff."""
+        if self._client is not None:
+            return
+        driver = _driver(self._component)
+        pool = driver.BlockingConnectionPool(**self._pool_options(driver))
+        client = driver.Redis(connection_pool=pool)
+        attempts = 0
+
+        def handshake() -> None:
+            nonlocal attempts
+            attempts += 1
+            try:
+                client.ping()
+                for script in self._scripts.values():
+                    client.script_load(script.source)
+            except (driver.AuthenticationError, driver.exceptions.AuthorizationError) as exc:
+                raise _Refused(exc) from exc
+
+        try:
+            retry(
+                handshake,
+                retries=self._settings.retries,
+                retry_on=(driver.ConnectionError, driver.TimeoutError),
+            )
+        except (_Refused, driver.RedisError) as exc:
+            pool.disconnect()
+            cause = exc.cause if isinstance(exc, _Refused) else exc
+            tries = "1 attempt" if attempts == 1 else f"{attempts} attempts"
+            raise BackendError(
+                f"cannot connect to Redis at {self.address} ({tries}): {cause}",
+                component=self._component,
+                hint="check that Redis runs there and the credentials are right",
+            ) from cause
+        self._driver, self._pool, self._client = driver, pool, client
+
+    def close(self) -> None:
+        """Disconnect every connection of the pool, idle or in use."""
+        pool = self._pool
+        self._client = self._pool = None
+        if pool is not None:
+            pool.disconnect()
+
+    def _pool_options(self, driver: ModuleType) -> dict[str, Any]:
+        settings = self._settings
+        options: dict[str, Any] = {}
+        if settings.uri is not None:
+            try:
+                options = driver.connection.parse_url(settings.uri)
+            except ValueError as exc:  # its text never repeats the URI
+                raise ConfigError(
+                    f"connection.uri is not a valid Redis URI: {exc}", component=self._component
+                ) from None
+        if settings.uri is None or not settings.uri.startswith("unix://"):
+            options["host"] = settings.host
+            options["port"] = settings.port or DEFAULT_PORT
+        if settings.database is not None:
+            options["db"] = int(settings.database)
+        if settings.username:
+            options["username"] = settings.username
+        if settings.password:
+            options["password"] = settings.password
+        options.setdefault("socket_connect_timeout", settings.connect_timeout)
+        options.setdefault("socket_timeout", settings.connect_timeout)
+        # A burst of more threads than connections waits for one (up to the timeout)
+        # instead of failing at once, as redis-py's default pool would.
+        options.setdefault("max_connections", self._max_connections)
+        options.setdefault("timeout", settings.connect_timeout)
+        options["retry"] = driver.retry.Retry(driver.backoff.NoBackoff(), 0)
+        return options
+
+    # -- commands -----------------------------------------------------------------------
+    def run(self, operation: str, script: Script, numkeys: int, *args: Any) -> Any:
+        """One script call: ``EVALSHA sha numkeys *args``."""
+        try:
+            return self._client.execute_command("EVALSHA", script.sha, numkeys, *args)
+        except Exception as exc:
+            return self._recover(operation, exc, ("EVALSHA", script.sha, numkeys, *args))
+
+    def run_many(
+        self, operation: str, script: Script, calls: Sequence[tuple[int, Sequence[Any]]]
+    ) -> list[Any]:
+        """Several calls of one script, ``(numkeys, args)`` each, in one round trip."""
+        if len(calls) == 1:
+            numkeys, args = calls[0]
+            return [self.run(operation, script, numkeys, *args)]
+        return self.pipeline(
+            operation, [("EVALSHA", script.sha, numkeys, *args) for numkeys, args in calls]
+        )
+
+    def command(self, operation: str, *args: Any) -> Any:
+        """One plain command, with the same error handling as scripts."""
+        try:
+            return self._client.execute_command(*args)
+        except Exception as exc:
+            return self._recover(operation, exc, args)
+
+    def pipeline(self, operation: str, commands: Sequence[tuple[Any, ...]]) -> list[Any]:
+        """Send ``commands`` in one round trip (no MULTI); their replies, in order.
+
+        Commands that failed with NOSCRIPT did not run; they are sent again once the
+        scripts are loaded. Any other failure is raised after the batch.
+        """
+        replies = self._send(operation, commands)
+        missing = [i for i, reply in enumerate(replies) if self._is_noscript(reply)]
+        if missing:
+            self._load_scripts(operation)
+            again = self._send(operation, [commands[i] for i in missing])
+            for index, reply in zip(missing, again, strict=True):
+                replies[index] = reply
+        for reply in replies:
+            if isinstance(reply, Exception):
+                raise self._failure(operation, reply) from reply
+        return replies
+
+    def delete_prefixed(self, operation: str, prefix: str) -> int:
+        """Remove every key starting with ``prefix`` (SCAN, then UNLINK in batches)."""
+        if not prefix:
+            raise InvalidStateError(
+                "refusing to delete every key of the database: the key prefix is empty",
+                component=self._component,
+            )
+        deleted = 0
+        for batch in self._scan(operation, prefix.translate(_GLOB_SPECIALS) + "*"):
+            deleted += int(self.command(operation, "UNLINK", *batch))
+        return deleted
+
+    def _scan(self, operation: str, pattern: str) -> Iterator[list[bytes]]:
+        cursor: Any = 0
+        while True:
+            cursor, keys = self.command(
+                operation, "SCAN", cursor, "MATCH", pattern, "COUNT", _SCAN_BATCH
+            )
+            if keys:
+                yield list(keys)
+            if int(cursor) == 0:
+                return
+
+    # -- failures -----------------------------------------------------------------------
+    def _send(self, operation: str, commands: Sequence[tuple[Any, ...]]) -> list[Any]:
+        client = self._require_client()
+        try:
+            pipe = client.pipeline(transaction=False)
+            for args in commands:
+                pipe.execute_command(*args)
+            replies: list[Any] = pipe.execute(raise_on_error=False)
+        except Exception as exc:
+            raise self._failure(operation, exc) from exc
+        return replies
+
+    def _recover(self, operation: str, exc: Exception, args: tuple[Any, ...]) -> Any:
+        """After a failed call: reload scripts and repeat once on NOSCRIPT, else explain."""
+        if self._client is None:
+            self._require_client()
+        if self._is_noscript(exc):
+            self._load_scripts(operation)
+            try:
+                return self._client.execute_command(*args)
+            except Exception as again:
+                exc = again
+        error = self._failure(operation, exc)
+        if error is exc:
+            raise exc
+        raise error from exc
+
+    def _load_scripts(self, operation: str) -> None:
+        client = self._require_client()
+        try:
+            for script in self._scripts.values():
+                client.script_load(script.source)
+        except Exception as exc:
+            raise self._failure(operation, exc) from exc
+
+    def _is_noscript(self, reply: Any) -> bool:
+        return self._driver is not None and isinstance(reply, self._driver.exceptions.NoScriptError)
+
+    def _failure(self, operation: str, exc: Exception) -> Exception:
+        """A :class:`BackendError` for a driver error; any other error is returned as is."""
+        driver = self._driver
+        if driver is None or not isinstance(exc, driver.RedisError):
+            return exc
+        if isinstance(exc, driver.ConnectionError) and exc.args == _POOL_EXHAUSTED:
+            problem = (
+                f"{operation}() on Redis at {self.address} waited in vain for a free "
+                f"connection: all {self._max_connections} were busy"
+            )
+            hint = "raise options.max_connections, or make fewer calls at once"
+        elif isinstance(exc, (driver.ConnectionError, driver.TimeoutError)):
+            problem = f"Redis at {self.address} is unreachable: {operation}() failed: {exc}"
+            hint = "the store reconnects by itself on the next call once Redis is back"
+        else:
+            problem = f"Redis at {self.address} refused {operation}(): {exc}"
+            hint = None
+        return BackendError(problem, component=self._component, hint=hint)
+
+    def _require_client(self) -> Any:
+        client = self._client
+        if client is None:
+            raise InvalidStateError(
+                "the store was closed while a call was running", component=self._component
+            )
+        return client

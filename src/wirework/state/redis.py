@@ -1,0 +1,371 @@
+"""Key-value state in Redis: ``pip-services:state-store:redis:*:1.0``.
+
+Each key is a Redis hash under ``options.key_prefix`` holding the JSON value (``v``),
+its version (``n``) and when it expires (``x``, milliseconds on the store's clock,
+0 = never). Why this layout and why every call is a Lua script:
+
+* versions must be atomic across processes, so a versioned save is one script that
+  reads the version, compares, writes and bumps: never read-then-write;
+* expiry must follow the store's injected clock (tests move a ``ManualClock``; in
+  production it is wall time, shared by every process), so each script gets ``now``
+  and treats ``x <= now`` as absent (deleting it on the way). The entry also gets a
+  native ``PEXPIRE`` of its lifetime, so Redis reclaims memory by itself;
+* values are validated and encoded by :mod:`wirework.state.values`, so Redis refuses
+  exactly what memory and SQL refuse;
+* bulk calls send one script per chunk of up to 1,000 keys, all chunks in one round
+  trip, so a bulk call never costs a round trip per key nor blocks Redis for long.
+
+The scripts only touch the keys they are given, except ``clear``, which scans the
+prefix. Multi-key scripts assume one server (not Redis Cluster).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, TypeVar
+
+from wirework.config import ConfigParams
+from wirework.errors import ConcurrencyError, ConfigError, InvalidStateError
+from wirework.refer import IReferences
+from wirework.state._redis import RedisLink, Script, link_for
+from wirework.state.clock import Clock
+from wirework.state.protocol import StateValue
+from wirework.state.values import (
+    InvalidArgumentError,
+    bulk_pairs,
+    check_key,
+    check_ttl,
+    check_version,
+    decode,
+    encode,
+)
+
+__all__ = ["DEFAULT_KEY_PREFIX", "RedisStateStore"]
+
+DEFAULT_KEY_PREFIX = "wirework:state:"
+_NAME = "RedisStateStore"
+T = TypeVar("T")
+_CHUNK = 1000  # keys per bulk script call: one call never blocks Redis for long
+
+# KEYS[1] = key; ARGV = now. The value, or nil when absent or expired.
+_LOAD = Script("""
+local r = redis.call('HMGET', KEYS[1], 'v', 'x')
+if not r[1] then return false end
+local x = tonumber(r[2])
+if x > 0 and x <= tonumber(ARGV[1]) then redis.call('DEL', KEYS[1]) return false end
+return r[1]
+""")
+
+# KEYS[1] = key; ARGV = now. {value, version}, or {} when absent or expired.
+_LOAD_VERSIONED = Script("""
+local r = redis.call('HMGET', KEYS[1], 'v', 'n', 'x')
+if not r[1] then return {} end
+local x = tonumber(r[3])
+if x > 0 and x <= tonumber(ARGV[1]) then redis.call('DEL', KEYS[1]) return {} end
+return {r[1], tonumber(r[2])}
+""")
+
+# KEYS = keys; ARGV = now. One JSON array text: each value, or null, in key order.
+# (One reply string parsed by one json.loads is several times cheaper in Python than
+# a reply of 1,000 strings parsed one by one; the stored values are JSON already.)
+_LOAD_MANY = Script("""
+local now = tonumber(ARGV[1])
+local out = {}
+for i, key in ipairs(KEYS) do
+  local r = redis.call('HMGET', key, 'v', 'x')
+  if not r[1] then
+    out[i] = 'null'
+  elseif tonumber(r[2]) > 0 and tonumber(r[2]) <= now then
+    redis.call('DEL', key)
+    out[i] = 'null'
+  else
+    out[i] = r[1]
+  end
+end
+return '[' .. table.concat(out, ',') .. ']'
+""")
+
+# KEYS[1] = key; ARGV = now, expected version (-1 = any), ttl ms (0 = never),
+# expires_at, value. The new version, or -(current version) on a conflict.
+_SAVE = Script("""
+local r = redis.call('HMGET', KEYS[1], 'n', 'x')
+local version = tonumber(r[1]) or 0
+local x = tonumber(r[2]) or 0
+if x > 0 and x <= tonumber(ARGV[1]) then version = 0 end
+local expected = tonumber(ARGV[2])
+if expected >= 0 and expected ~= version then return -version end
+version = version + 1
+redis.call('HSET', KEYS[1], 'v', ARGV[5], 'n', version, 'x', ARGV[4])
+local ttl = tonumber(ARGV[3])
+if ttl > 0 then
+  redis.call('PEXPIRE', KEYS[1], ttl)
+elseif x > 0 then
+  redis.call('PERSIST', KEYS[1])
+end
+return version
+""")
+
+# KEYS = keys; ARGV = now, ttl ms, expires_at, then one value per key ('' = delete).
+_SAVE_MANY = Script("""
+local now, ttl = tonumber(ARGV[1]), tonumber(ARGV[2])
+for i, key in ipairs(KEYS) do
+  local value = ARGV[3 + i]
+  if value == '' then
+    redis.call('DEL', key)
+  else
+    local r = redis.call('HMGET', key, 'n', 'x')
+    local version = tonumber(r[1]) or 0
+    local x = tonumber(r[2]) or 0
+    if x > 0 and x <= now then version = 0 end
+    redis.call('HSET', key, 'v', value, 'n', version + 1, 'x', ARGV[3])
+    if ttl > 0 then
+      redis.call('PEXPIRE', key, ttl)
+    elseif x > 0 then
+      redis.call('PERSIST', key)
+    end
+  end
+end
+return #KEYS
+""")
+
+# KEYS[1] = key; ARGV = now, expected version (-1 = any).
+# {1, version removed (0 if absent), value} or {0, current version} on a conflict.
+_DELETE = Script("""
+local r = redis.call('HMGET', KEYS[1], 'v', 'n', 'x')
+local version = tonumber(r[2]) or 0
+local x = tonumber(r[3]) or 0
+if version > 0 and x > 0 and x <= tonumber(ARGV[1]) then
+  redis.call('DEL', KEYS[1])
+  version = 0
+end
+local expected = tonumber(ARGV[2])
+if expected >= 0 and expected ~= version then return {0, version} end
+if version == 0 then return {1, 0} end
+redis.call('DEL', KEYS[1])
+return {1, version, r[1]}
+""")
+
+_SCRIPTS = (_LOAD, _LOAD_VERSIONED, _LOAD_MANY, _SAVE, _SAVE_MANY, _DELETE)
+
+
+class RedisStateStore:
+    """Key-value state in Redis, shared by every process that uses the same prefix.
+
+    Config: ``connection.uri`` (``redis://``, ``rediss://``, ``unix://``) or
+    ``connection.host``/``port``/``database``; ``credential.username``/``password``;
+    ``options.connect_timeout`` (ms, also the per-command socket timeout),
+    ``options.retries`` (connection attempts on open), ``options.max_connections``
+    (pool size, default 100; more callers at once wait for a connection),
+    ``options.key_prefix`` (default ``wirework:state:``) and ``options.timeout``
+    (ms, 0 = never expire).
+    ``clock`` returns seconds; it defaults to wall time so that every process
+    agrees on when an entry expires.
+    """
+
+    def __init__(
+        self,
+        *,
+        timeout: int = 0,
+        clock: Clock = time.time,
+        key_prefix: str = DEFAULT_KEY_PREFIX,
+    ) -> None:
+        if type(timeout) is not int or timeout < 0:
+            raise InvalidArgumentError(
+                "timeout must be a whole number of milliseconds >= 0 (0 = never expire), "
+                f"got {timeout!r}"
+            )
+        self._timeout = timeout
+        self._clock = clock
+        self._prefix = _check_prefix(key_prefix)
+        self._link = link_for(ConfigParams(), _NAME, _SCRIPTS)
+        self._logger: Any = None
+
+    def __repr__(self) -> str:
+        return (
+            f"RedisStateStore(address={self._link.address!r}, key_prefix={self._prefix!r}, "
+            f"open={self._link.is_open})"
+        )
+
+    # -- component lifecycle --------------------------------------------------------
+    def configure(self, config: ConfigParams) -> None:
+        if self._link.is_open:
+            raise InvalidStateError("configure() must come before open()", component=_NAME)
+        raw = config.get("options.timeout")
+        timeout = (
+            self._timeout if raw is None else config.get_as_nullable_integer("options.timeout")
+        )
+        if timeout is None or timeout < 0:
+            raise ConfigError(
+                "options.timeout must be a whole number of milliseconds >= 0 "
+                f"(0 = never expire), got {raw!r}",
+                component=_NAME,
+            )
+        prefix = config.get_as_nullable_string("options.key_prefix")
+        prefix = self._prefix if prefix is None else _check_prefix(prefix)
+        link = link_for(config, _NAME, _SCRIPTS)  # everything is checked before anything is set
+        self._timeout, self._prefix, self._link = timeout, prefix, link
+
+    def set_references(self, references: IReferences) -> None:
+        self._logger = references.get_one_optional("*:logger:*:*:1.0")
+
+    def is_open(self) -> bool:
+        return self._link.is_open
+
+    def open(self, correlation_id: str | None) -> None:
+        if self._link.is_open:
+            return
+        self._link.open()
+        if self._logger is not None:
+            self._logger.debug(
+                correlation_id,
+                "Opened Redis state store at %s (prefix %r, timeout %s ms)",
+                self._link.address,
+                self._prefix,
+                self._timeout,
+            )
+
+    def close(self, correlation_id: str | None) -> None:
+        if not self._link.is_open:
+            return
+        self._link.close()
+        if self._logger is not None:
+            self._logger.debug(correlation_id, "Closed Redis state store at %s", self._link.address)
+
+    def clear(self, correlation_id: str | None) -> None:
+        """Remove every entry under the key prefix (the container's ``Cleanable`` step)."""
+        self._require_open("clear").delete_prefixed("clear", self._prefix)
+
+    # -- reads ------------------------------------------------------------------------
+    def load(self, correlation_id: str | None, key: str) -> Any:
+        if type(key) is not str or "\x00" in key or not key.isascii():
+            key = check_key(key)
+        link = self._require_open("load")
+        text = link.run("load", _LOAD, 1, self._prefix + key, self._now_ms())
+        return None if text is None else decode(text)
+
+    def load_versioned(self, correlation_id: str | None, key: str) -> tuple[Any, int]:
+        key = check_key(key)
+        link = self._require_open("load_versioned")
+        reply = link.run("load_versioned", _LOAD_VERSIONED, 1, self._prefix + key, self._now_ms())
+        return (decode(reply[0]), int(reply[1])) if reply else (None, 0)
+
+    def load_bulk(self, correlation_id: str | None, keys: Sequence[str]) -> list[StateValue]:
+        checked = [check_key(key) for key in keys]
+        link = self._require_open("load_bulk")
+        if not checked:
+            return []
+        prefix, now = self._prefix, self._now_ms()
+        calls = [
+            (len(chunk), [*(prefix + key for key in chunk), now]) for chunk in _chunks(checked)
+        ]
+        replies = link.run_many("load_bulk", _LOAD_MANY, calls)
+        values = (
+            decode(replies[0]) if len(replies) == 1 else [v for r in replies for v in decode(r)]
+        )
+        return [StateValue(key, value) for key, value in zip(checked, values, strict=True)]
+
+    # -- writes -----------------------------------------------------------------------
+    def save(
+        self,
+        correlation_id: str | None,
+        key: str,
+        value: Any,
+        *,
+        ttl: int | None = None,
+        expected_version: int | None = None,
+    ) -> Any:
+        """Store ``value`` (``None`` deletes) and return it; see ``IVersionedStateStore``."""
+        if type(key) is not str or "\x00" in key or not key.isascii():
+            key = check_key(key)
+        if expected_version is not None:
+            check_version(expected_version)
+        if value is None:
+            self.delete(correlation_id, key, expected_version=expected_version)
+            return None
+        text = encode(value, key)
+        lifetime = self._timeout if ttl is None else check_ttl(ttl)
+        link = self._require_open("save")
+        now = self._now_ms()
+        expected = -1 if expected_version is None else expected_version
+        expires = now + lifetime if lifetime else 0
+        args = (self._prefix + key, now, expected, lifetime, expires, text)
+        version = link.run("save", _SAVE, 1, *args)
+        if version <= 0:
+            raise ConcurrencyError(key, expected, -version)
+        return value
+
+    def save_bulk(
+        self,
+        correlation_id: str | None,
+        values: Mapping[str, Any] | Iterable[StateValue],
+        *,
+        ttl: int | None = None,
+    ) -> None:
+        """Save many keys at once (``None`` values delete); all are validated first.
+
+        Each chunk of up to 1,000 keys is written atomically; all chunks go in one
+        round trip.
+        """
+        pairs: list[tuple[str, str]] = []  # a key given twice is saved twice, as in memory
+        for raw_key, value in bulk_pairs(values):
+            key = check_key(raw_key)
+            pairs.append((key, "" if value is None else encode(value, key)))
+        lifetime = self._timeout if ttl is None else check_ttl(ttl)
+        link = self._require_open("save_bulk")
+        if not pairs:
+            return
+        now = self._now_ms()
+        expires = now + lifetime if lifetime else 0
+        calls = [
+            (
+                len(chunk),
+                [
+                    *(self._prefix + key for key, _ in chunk),
+                    *(now, lifetime, expires),
+                    *(text for _, text in chunk),
+                ],
+            )
+            for chunk in _chunks(pairs)
+        ]
+        link.run_many("save_bulk", _SAVE_MANY, calls)
+
+    def delete(
+        self, correlation_id: str | None, key: str, *, expected_version: int | None = None
+    ) -> Any:
+        """Remove ``key`` and return its value (``None`` when it was absent)."""
+        key = check_key(key)
+        if expected_version is not None:
+            check_version(expected_version)
+        link = self._require_open("delete")
+        expected = -1 if expected_version is None else expected_version
+        reply = link.run("delete", _DELETE, 1, self._prefix + key, self._now_ms(), expected)
+        if reply[0] == 0:
+            raise ConcurrencyError(key, expected, int(reply[1]))
+        return decode(reply[2]) if len(reply) > 2 else None
+
+    # -- internals --------------------------------------------------------------------
+    def _now_ms(self) -> int:
+        return round(self._clock() * 1000)
+
+    def _require_open(self, operation: str) -> RedisLink:
+        link = self._link
+        if not link.is_open:
+            raise InvalidStateError(
+                f"the store is not open: call open() before {operation}()", component=_NAME
+            )
+        return link
+
+
+def _check_prefix(prefix: Any) -> str:
+    if not isinstance(prefix, str) or not prefix:
+        raise ConfigError(
+            "options.key_prefix must be a non-empty string: the store's keys are found "
+            f"(and cleared) by it, got {prefix!r}",
+            component=_NAME,
+        )
+    return check_key(prefix, "options.key_prefix")
+
+
+def _chunks(items: list[T]) -> list[list[T]]:
+    return [items[start : start + _CHUNK] for start in range(0, len(items), _CHUNK)]

@@ -1,0 +1,117 @@
+"""SQLite-only behaviour: where the file goes, what survives a restart, refusals."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+from dummies import Dummy
+
+from wirework.config import ConfigParams
+from wirework.errors import BackendError, ConfigError, WireworkError
+from wirework.persistence.sql import DEFAULT_SQLITE_PATH, IdentifiableSqlitePersistence
+
+
+def sqlite(config: dict[str, Any], table: str | None = "items") -> Any:
+    persistence: IdentifiableSqlitePersistence[Any] = IdentifiableSqlitePersistence(
+        table, item_type=Dummy
+    )
+    persistence.configure(ConfigParams.from_value(config))
+    return persistence
+
+
+def test_the_file_and_its_directory_are_created_on_open(tmp_path: Path) -> None:
+    path = tmp_path / "nested" / "deeper" / "app.sqlite"
+    persistence = sqlite({"connection": {"database": str(path)}})
+    assert not path.parent.exists()
+    persistence.open(None)
+    try:
+        assert path.is_file()
+        persistence.create(None, Dummy("1", "k"))
+    finally:
+        persistence.close(None)
+    with sqlite3.connect(path) as raw:
+        assert raw.execute('SELECT id FROM "items"').fetchall() == [("1",)]
+
+
+def test_the_default_file_is_under_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    persistence = sqlite({})
+    assert persistence.path == DEFAULT_SQLITE_PATH == "./data/wirework.db"
+    persistence.open(None)
+    persistence.close(None)
+    assert (tmp_path / "data" / "wirework.db").is_file()
+
+
+def test_items_survive_a_restart(tmp_path: Path) -> None:
+    config = {"connection": {"database": str(tmp_path / "db.sqlite")}}
+    first = sqlite(config)
+    first.open(None)
+    first.create(None, Dummy("1", "k", "c", 5))
+    first.close(None)
+    second = sqlite(config)
+    second.open(None)
+    try:
+        assert second.get_one_by_id(None, "1") == Dummy("1", "k", "c", 5)
+    finally:
+        second.close(None)
+
+
+def test_two_tables_share_one_file(tmp_path: Path) -> None:
+    config = {"connection": {"database": str(tmp_path / "db.sqlite")}}
+    left, right = sqlite(config, "left_items"), sqlite(config, "right_items")
+    left.open(None)
+    right.open(None)
+    try:
+        left.create(None, Dummy("1", "left"))
+        right.create(None, Dummy("1", "right"))
+        assert left.get_one_by_id(None, "1").key == "left"
+        assert right.get_one_by_id(None, "1").key == "right"
+    finally:
+        left.close(None)
+        right.close(None)
+
+
+def test_an_in_memory_database_works(tmp_path: Path) -> None:
+    persistence = sqlite({"connection": {"database": ":memory:"}})
+    persistence.open(None)
+    try:
+        persistence.create(None, Dummy("1"))
+        assert persistence.get_count_by_filter(None, None) == 1
+    finally:
+        persistence.close(None)
+
+
+def test_a_table_with_other_columns_is_refused_clearly(tmp_path: Path) -> None:
+    path = tmp_path / "db.sqlite"
+    with sqlite3.connect(path) as raw:
+        raw.execute("CREATE TABLE items (id TEXT PRIMARY KEY, data TEXT)")
+    persistence = sqlite({"connection": {"database": str(path)}})
+    with pytest.raises(BackendError, match="table 'items' at SQLite database .* cannot be used"):
+        persistence.open(None)
+    assert not persistence.is_open()
+
+
+def test_an_unopenable_path_names_the_file(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    persistence = sqlite({"connection": {"database": str(blocker / "db.sqlite")}})
+    with pytest.raises(BackendError, match=f"cannot open SQLite database {blocker}"):
+        persistence.open(None)
+
+
+def test_an_empty_path_is_a_config_error() -> None:
+    with pytest.raises(ConfigError, match="connection.database must be a file path"):
+        sqlite({"connection": {"database": " "}})
+
+
+def test_a_key_with_a_double_quote_cannot_be_addressed(tmp_path: Path) -> None:
+    persistence = sqlite({"connection": {"database": str(tmp_path / "db.sqlite")}})
+    persistence.open(None)
+    try:
+        with pytest.raises(WireworkError, match="cannot name a key containing"):
+            persistence.get_list_by_filter(None, {'say"what': 1})
+    finally:
+        persistence.close(None)

@@ -1,0 +1,284 @@
+"""What only the Redis stores must show, beyond the conformance suites: sharing across
+processes, native expiry, bulk chunking, key prefixes and their configuration.
+
+Every test uses its own key prefix and deletes it afterwards.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from redis_backends import (
+    REDIS_URI,
+    drop_prefix,
+    echo_kv,
+    entity_increments,
+    kv_config,
+    kv_increments,
+    require,
+    unique_prefix,
+)
+
+from wirework.config import ConfigParams
+from wirework.errors import InvalidStateError
+from wirework.state import StateValue
+from wirework.state.entity.redis import RedisStateStore as RedisEntityStore
+from wirework.state.redis import RedisStateStore
+
+pytestmark = pytest.mark.server
+
+CID = "test"
+
+
+@pytest.fixture
+def uri() -> str:
+    return require(REDIS_URI, "Redis")
+
+
+@pytest.fixture
+def prefix(uri: str) -> Iterator[str]:
+    name = unique_prefix("redis-test")
+    yield name
+    drop_prefix(uri, name)
+
+
+@pytest.fixture
+def raw(uri: str) -> Iterator[Any]:
+    """A plain redis-py client, to look at what the store wrote."""
+    import redis
+
+    client = redis.Redis.from_url(uri)
+    yield client
+    client.close()
+
+
+def open_kv(uri: str, prefix: str, **options: Any) -> RedisStateStore:
+    store = RedisStateStore()
+    store.configure(kv_config(uri, prefix, **options))
+    store.open(CID)
+    return store
+
+
+# -- sharing ------------------------------------------------------------------------------
+
+
+def test_two_stores_on_one_prefix_see_each_others_writes(uri: str, prefix: str) -> None:
+    first, second = open_kv(uri, prefix), open_kv(uri, prefix)
+    try:
+        first.save(CID, "k", {"n": 1})
+        assert second.load_versioned(CID, "k") == ({"n": 1}, 1)
+        second.save(CID, "k", {"n": 2}, expected_version=1)
+        assert first.load_versioned(CID, "k") == ({"n": 2}, 2)
+        first.delete(CID, "k")
+        assert second.load_versioned(CID, "k") == (None, 0)
+    finally:
+        first.close(CID)
+        second.close(CID)
+
+
+def test_another_process_sees_writes_and_its_writes_are_seen(uri: str, prefix: str) -> None:
+    store = open_kv(uri, prefix)
+    try:
+        store.save(CID, "from-parent", ["hello"])
+        store.save(CID, "from-parent", ["hello", "again"])
+        with multiprocessing.get_context("spawn").Pool(1) as pool:
+            seen = pool.apply(echo_kv, (uri, prefix))
+        assert seen == (["hello", "again"], 2)
+        assert store.load(CID, "from-child") == {"seen": ["hello", "again"], "version": 2}
+    finally:
+        store.close(CID)
+
+
+def test_versioned_increments_from_four_processes_lose_nothing(uri: str, prefix: str) -> None:
+    processes, increments = 4, 200
+    with multiprocessing.get_context("spawn").Pool(processes) as pool:
+        conflicts = pool.starmap(kv_increments, [(uri, prefix, "counter", increments)] * processes)
+    store = open_kv(uri, prefix)
+    try:
+        total = processes * increments
+        assert store.load_versioned(CID, "counter") == (total, total)
+    finally:
+        store.close(CID)
+    print(f"conflicts retried per process: {conflicts}")
+
+
+def test_entity_versioned_increments_from_four_processes_lose_nothing(
+    uri: str, prefix: str
+) -> None:
+    processes, increments = 4, 50
+    with multiprocessing.get_context("spawn").Pool(processes) as pool:
+        pool.starmap(entity_increments, [(uri, prefix, "counter", increments)] * processes)
+    total = processes * increments
+    with RedisEntityStore(uri, key_prefix=prefix) as store:
+        assert store.get_state_versioned("counter") == (str(total), total)
+        assert store.count_by_state() == {str(total): 1}
+        assert store.list_entities(str(total)) == ["counter"]
+
+
+# -- native expiry ------------------------------------------------------------------------
+
+
+def test_expiry_is_native_redis_expiry_as_well(uri: str, prefix: str, raw: Any) -> None:
+    store = open_kv(uri, prefix, timeout=60_000)
+    try:
+        store.save(CID, "default", 1)
+        store.save(CID, "short", 1, ttl=5_000)
+        store.save(CID, "forever", 1, ttl=0)
+        store.save_bulk(CID, {"b1": 1, "b2": 2}, ttl=7_000)
+        assert 59_000 < raw.pttl(prefix + "default") <= 60_000
+        assert 4_000 < raw.pttl(prefix + "short") <= 5_000
+        assert raw.pttl(prefix + "forever") == -1
+        assert 6_000 < raw.pttl(prefix + "b2") <= 7_000
+        store.save(CID, "short", 2, ttl=0)
+        assert raw.pttl(prefix + "short") == -1
+    finally:
+        store.close(CID)
+
+
+def test_on_the_wall_clock_redis_reclaims_expired_entries_itself(
+    uri: str, prefix: str, raw: Any
+) -> None:
+    store = open_kv(uri, prefix)
+    try:
+        store.save(CID, "k", "v", ttl=100)
+        assert raw.exists(prefix + "k") == 1
+        time.sleep(0.3)
+        assert raw.exists(prefix + "k") == 0  # gone without any call of the store
+        assert store.load_versioned(CID, "k") == (None, 0)
+    finally:
+        store.close(CID)
+
+
+# -- bulk ---------------------------------------------------------------------------------
+
+
+def test_bulk_calls_beyond_one_chunk(uri: str, prefix: str) -> None:
+    store = open_kv(uri, prefix)
+    try:
+        keys = [f"k{i:05d}" for i in range(2_500)]
+        store.save_bulk(CID, {key: {"i": i} for i, key in enumerate(keys)})
+        store.save_bulk(CID, [StateValue(key, i) for i, key in enumerate(keys)])
+        loaded = store.load_bulk(CID, [*reversed(keys), "missing"])
+        assert loaded[-1] == StateValue("missing", None)
+        assert [item.value for item in loaded[:-1]] == list(reversed(range(2_500)))
+        assert store.load_versioned(CID, "k01234") == (1234, 2)
+        store.save_bulk(CID, dict.fromkeys(keys))
+        assert all(item.value is None for item in store.load_bulk(CID, keys))
+    finally:
+        store.close(CID)
+
+
+def test_a_key_given_twice_in_one_bulk_is_saved_twice(uri: str, prefix: str) -> None:
+    store = open_kv(uri, prefix)
+    try:
+        store.save_bulk(CID, [StateValue("k", 1), StateValue("k", 2)])
+        assert store.load_versioned(CID, "k") == (2, 2)
+    finally:
+        store.close(CID)
+
+
+# -- prefixes -----------------------------------------------------------------------------
+
+
+def test_prefixes_keep_stores_apart_and_clear_removes_only_its_own(uri: str, raw: Any) -> None:
+    mine, theirs = unique_prefix("mine"), unique_prefix("theirs")
+    first, second = open_kv(uri, mine), open_kv(uri, theirs)
+    try:
+        first.save(CID, "k", "mine")
+        second.save(CID, "k", "theirs")
+        assert first.load(CID, "k") == "mine"
+        first.clear(CID)
+        assert first.load(CID, "k") is None
+        assert second.load(CID, "k") == "theirs"
+        assert raw.exists(theirs + "k") == 1
+    finally:
+        first.close(CID)
+        second.close(CID)
+        drop_prefix(uri, mine)
+        drop_prefix(uri, theirs)
+
+
+def test_a_prefix_with_glob_characters_clears_only_itself(uri: str, raw: Any) -> None:
+    base = unique_prefix("glob")
+    star, plain = open_kv(uri, base + "a*"), open_kv(uri, base + "ab")
+    try:
+        star.save(CID, "k", 1)
+        plain.save(CID, "k", 2)
+        star.clear(CID)
+        assert plain.load(CID, "k") == 2
+    finally:
+        star.close(CID)
+        plain.close(CID)
+        drop_prefix(uri, base)
+
+
+# -- configuration ------------------------------------------------------------------------
+
+
+def test_configure_after_open_is_refused(uri: str, prefix: str) -> None:
+    store = open_kv(uri, prefix)
+    try:
+        with pytest.raises(InvalidStateError, match=r"configure\(\) must come before open\(\)"):
+            store.configure(kv_config(uri, prefix))
+    finally:
+        store.close(CID)
+
+
+def test_host_port_and_database_keys_work(uri: str, prefix: str) -> None:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(uri)
+    store = RedisStateStore()
+    store.configure(
+        ConfigParams(
+            {
+                "connection.host": parts.hostname,
+                "connection.port": parts.port,
+                "connection.database": "1",
+                "options.key_prefix": prefix,
+            }
+        )
+    )
+    store.open(CID)
+    try:
+        store.save(CID, "k", "in db 1")
+        assert store.load(CID, "k") == "in db 1"
+        assert repr(store).startswith(f"RedisStateStore(address='{parts.hostname}:{parts.port}'")
+    finally:
+        store.clear(CID)
+        store.close(CID)
+
+
+# -- entity specifics -----------------------------------------------------------------------
+
+
+def test_entity_ids_are_listed_in_python_sort_order(uri: str, prefix: str) -> None:
+    ids = ["z", "é", "\uffff", "\U0001f389", "A", "a", "a b", "ab", "ä", "日本", "ﬀ"]
+    with RedisEntityStore(uri, key_prefix=prefix) as store:
+        store.set_states_batch(dict.fromkeys(ids, "s"))
+        assert store.list_entities() == sorted(ids)
+        assert store.list_entities("s", limit=3, offset=2) == sorted(ids)[2:5]
+
+
+def test_entity_metadata_merges_and_keeps_json_types(uri: str, prefix: str) -> None:
+    with RedisEntityStore(uri, key_prefix=prefix) as store:
+        store.set_state("e", "a", metadata={"empty": [], "big": 2**70, "f": 0.1})
+        store.set_state("e", "b", metadata={"actor": "system", "empty": {}})
+        assert store.get_metadata("e") == {"empty": {}, "big": 2**70, "f": 0.1, "actor": "system"}
+        assert store.get_metadata("ghost") == {}
+
+
+def test_entity_stores_on_one_prefix_share_state(uri: str, prefix: str) -> None:
+    with (
+        RedisEntityStore(uri, key_prefix=prefix) as first,
+        RedisEntityStore(uri, key_prefix=prefix) as second,
+    ):
+        first.set_state("o", "paid", metadata={"context": {"total": 9.5}})
+        assert second.get_state_versioned("o") == ("paid", 1)
+        assert second.get_context("o") == {"total": 9.5}
+        assert second.delete_entity("o") is True
+        assert first.count_by_state() == {}

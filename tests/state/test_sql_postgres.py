@@ -1,0 +1,396 @@
+"""What only the PostgreSQL state stores promise, beyond the conformance suites.
+
+Every test uses a table of its own and drops it; connections are found through an
+``application_name`` unique to the test, so other sessions on the server never count.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import socket
+import threading
+import time
+import traceback
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+from sql_backends import drop_table, increment, increment_in_process, postgres_uri, unique_table
+
+from wirework.config import ConfigParams
+from wirework.container import Container
+from wirework.errors import BackendError, ConfigError, LifecycleError
+from wirework.state import StateValue
+from wirework.state.entity.postgres import PostgresStateStore as PostgresEntityStore
+from wirework.state.postgres import PostgresStateStore, _Pooled
+
+SECRET = "s3cret-Pa55word"
+
+pytestmark = pytest.mark.server
+
+
+@pytest.fixture
+def uri() -> str:
+    return postgres_uri()
+
+
+@pytest.fixture
+def table(uri: str) -> Iterator[str]:
+    name = unique_table("kv")
+    yield name
+    drop_table(uri, name)
+
+
+@pytest.fixture
+def app() -> str:
+    """An application_name that marks this test's connections in pg_stat_activity."""
+    return f"ww_{uuid.uuid4().hex[:12]}"
+
+
+def open_store(uri: str, table: str, app: str | None = None, **options: Any) -> PostgresStateStore:
+    store = PostgresStateStore()
+    config = {"connection.uri": uri + (f"?application_name={app}" if app else "")}
+    config["options.table"] = table
+    config.update({f"options.{key}": value for key, value in options.items()})
+    store.configure(ConfigParams(config))
+    store.open(None)
+    return store
+
+
+def backends(uri: str, app: str) -> list[int]:
+    with psycopg.connect(uri, autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE application_name = %s", (app,)
+        ).fetchall()
+    return [row[0] for row in rows]
+
+
+def kill(uri: str, app: str) -> int:
+    """Terminate every backend of ``app`` and wait until each is gone."""
+    pids = backends(uri, app)
+    with psycopg.connect(uri, autocommit=True) as conn:
+        for pid in pids:
+            conn.execute("SELECT pg_terminate_backend(%s, 5000)", (pid,))
+    return len(pids)
+
+
+def closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port  # nobody listens on it once the socket is closed
+
+
+# -- unreachable server, secrets --------------------------------------------------------
+
+
+def test_an_unreachable_server_names_host_and_port_but_never_the_password() -> None:
+    port = closed_port()
+    store = PostgresStateStore()
+    store.configure(
+        ConfigParams(
+            {
+                "connection.host": "127.0.0.1",
+                "connection.port": port,
+                "connection.database": "test",
+                "credential.username": "app",
+                "credential.password": SECRET,
+                "options.retries": 1,
+                "options.connect_timeout": 1000,
+            }
+        )
+    )
+    started = time.monotonic()
+    with pytest.raises(
+        BackendError,
+        match=rf"cannot connect to PostgreSQL at 127\.0\.0\.1:{port}/test after 2 attempts",
+    ) as info:
+        store.open(None)
+    assert time.monotonic() - started >= 0.1  # one backoff pause between the two attempts
+    shown = "".join(traceback.format_exception(info.value))
+    assert SECRET not in shown
+    assert SECRET not in repr(info.value)
+    assert store.is_open() is False
+
+
+def test_a_password_in_the_uri_stays_out_of_errors_and_repr() -> None:
+    port = closed_port()
+    uri = f"postgresql://app:{SECRET}@127.0.0.1:{port}/test?password={SECRET}"
+    store = PostgresStateStore()
+    store.configure(ConfigParams({"connection.uri": uri, "options.retries": 0}))
+    assert SECRET not in repr(store)
+    assert f"127.0.0.1:{port}/test" in repr(store)
+    with pytest.raises(BackendError) as info:
+        store.open(None)
+    assert SECRET not in "".join(traceback.format_exception(info.value))
+    entity = PostgresEntityStore(uri)
+    assert SECRET not in repr(entity)
+    with pytest.raises(BackendError, match=rf"127\.0\.0\.1:{port}") as info:
+        entity.connect()
+    assert SECRET not in "".join(traceback.format_exception(info.value))
+
+
+def test_the_container_adds_file_and_line_to_the_open_error(tmp_path: Path) -> None:
+    port = closed_port()
+    config = tmp_path / "service.yml"
+    config.write_text(
+        "- descriptor: pip-services:state-store:postgres:default:1.0\n"
+        "  connection:\n"
+        f"    uri: postgresql://app:{SECRET}@127.0.0.1:{port}/test\n"
+        "  options:\n"
+        "    retries: 0\n"
+    )
+    container = Container.from_file(config)
+    with pytest.raises(LifecycleError) as info:
+        container.open()
+    message = str(info.value)
+    assert "service.yml:1" in message
+    assert f"127.0.0.1:{port}" in message
+    assert SECRET not in "".join(traceback.format_exception(info.value))
+
+
+# -- killed connections ---------------------------------------------------------------
+
+
+def test_a_connection_killed_by_the_server_is_replaced(uri: str, table: str, app: str) -> None:
+    store = open_store(uri, table, app)
+    try:
+        store.save(None, "k", 1)
+        assert kill(uri, app) == 1
+        assert store.load(None, "k") == 1  # found dead before use, replaced: no error
+        assert kill(uri, app) == 1
+        store.save(None, "k", 2, expected_version=1)  # a write too
+        assert store.load_versioned(None, "k") == (2, 2)
+    finally:
+        store.close(None)
+
+
+def test_a_connection_lost_mid_call_fails_a_write_once_and_a_read_not_at_all(
+    uri: str, table: str, app: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When the loss is only seen on use, a read retries once; a write reports it once."""
+    store = open_store(uri, table, app)
+    monkeypatch.setattr(_Pooled, "usable", lambda self: True)  # as if killed after the check
+    try:
+        store.save(None, "k", "v")
+        kill(uri, app)
+        assert store.load(None, "k") == "v"
+        kill(uri, app)
+        with pytest.raises(
+            BackendError, match=r"save\(\) failed on PostgreSQL at .*connection was lost"
+        ):
+            store.save(None, "k", "w")
+        store.save(None, "k", "w")
+        assert store.load_versioned(None, "k") == ("w", 2)
+    finally:
+        store.close(None)
+
+
+def test_an_entity_store_survives_a_killed_connection(uri: str, app: str) -> None:
+    table = unique_table("entity")
+    store = PostgresEntityStore(f"{uri}?application_name={app}", table=table)
+    try:
+        with store:
+            store.set_state("e", "a")
+            kill(uri, app)
+            assert store.get_state("e") == "a"
+            kill(uri, app)
+            assert store.set_state_versioned("e", "b", expected_version=1) == 2
+    finally:
+        drop_table(uri, table)
+
+
+# -- several stores, several processes -------------------------------------------------
+
+
+def test_two_stores_on_one_table_see_each_others_writes(uri: str, table: str) -> None:
+    first, second = open_store(uri, table), open_store(uri, table)
+    try:
+        first.save(None, "k", {"by": "first"})
+        assert second.load_versioned(None, "k") == ({"by": "first"}, 1)
+        second.save(None, "k", {"by": "second"}, expected_version=1)
+        assert first.load(None, "k") == {"by": "second"}
+        second.save_bulk(None, {"a": 1, "b": 2})
+        assert first.load_bulk(None, ["a", "b"]) == [StateValue("a", 1), StateValue("b", 2)]
+        assert first.delete(None, "a") == 1
+        assert second.load(None, "a") is None
+    finally:
+        first.close(None)
+        second.close(None)
+
+
+def test_versioned_increments_from_four_processes_lose_nothing(uri: str, table: str) -> None:
+    processes, times = 4, 100
+    config = {"connection.uri": uri, "options.table": table}
+    store = open_store(uri, table)
+    try:
+        store.save(None, "counter", 0)
+        spawn = multiprocessing.get_context("spawn")
+        with spawn.Pool(processes) as pool:
+            results = [
+                pool.apply_async(increment_in_process, ("postgres", config, "counter", times))
+                for _ in range(processes)
+            ]
+            conflicts = [result.get(timeout=120) for result in results]
+        assert store.load_versioned(None, "counter") == (processes * times, processes * times + 1)
+        print(f"conflicts retried per process: {conflicts}")
+    finally:
+        store.close(None)
+
+
+def test_increments_from_threads_share_the_pool(uri: str, table: str, app: str) -> None:
+    store = open_store(uri, table, app, max_pool_size=3)
+    try:
+        store.save(None, "counter", 0)
+        workers = [
+            threading.Thread(target=increment, args=(store, "counter", 50)) for _ in range(6)
+        ]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+        assert store.load_versioned(None, "counter") == (300, 301)
+        assert 1 <= len(backends(uri, app)) <= 3
+    finally:
+        store.close(None)
+
+
+# -- lifecycle ------------------------------------------------------------------------
+
+
+def wait_for_no_backends(uri: str, app: str) -> list[int]:
+    deadline = time.monotonic() + 5
+    while (left := backends(uri, app)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return left
+
+
+def test_close_releases_every_connection(uri: str, table: str, app: str) -> None:
+    store = open_store(uri, table, app, max_pool_size=4)
+    barrier = threading.Barrier(4)
+
+    def busy() -> None:
+        barrier.wait()
+        for n in range(20):
+            store.save(None, f"k{n}", n)
+
+    workers = [threading.Thread(target=busy) for _ in range(4)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert len(backends(uri, app)) >= 2
+    store.close(None)
+    assert wait_for_no_backends(uri, app) == []
+    store.open(None)  # and it opens again, with the data kept
+    assert store.load(None, "k3") == 3
+    store.close(None)
+
+
+def test_disconnect_releases_the_entity_store_connections(uri: str, app: str) -> None:
+    table = unique_table("entity")
+    store = PostgresEntityStore(f"{uri}?application_name={app}", table=table)
+    try:
+        store.connect()
+        store.set_states_batch({"a": "x", "b": "y"})
+        assert backends(uri, app)
+        store.disconnect()
+        assert wait_for_no_backends(uri, app) == []
+    finally:
+        store.disconnect()
+        drop_table(uri, table)
+
+
+def test_the_table_and_its_expiry_index_are_created_on_open(uri: str, table: str) -> None:
+    store = open_store(uri, table)
+    store.close(None)
+    with psycopg.connect(uri, autocommit=True) as conn:
+        columns = conn.execute(
+            "SELECT column_name, data_type FROM information_schema.columns "
+            "WHERE table_name = %s ORDER BY ordinal_position",
+            (table,),
+        ).fetchall()
+        indexes = conn.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = %s", (table,)
+        ).fetchall()
+    assert columns == [
+        ("key", "text"),
+        ("value", "text"),
+        ("version", "bigint"),
+        ("expires_at", "double precision"),
+    ]
+    assert f"{table}_expires_at" in {row[0] for row in indexes}
+
+
+def test_expired_rows_are_purged_from_the_table(uri: str, table: str) -> None:
+    from wirework.state import ManualClock
+    from wirework.state.sql import PURGE_EVERY
+
+    clock = ManualClock()
+    store = PostgresStateStore(clock=clock)
+    store.configure(ConfigParams({"connection.uri": uri, "options.table": table}))
+    store.open(None)
+    try:
+        store.save_bulk(None, {f"k{i}": i for i in range(50)}, ttl=100)
+        store.save(None, "stays", 1)
+        clock.advance(PURGE_EVERY + 1)
+        assert store.load(None, "stays") == 1  # any call purges when one is due
+        with psycopg.connect(uri, autocommit=True) as conn:
+            left = conn.execute(f'SELECT key FROM "{table}"').fetchall()
+        assert left == [("stays",)]
+    finally:
+        store.close(None)
+
+
+@pytest.mark.parametrize("name", ['x"; DROP TABLE y; --', "1abc", "", "a" * 49, "a-b"])
+def test_a_table_name_that_is_not_an_identifier_is_refused(name: str) -> None:
+    with pytest.raises(ConfigError, match=r"options.table must be an SQL identifier"):
+        PostgresStateStore().configure(ConfigParams({"options.table": name}))
+    with pytest.raises(ConfigError, match=r"^PostgresStateStore: table must be an SQL identifier"):
+        PostgresEntityStore(table=name)
+
+
+def test_a_bad_pool_size_is_a_config_error() -> None:
+    with pytest.raises(ConfigError, match=r"options.max_pool_size must be >= 1"):
+        PostgresStateStore().configure(ConfigParams({"options.max_pool_size": 0}))
+
+
+def test_the_entity_store_reads_the_key_value_store_keys(uri: str) -> None:
+    table = unique_table("entity")
+    store = PostgresEntityStore()
+    store.configure(ConfigParams({"connection.uri": uri, "options.table": table}))
+    try:
+        store.open(None)
+        store.set_state("e", "s")
+        assert store.get_state("e") == "s"
+        store.close(None)
+    finally:
+        drop_table(uri, table)
+
+
+def test_entities_list_in_python_order_whatever_the_locale(uri: str) -> None:
+    table = unique_table("entity")
+    ids = ["b", "B", "a", "é", "Z", "_", "a b", "ab", "ä", "10", "9"]
+    try:
+        with PostgresEntityStore(uri, table=table) as store:
+            store.set_states_batch(dict.fromkeys(ids, "s"))
+            assert store.list_entities() == sorted(ids)
+            assert store.list_entities("s", 3, 2) == sorted(ids)[2:5]
+    finally:
+        drop_table(uri, table)
+
+
+def test_metadata_is_merged_across_writes(uri: str) -> None:
+    table = unique_table("entity")
+    try:
+        with PostgresEntityStore(uri, table=table) as store:
+            store.set_state("e", "a", metadata={"by": "x", "n": 1, "context": {"c": 1}})
+            store.set_state_versioned("e", "b", expected_version=1, metadata={"n": 2, "z": "\x00"})
+            assert store.get_metadata("e") == {"by": "x", "n": 2, "z": "\x00"}
+            assert store.get_context("e") == {"c": 1}
+            assert store.get_state_versioned("e") == ("b", 2)
+    finally:
+        drop_table(uri, table)

@@ -1,0 +1,241 @@
+"""What only the SQLite state stores promise, beyond the conformance suites."""
+
+from __future__ import annotations
+
+import multiprocessing
+import sqlite3
+import threading
+from pathlib import Path
+
+import pytest
+from sql_backends import increment_in_process
+
+from wirework.config import ConfigParams
+from wirework.errors import BackendError, ConfigError
+from wirework.state import ManualClock, StateValue
+from wirework.state.entity.sqlite import SQLiteStateStore as SQLiteEntityStore
+from wirework.state.sql import PURGE_EVERY
+from wirework.state.sqlite import DEFAULT_DATABASE, SqliteStateStore, sqlite_path
+
+
+def open_store(database: Path | str, **config: object) -> SqliteStateStore:
+    store = SqliteStateStore()
+    store.configure(ConfigParams({"connection.database": str(database), **config}))
+    store.open(None)
+    return store
+
+
+def test_the_database_file_and_its_directories_are_created_on_open(tmp_path: Path) -> None:
+    database = tmp_path / "nested" / "deeper" / "state.db"
+    store = open_store(database)
+    try:
+        assert database.is_file()
+        store.save(None, "k", "v")
+    finally:
+        store.close(None)
+    with sqlite3.connect(database) as conn:
+        assert conn.execute("SELECT key, value, version FROM wirework_state").fetchall() == [
+            ("k", '"v"', 1)
+        ]
+
+
+def test_the_default_database_is_under_data(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    store = SqliteStateStore()
+    store.open(None)
+    store.close(None)
+    assert DEFAULT_DATABASE == "./data/wirework.db"
+    assert (tmp_path / "data" / "wirework.db").is_file()
+
+
+@pytest.mark.parametrize(
+    ("location", "path"),
+    [
+        (None, "./data/wirework.db"),
+        ("state.db", "state.db"),
+        ("/var/lib/app/state.db", "/var/lib/app/state.db"),
+        (":memory:", ":memory:"),
+        ("sqlite:///data/x.db", "data/x.db"),
+        ("sqlite:////var/x.db", "/var/x.db"),
+        ("sqlite://", ":memory:"),
+        ("sqlite:///:memory:", ":memory:"),
+        ("sqlite:///with%20space.db", "with space.db"),
+    ],
+)
+def test_paths_and_uris(location: str | None, path: str) -> None:
+    assert sqlite_path(location, "S") == path
+
+
+@pytest.mark.parametrize("location", ["postgresql://db/x", "sqlite:x.db"])
+def test_a_location_for_another_backend_is_refused(location: str) -> None:
+    with pytest.raises(ConfigError, match=r"SQLite"):
+        sqlite_path(location, "S")
+
+
+def test_an_in_memory_database_works(tmp_path: Path) -> None:
+    store = open_store(":memory:")
+    try:
+        store.save(None, "k", [1])
+        assert store.load_versioned(None, "k") == ([1], 1)
+    finally:
+        store.close(None)
+
+
+def test_a_database_that_cannot_be_opened_names_the_path(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    store = SqliteStateStore()
+    store.configure(ConfigParams({"connection.database": str(blocker / "state.db")}))
+    with pytest.raises(BackendError, match=r"cannot open SQLite database at .*file/state.db"):
+        store.open(None)
+    assert store.is_open() is False
+
+
+def test_a_file_that_is_not_a_database_fails_clearly(tmp_path: Path) -> None:
+    database = tmp_path / "junk.db"
+    database.write_bytes(b"this is not sqlite" * 100)
+    store = SqliteStateStore()
+    store.configure(ConfigParams({"connection.database": str(database), "options.retries": 0}))
+    with pytest.raises(BackendError, match=r"junk.db: .*not a database"):
+        store.open(None)
+
+
+@pytest.mark.parametrize("name", ['x"; DROP TABLE y; --', "1abc", "", "a" * 49, "a.b"])
+def test_a_table_name_that_is_not_an_identifier_is_refused(name: str) -> None:
+    with pytest.raises(ConfigError, match=r"options.table must be an SQL identifier"):
+        SqliteStateStore().configure(ConfigParams({"options.table": name}))
+    with pytest.raises(ConfigError, match=r"^SQLiteStateStore: table must be an SQL identifier"):
+        SQLiteEntityStore(table=name)
+
+
+def test_the_configured_table_is_used(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "s.db", **{"options.table": "my_state"})
+    store.save(None, "k", 1)
+    store.close(None)
+    with sqlite3.connect(tmp_path / "s.db") as conn:
+        assert conn.execute("SELECT key FROM my_state").fetchall() == [("k",)]
+
+
+def test_repr_names_the_file_and_table(tmp_path: Path) -> None:
+    store = SqliteStateStore()
+    store.configure(ConfigParams({"connection.database": "x.db", "options.table": "t1"}))
+    assert repr(store) == "SqliteStateStore('x.db', table='t1', closed)"
+
+
+def test_expired_rows_are_purged_from_the_file(tmp_path: Path) -> None:
+    clock = ManualClock()
+    store = SqliteStateStore(clock=clock)
+    store.configure(ConfigParams({"connection.database": str(tmp_path / "s.db")}))
+    store.open(None)
+    try:
+        store.save_bulk(None, {f"k{i}": i for i in range(50)}, ttl=100)
+        store.save(None, "stays", 1)
+        clock.advance(PURGE_EVERY + 1)
+        assert store.load(None, "stays") == 1
+        with sqlite3.connect(tmp_path / "s.db") as conn:
+            assert conn.execute("SELECT key FROM wirework_state").fetchall() == [("stays",)]
+    finally:
+        store.close(None)
+
+
+def test_two_stores_on_one_file_see_each_others_writes(tmp_path: Path) -> None:
+    first, second = open_store(tmp_path / "s.db"), open_store(tmp_path / "s.db")
+    try:
+        first.save(None, "k", 1)
+        assert second.load_versioned(None, "k") == (1, 1)
+        second.save(None, "k", 2, expected_version=1)
+        assert first.load_versioned(None, "k") == (2, 2)
+    finally:
+        first.close(None)
+        second.close(None)
+
+
+def test_versioned_increments_from_four_processes_lose_nothing(tmp_path: Path) -> None:
+    processes, times = 4, 100
+    config = {"connection.database": str(tmp_path / "shared.db")}
+    store = open_store(tmp_path / "shared.db")
+    try:
+        store.save(None, "counter", 0)
+        spawn = multiprocessing.get_context("spawn")
+        with spawn.Pool(processes) as pool:
+            results = [
+                pool.apply_async(increment_in_process, ("sqlite", config, "counter", times))
+                for _ in range(processes)
+            ]
+            for result in results:
+                result.get(timeout=120)
+        assert store.load_versioned(None, "counter") == (processes * times, processes * times + 1)
+    finally:
+        store.close(None)
+
+
+def test_the_entity_store_takes_a_uri_or_the_database_key(tmp_path: Path) -> None:
+    with SQLiteEntityStore(f"sqlite:///{tmp_path}/a.db") as store:
+        store.set_state("e", "s")
+    assert (tmp_path / "a.db").is_file()
+    store = SQLiteEntityStore()
+    store.configure(
+        ConfigParams({"connection.database": str(tmp_path / "b.db"), "options.table": "ents"})
+    )
+    store.open(None)
+    store.set_state("e", "s")
+    store.close(None)
+    with sqlite3.connect(tmp_path / "b.db") as conn:
+        assert conn.execute("SELECT entity_id, state, version FROM ents").fetchall() == [
+            ("e", "s", 1)
+        ]
+
+
+def test_entity_metadata_is_merged_and_nul_survives(tmp_path: Path) -> None:
+    with SQLiteEntityStore(str(tmp_path / "e.db")) as store:
+        store.set_state("e", "a", metadata={"by": "x", "n": 1, "context": {"c": 1}})
+        store.set_state_versioned("e", "b", expected_version=1, metadata={"n": 2, "z": "\x00"})
+        assert store.get_metadata("e") == {"by": "x", "n": 2, "z": "\x00"}
+        assert store.get_context("e") == {"c": 1}
+        assert store.get_state_versioned("e") == ("b", 2)
+
+
+def test_clear_removes_every_entry(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "s.db")
+    try:
+        store.save_bulk(None, {"a": 1, "b": 2})
+        store.clear(None)
+        assert store.load_versioned(None, "a") == (None, 0)
+        store.close(None)
+        with pytest.raises(Exception, match=r"not open: call open\(\) before clear\(\)"):
+            store.clear(None)
+    finally:
+        store.close(None)
+
+
+def test_a_busy_database_waits_for_the_other_process_lock(tmp_path: Path) -> None:
+    """A write blocked by another connection's transaction waits, then goes through."""
+    store = open_store(tmp_path / "s.db", **{"options.connect_timeout": 5000})
+    other = sqlite3.connect(tmp_path / "s.db", isolation_level=None, check_same_thread=False)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("INSERT INTO wirework_state VALUES ('x', '1', 1, NULL)")
+        timer = threading.Timer(0.3, other.execute, ("COMMIT",))
+        timer.start()
+        store.save(None, "k", "v", expected_version=0)
+        timer.join()
+        assert store.load_bulk(None, ["x", "k"]) == [StateValue("x", 1), StateValue("k", "v")]
+    finally:
+        other.close()
+        store.close(None)
+
+
+def test_a_lock_held_too_long_is_a_backend_error_naming_the_file(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "s.db", **{"options.connect_timeout": 200})
+    other = sqlite3.connect(tmp_path / "s.db", isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        with pytest.raises(BackendError, match=r"save\(\) failed on SQLite at .*s.db: .*locked"):
+            store.save(None, "k", "v")
+        other.execute("ROLLBACK")
+        store.save(None, "k", "v")
+    finally:
+        other.close()
+        store.close(None)
