@@ -10,23 +10,24 @@ configuration swaps in SQLite or PostgreSQL. Data survives a disconnect, as rows
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping, Sequence
-from typing import Any, NamedTuple
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, NamedTuple, TypeVar
 
 from wirework.config import ConfigParams
 from wirework.errors import ConcurrencyError, ConfigError
-from wirework.state.entity.client import StateStoreClient
+from wirework.state.entity.base import EntityStoreBase
 from wirework.state.entity.protocol import UnknownEntityError
 from wirework.state.values import (
     InvalidArgumentError,
     UnstorableValueError,
     check_key,
-    check_version,
     freeze,
     thaw,
 )
 
 __all__ = ["InMemoryStateStore"]
+
+T = TypeVar("T")
 
 _SCHEME = "memory://"
 _EMPTY = freeze({}, "")
@@ -39,7 +40,7 @@ class _Record(NamedTuple):
     metadata: Any  # frozen
 
 
-class InMemoryStateStore(StateStoreClient):
+class InMemoryStateStore(EntityStoreBase):
     """Entity state in process memory; ``wirework:entity-store:memory:*:1.0``.
 
     ``connection_string`` may be ``None`` or ``"memory://..."``; anything else is a
@@ -65,11 +66,6 @@ class InMemoryStateStore(StateStoreClient):
         self._require_connection("get_state")
         record = self._records.get(entity_id)
         return None if record is None else record.state
-
-    def set_state(
-        self, entity_id: str, state: str, *, metadata: Mapping[str, Any] | None = None
-    ) -> None:
-        self._write_states({entity_id: state}, metadata, None, "set_state")
 
     def get_context(self, entity_id: str) -> dict[str, Any]:
         entity_id = check_key(entity_id, "entity id")
@@ -107,22 +103,6 @@ class InMemoryStateStore(StateStoreClient):
         record = self._records.get(entity_id)
         return (None, 0) if record is None else (record.state, record.version)
 
-    def set_state_versioned(
-        self,
-        entity_id: str,
-        state: str,
-        *,
-        expected_version: int | None = None,
-        metadata: Mapping[str, Any] | None = None,
-    ) -> int:
-        """Write ``state`` if the entity is at ``expected_version``; return the new version."""
-        if expected_version is not None:
-            check_version(expected_version)
-        versions = self._write_states(
-            {entity_id: state}, metadata, expected_version, "set_state_versioned"
-        )
-        return versions[0]
-
     # -- BatchStateStore ----------------------------------------------------------
     def get_states_batch(self, entity_ids: Sequence[str]) -> dict[str, str | None]:
         checked = [check_key(entity_id, "entity id") for entity_id in entity_ids]
@@ -132,12 +112,6 @@ class InMemoryStateStore(StateStoreClient):
             entity_id: None if (record := records.get(entity_id)) is None else record.state
             for entity_id in checked
         }
-
-    def set_states_batch(
-        self, updates: Mapping[str, str], *, metadata: Mapping[str, Any] | None = None
-    ) -> None:
-        """Write every state, all or nothing: everything is validated before anything."""
-        self._write_states(updates, metadata, None, "set_states_batch")
 
     # -- QueryableStateStore / DeletableStateStore --------------------------------
     def list_entities(
@@ -171,37 +145,11 @@ class InMemoryStateStore(StateStoreClient):
             self._require_connection("delete_entity")
             return self._records.pop(entity_id, None) is not None
 
-    # -- async: the memory store never blocks, so these just run the sync method ----
-    async def aget_state(self, entity_id: str) -> str | None:
-        return self.get_state(entity_id)
-
-    async def aset_state(
-        self, entity_id: str, state: str, *, metadata: Mapping[str, Any] | None = None
-    ) -> None:
-        self.set_state(entity_id, state, metadata=metadata)
-
-    async def aget_context(self, entity_id: str) -> dict[str, Any]:
-        return self.get_context(entity_id)
-
-    async def aset_context(self, entity_id: str, context: Mapping[str, Any]) -> None:
-        self.set_context(entity_id, context)
-
-    async def aget_state_versioned(self, entity_id: str) -> tuple[str | None, int]:
-        return self.get_state_versioned(entity_id)
-
-    async def aset_state_versioned(
-        self,
-        entity_id: str,
-        state: str,
-        *,
-        expected_version: int | None = None,
-        metadata: Mapping[str, Any] | None = None,
-    ) -> int:
-        return self.set_state_versioned(
-            entity_id, state, expected_version=expected_version, metadata=metadata
-        )
-
     # -- internals ----------------------------------------------------------------
+    async def _offload(self, call: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """The memory store never blocks: run the sync method in place, no thread hop."""
+        return call(*args, **kwargs)
+
     def _write_states(
         self,
         updates: Mapping[str, str],

@@ -22,21 +22,19 @@ one code path keeps both semantics identical.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from wirework.config import ConfigParams
 from wirework.errors import ConcurrencyError, ConfigError
 from wirework.state._redis import Script, check_uri, link_for, redis_address, redis_settings
-from wirework.state.entity.client import StateStoreClient
+from wirework.state.entity.base import EntityStoreBase
 from wirework.state.entity.protocol import UnknownEntityError
 from wirework.state.values import (
     InvalidArgumentError,
     UnstorableValueError,
     canonical,
     check_key,
-    check_version,
     decode,
     encode,
 )
@@ -107,7 +105,7 @@ return 1
 _SCRIPTS = (_WRITE, _SET_CONTEXT, _DELETE)
 
 
-class RedisStateStore(StateStoreClient):
+class RedisStateStore(EntityStoreBase):
     """Entity state in Redis; ``connection_string`` is a ``redis://`` (or ``rediss://``,
     ``unix://``) URL, ``None`` meaning ``127.0.0.1:6379``.
 
@@ -158,11 +156,6 @@ class RedisStateStore(StateStoreClient):
         state = link.command("get_state", "HGET", self._entity(entity_id), "s")
         return None if state is None else str(state, "utf-8")
 
-    def set_state(
-        self, entity_id: str, state: str, *, metadata: Mapping[str, Any] | None = None
-    ) -> None:
-        self._write_states({entity_id: state}, metadata, None, "set_state")
-
     def get_context(self, entity_id: str) -> dict[str, Any]:
         entity_id = check_key(entity_id, "entity id")
         link = self._require_connection("get_context")
@@ -203,22 +196,6 @@ class RedisStateStore(StateStoreClient):
         )
         return (None, 0) if state is None else (str(state, "utf-8"), int(version))
 
-    def set_state_versioned(
-        self,
-        entity_id: str,
-        state: str,
-        *,
-        expected_version: int | None = None,
-        metadata: Mapping[str, Any] | None = None,
-    ) -> int:
-        """Write ``state`` if the entity is at ``expected_version``; return the new version."""
-        if expected_version is not None:
-            check_version(expected_version)
-        versions = self._write_states(
-            {entity_id: state}, metadata, expected_version, "set_state_versioned"
-        )
-        return versions[0]
-
     # -- BatchStateStore ----------------------------------------------------------
     def get_states_batch(self, entity_ids: Sequence[str]) -> dict[str, str | None]:
         checked = [check_key(entity_id, "entity id") for entity_id in entity_ids]
@@ -231,12 +208,6 @@ class RedisStateStore(StateStoreClient):
             entity_id: None if state is None else str(state, "utf-8")
             for entity_id, state in zip(checked, states, strict=True)
         }
-
-    def set_states_batch(
-        self, updates: Mapping[str, str], *, metadata: Mapping[str, Any] | None = None
-    ) -> None:
-        """Write every state, all or nothing: everything is validated before anything."""
-        self._write_states(updates, metadata, None, "set_states_batch")
 
     # -- QueryableStateStore / DeletableStateStore --------------------------------
     def list_entities(
@@ -268,40 +239,6 @@ class RedisStateStore(StateStoreClient):
         link = self._require_connection("delete_entity")
         keys = (self._prefix + "ids", self._prefix + "counts", self._entity(entity_id))
         return bool(link.run("delete_entity", _DELETE, 3, *keys, self._prefix, entity_id))
-
-    # -- async: each call is one round trip, run off the event loop -----------------
-    async def aget_state(self, entity_id: str) -> str | None:
-        return await asyncio.to_thread(self.get_state, entity_id)
-
-    async def aset_state(
-        self, entity_id: str, state: str, *, metadata: Mapping[str, Any] | None = None
-    ) -> None:
-        await asyncio.to_thread(self.set_state, entity_id, state, metadata=metadata)
-
-    async def aget_context(self, entity_id: str) -> dict[str, Any]:
-        return await asyncio.to_thread(self.get_context, entity_id)
-
-    async def aset_context(self, entity_id: str, context: Mapping[str, Any]) -> None:
-        await asyncio.to_thread(self.set_context, entity_id, context)
-
-    async def aget_state_versioned(self, entity_id: str) -> tuple[str | None, int]:
-        return await asyncio.to_thread(self.get_state_versioned, entity_id)
-
-    async def aset_state_versioned(
-        self,
-        entity_id: str,
-        state: str,
-        *,
-        expected_version: int | None = None,
-        metadata: Mapping[str, Any] | None = None,
-    ) -> int:
-        return await asyncio.to_thread(
-            self.set_state_versioned,
-            entity_id,
-            state,
-            expected_version=expected_version,
-            metadata=metadata,
-        )
 
     # -- internals ----------------------------------------------------------------
     def _entity(self, entity_id: str) -> str:

@@ -23,7 +23,6 @@ A batch is one transaction, all or nothing. The connection is an engine from
 
 from __future__ import annotations
 
-import asyncio
 import threading
 from abc import abstractmethod
 from collections.abc import Mapping, Sequence
@@ -31,7 +30,7 @@ from typing import Any, ClassVar
 
 from wirework.config import ConfigParams
 from wirework.errors import ConcurrencyError, InvalidStateError
-from wirework.state.entity.client import StateStoreClient
+from wirework.state.entity.base import EntityStoreBase
 from wirework.state.entity.protocol import UnknownEntityError
 from wirework.state.sql import Session, SqlEngine, check_table
 from wirework.state.values import (
@@ -39,7 +38,6 @@ from wirework.state.values import (
     UnstorableValueError,
     canonical,
     check_key,
-    check_version,
     decode,
     encode,
 )
@@ -110,7 +108,7 @@ class _EntitySql:
         self.delete = q("DELETE FROM {t} WHERE entity_id = ?", table)
 
 
-class SqlEntityStore(StateStoreClient):
+class SqlEntityStore(EntityStoreBase):
     """Entity state in an SQL table; subclasses supply the engine.
 
     ``table`` (config ``options.table``) is validated as an SQL identifier. Connection
@@ -191,11 +189,6 @@ class SqlEntityStore(StateStoreClient):
         row = engine.one("get_state", self._q.get_state, (entity_id,))
         return None if row is None else str(row[0])
 
-    def set_state(
-        self, entity_id: str, state: str, *, metadata: Mapping[str, Any] | None = None
-    ) -> None:
-        self._write_states({entity_id: state}, metadata, None, "set_state")
-
     def get_context(self, entity_id: str) -> dict[str, Any]:
         return self._get_json(entity_id, "get_context")
 
@@ -221,22 +214,6 @@ class SqlEntityStore(StateStoreClient):
         row = engine.one("get_state_versioned", self._q.get_versioned, (entity_id,))
         return (None, 0) if row is None else (str(row[0]), int(row[1]))
 
-    def set_state_versioned(
-        self,
-        entity_id: str,
-        state: str,
-        *,
-        expected_version: int | None = None,
-        metadata: Mapping[str, Any] | None = None,
-    ) -> int:
-        """Write ``state`` if the entity is at ``expected_version``; return the new version."""
-        if expected_version is not None:
-            check_version(expected_version)
-        versions = self._write_states(
-            {entity_id: state}, metadata, expected_version, "set_state_versioned"
-        )
-        return versions[0]
-
     # -- BatchStateStore ----------------------------------------------------------
     def get_states_batch(self, entity_ids: Sequence[str]) -> dict[str, str | None]:
         checked = [check_key(entity_id, "entity id") for entity_id in entity_ids]
@@ -245,12 +222,6 @@ class SqlEntityStore(StateStoreClient):
         for condition, params in engine.any_of("entity_id", list(dict.fromkeys(checked))):
             found.update(engine.all("get_states_batch", self._q.batch_head + condition, params))
         return {entity_id: found.get(entity_id) for entity_id in checked}
-
-    def set_states_batch(
-        self, updates: Mapping[str, str], *, metadata: Mapping[str, Any] | None = None
-    ) -> None:
-        """Write every state in one transaction, all or nothing; all validated first."""
-        self._write_states(updates, metadata, None, "set_states_batch")
 
     # -- QueryableStateStore / DeletableStateStore --------------------------------
     def list_entities(
@@ -278,40 +249,6 @@ class SqlEntityStore(StateStoreClient):
         entity_id = check_key(entity_id, "entity id")
         engine: SqlEngine = self._require_connection("delete_entity")
         return engine.run("delete_entity", self._q.delete, (entity_id,)) > 0
-
-    # -- async: the sync method in a worker thread ---------------------------------
-    async def aget_state(self, entity_id: str) -> str | None:
-        return await asyncio.to_thread(self.get_state, entity_id)
-
-    async def aset_state(
-        self, entity_id: str, state: str, *, metadata: Mapping[str, Any] | None = None
-    ) -> None:
-        await asyncio.to_thread(self.set_state, entity_id, state, metadata=metadata)
-
-    async def aget_context(self, entity_id: str) -> dict[str, Any]:
-        return await asyncio.to_thread(self.get_context, entity_id)
-
-    async def aset_context(self, entity_id: str, context: Mapping[str, Any]) -> None:
-        await asyncio.to_thread(self.set_context, entity_id, context)
-
-    async def aget_state_versioned(self, entity_id: str) -> tuple[str | None, int]:
-        return await asyncio.to_thread(self.get_state_versioned, entity_id)
-
-    async def aset_state_versioned(
-        self,
-        entity_id: str,
-        state: str,
-        *,
-        expected_version: int | None = None,
-        metadata: Mapping[str, Any] | None = None,
-    ) -> int:
-        return await asyncio.to_thread(
-            self.set_state_versioned,
-            entity_id,
-            state,
-            expected_version=expected_version,
-            metadata=metadata,
-        )
 
     # -- internals ----------------------------------------------------------------
     def _get_json(self, entity_id: str, op: str) -> dict[str, Any]:
