@@ -11,7 +11,7 @@ import argparse
 import os
 import signal
 import sys
-import threading
+import time
 import traceback
 from collections.abc import Sequence
 from types import FrameType
@@ -90,12 +90,14 @@ def _fail(exc: BaseException, debug: bool) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    stop = threading.Event()
+    # The handler only flips a flag: taking a lock there (threading.Event.set) can
+    # deadlock when the signal lands while the main thread holds that same lock.
+    signals: list[int] = []
 
     def on_signal(signum: int, frame: FrameType | None) -> None:
-        if stop.is_set():
+        if signals:
             os._exit(1)
-        stop.set()
+        signals.append(signum)
 
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     container = Container()
@@ -103,8 +105,8 @@ def _run(args: argparse.Namespace) -> int:
         container.read_config_from_file(None, args.config, dict(args.params))
         container.open(None)
         container.logger.info(container.info.name, "press Ctrl-C to stop")
-        while not stop.wait(0.5):
-            pass
+        while not signals:
+            time.sleep(0.1)
         container.logger.info(container.info.name, "stopping on signal")
         container.close(container.info.name)
         return 0
