@@ -28,9 +28,10 @@ else ``<type>_<kind>_<name>``), and ``Provide["<alias>_config.options.x"]`` or
 
 from dependency_injector.wiring import Provide, Provider, inject
 
-from wirework.di.bridge import Bridge, ComponentEntry, Override, bridge
+from wirework.di.bridge import Bridge, ComponentEntry, bridge
 from wirework.di.containers import WireworkContainer
 from wirework.di.markers import ByDescriptor
+from wirework.di.override import Override
 
 __all__ = [
     "Bridge",

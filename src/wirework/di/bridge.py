@@ -30,7 +30,7 @@ import threading
 import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
-from types import ModuleType, TracebackType
+from types import ModuleType
 from typing import TYPE_CHECKING, Any, cast
 
 from dependency_injector import providers
@@ -40,6 +40,7 @@ from wirework.descriptor import Descriptor
 from wirework.di.containers import WireworkContainer
 from wirework.di.markers import DescriptorModifier, closest_descriptors
 from wirework.di.naming import CONFIG_SUFFIX, Claim, NameTable, derived_alias, explicit_alias
+from wirework.di.override import Override
 from wirework.errors import (
     ConfigError,
     InvalidStateError,
@@ -52,7 +53,7 @@ from wirework.refer import Locator, References, to_locator
 if TYPE_CHECKING:
     from wirework.container import Container
 
-__all__ = ["Bridge", "ComponentEntry", "Override", "bridge"]
+__all__ = ["Bridge", "ComponentEntry", "bridge"]
 
 _NOT_OPTIONS = frozenset({"descriptor", "type", "alias"})
 _bridges: weakref.WeakKeyDictionary[Container, Bridge] = weakref.WeakKeyDictionary()
@@ -294,7 +295,7 @@ class Bridge:
         found = self.match(locator)
         if not found:
             raise self._missing(locator)
-        return Override(self, str(locator), replacement, found)
+        return Override(self._lock, self.references, str(locator), replacement, found)
 
     # -- wiring -------------------------------------------------------------------
     def wire(
@@ -340,78 +341,6 @@ class Bridge:
     @property
     def wired_modules(self) -> list[ModuleType]:
         return list(self._wired)
-
-
-class Override:
-    """An active override; a context manager that restores on exit."""
-
-    def __init__(
-        self, owner: Bridge, locator: str, replacement: Any, entries: list[ComponentEntry]
-    ) -> None:
-        self.locator = locator
-        self.replacement = replacement
-        self.entries = tuple(entries)
-        self._owner = owner
-        self._stand_ins: list[tuple[providers.Provider[Any], providers.Provider[Any]]] = []
-        self._registered: list[Descriptor | type] = []
-        with owner._lock:
-            for entry in entries:
-                stand_in: providers.Provider[Any] = providers.Object(replacement)
-                entry.provider.override(stand_in)
-                self._stand_ins.append((entry.provider, stand_in))
-            for key in dict.fromkeys(entry.locator for entry in entries):
-                owner.references.put(key, replacement)
-                self._registered.append(key)
-        self.active = True
-
-    def reset(self) -> None:
-        """Undo this override exactly (idempotent)."""
-        with self._owner._lock:
-            if not self.active:
-                return
-            self.active = False
-            for key in reversed(self._registered):
-                _withdraw_reference(self._owner.references, key, self.replacement)
-            for provider, stand_in in reversed(self._stand_ins):
-                _withdraw_override(provider, stand_in)
-
-    def __enter__(self) -> Any:
-        return self.replacement
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.reset()
-
-    def __repr__(self) -> str:
-        state = "active" if self.active else "reset"
-        return f"<Override {self.locator} ({len(self.entries)} components, {state})>"
-
-
-def _withdraw_override(provider: providers.Provider[Any], stand_in: Any) -> None:
-    """Remove ``stand_in`` from ``provider``'s overriding stack, keeping later ones.
-
-    ``reset_last_overriding`` only pops the top, which would drop someone else's
-    override when overrides end out of order.
-    """
-    with cast(Any, providers.Provider).overriding_lock:
-        stack = provider.overridden
-        positions = [i for i, p in enumerate(stack) if p is stand_in]
-        if not positions:
-            return
-        later = stack[positions[-1] + 1 :]
-        for _ in range(len(later) + 1):
-            provider.reset_last_overriding()
-        for again in later:
-            provider.override(again)
-
-
-def _withdraw_reference(references: References, key: Descriptor | type, component: Any) -> None:
-    """Remove exactly the entry ``(key, component)`` an override registered."""
-    references.remove_component(key, component)
 
 
 # -- deriving the components of a container ------------------------------------------
