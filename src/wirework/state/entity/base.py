@@ -14,9 +14,15 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from wirework.state.entity.client import StateStoreClient
-from wirework.state.values import check_version
+from wirework.state.values import (
+    InvalidArgumentError,
+    UnstorableValueError,
+    check_key,
+    check_version,
+    encode,
+)
 
-__all__ = ["EntityStoreBase"]
+__all__ = ["EntityStoreBase", "check_state", "check_updates", "encode_context"]
 
 T = TypeVar("T")
 
@@ -111,3 +117,30 @@ class EntityStoreBase(StateStoreClient):
 
     def get_state_versioned(self, entity_id: str) -> tuple[str | None, int]:
         raise NotImplementedError
+
+
+def check_state(state: Any) -> str:
+    """A state is a non-empty key-like string, on every backend."""
+    checked = check_key(state, "state")
+    if not checked:
+        raise InvalidArgumentError("state must be a non-empty str, got ''")
+    return checked
+
+
+def check_updates(updates: Any, operation: str) -> list[tuple[str, str]]:
+    """``(entity id, state)`` pairs of a write, all validated before anything is written."""
+    if not isinstance(updates, Mapping):
+        raise InvalidArgumentError(
+            f"{operation} takes a mapping of entity id -> state, got {type(updates).__name__}"
+        )
+    return [(check_key(eid, "entity id"), check_state(state)) for eid, state in updates.items()]
+
+
+def encode_context(entity_id: str, context: Any) -> str:
+    """A context as stored text: a dict with str keys, refused alike by every backend."""
+    if not isinstance(context, Mapping):
+        raise UnstorableValueError(
+            f"cannot store the context of entity {entity_id!r}: a context must be a dict "
+            f"with str keys, got {type(context).__name__}"
+        )
+    return encode(dict(context), entity_id, "the context of entity")

@@ -15,7 +15,7 @@ from typing import Any, NamedTuple, TypeVar
 
 from wirework.config import ConfigParams
 from wirework.errors import ConcurrencyError, ConfigError
-from wirework.state.entity.base import EntityStoreBase
+from wirework.state.entity.base import EntityStoreBase, check_state, check_updates
 from wirework.state.entity.protocol import UnknownEntityError
 from wirework.state.values import (
     InvalidArgumentError,
@@ -119,7 +119,7 @@ class InMemoryStateStore(EntityStoreBase):
     ) -> list[str]:
         """Entity ids in ascending order, optionally only those in ``state``, then paged."""
         if state is not None:
-            state = _check_state(state)
+            state = check_state(state)
         for name, number in (("limit", limit), ("offset", offset)):
             if type(number) is not int or number < 0:
                 raise InvalidArgumentError(f"{name} must be a whole number >= 0, got {number!r}")
@@ -157,13 +157,7 @@ class InMemoryStateStore(EntityStoreBase):
         expected_version: int | None,
         operation: str,
     ) -> list[int]:
-        if not isinstance(updates, Mapping):
-            raise InvalidArgumentError(
-                f"{operation} takes a mapping of entity id -> state, got {type(updates).__name__}"
-            )
-        checked = [
-            (check_key(eid, "entity id"), _check_state(state)) for eid, state in updates.items()
-        ]
+        checked = check_updates(updates, operation)
         context, extra = _split_metadata(checked[0][0] if checked else "", metadata)
         versions: list[int] = []
         with self._lock:
@@ -192,13 +186,6 @@ def _check_uri(uri: str | None) -> str | None:
             component=InMemoryStateStore.__name__,
         )
     return uri
-
-
-def _check_state(state: Any) -> str:
-    checked = check_key(state, "state")
-    if not checked:
-        raise InvalidArgumentError("state must be a non-empty str, got ''")
-    return checked
 
 
 def _freeze_context(entity_id: str, context: Any) -> Any:

@@ -28,7 +28,7 @@ from typing import Any
 from wirework.config import ConfigParams
 from wirework.errors import ConcurrencyError, ConfigError
 from wirework.state._redis import Script, check_uri, link_for, redis_address, redis_settings
-from wirework.state.entity.base import EntityStoreBase
+from wirework.state.entity.base import EntityStoreBase, check_state, check_updates, encode_context
 from wirework.state.entity.protocol import UnknownEntityError
 from wirework.state.values import (
     InvalidArgumentError,
@@ -178,7 +178,7 @@ class RedisStateStore(EntityStoreBase):
 
     def set_context(self, entity_id: str, context: Mapping[str, Any]) -> None:
         entity_id = check_key(entity_id, "entity id")
-        text = _encode_context(entity_id, context)
+        text = encode_context(entity_id, context)
         link = self._require_connection("set_context")
         if not link.run("set_context", _SET_CONTEXT, 1, self._entity(entity_id), text):
             raise UnknownEntityError(
@@ -215,7 +215,7 @@ class RedisStateStore(EntityStoreBase):
     ) -> list[str]:
         """Entity ids in ascending order, optionally only those in ``state``, then paged."""
         if state is not None:
-            state = _check_state(state)
+            state = check_state(state)
         for name, number in (("limit", limit), ("offset", offset)):
             if type(number) is not int or number < 0:
                 raise InvalidArgumentError(f"{name} must be a whole number >= 0, got {number!r}")
@@ -257,13 +257,7 @@ class RedisStateStore(EntityStoreBase):
         expected_version: int | None,
         operation: str,
     ) -> list[int]:
-        if not isinstance(updates, Mapping):
-            raise InvalidArgumentError(
-                f"{operation} takes a mapping of entity id -> state, got {type(updates).__name__}"
-            )
-        checked = [
-            (check_key(eid, "entity id"), _check_state(state)) for eid, state in updates.items()
-        ]
+        checked = check_updates(updates, operation)
         context, fields = _split_metadata(checked[0][0] if checked else "", metadata)
         link = self._require_connection(operation)
         if not checked:
@@ -288,22 +282,6 @@ def _check_prefix(prefix: Any) -> str:
     return check_key(prefix, "options.key_prefix")
 
 
-def _check_state(state: Any) -> str:
-    checked = check_key(state, "state")
-    if not checked:
-        raise InvalidArgumentError("state must be a non-empty str, got ''")
-    return checked
-
-
-def _encode_context(entity_id: str, context: Any) -> str:
-    if not isinstance(context, Mapping):
-        raise UnstorableValueError(
-            f"cannot store the context of entity {entity_id!r}: a context must be a dict "
-            f"with str keys, got {type(context).__name__}"
-        )
-    return encode(dict(context), entity_id, "the context of entity")
-
-
 def _split_metadata(
     entity_id: str, metadata: Mapping[str, Any] | None
 ) -> tuple[str | None, list[str]]:
@@ -316,7 +294,7 @@ def _split_metadata(
             f"with str keys, got {type(metadata).__name__}"
         )
     rest = {key: value for key, value in metadata.items() if key != "context"}
-    context = _encode_context(entity_id, metadata["context"]) if "context" in metadata else None
+    context = encode_context(entity_id, metadata["context"]) if "context" in metadata else None
     plain: dict[str, Any] = canonical(rest, entity_id, "the metadata of entity")
     fields: list[str] = []
     for name, value in plain.items():

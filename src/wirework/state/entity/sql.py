@@ -30,7 +30,7 @@ from typing import Any, ClassVar
 
 from wirework.config import ConfigParams
 from wirework.errors import ConcurrencyError, InvalidStateError
-from wirework.state.entity.base import EntityStoreBase
+from wirework.state.entity.base import EntityStoreBase, check_state, check_updates, encode_context
 from wirework.state.entity.protocol import UnknownEntityError
 from wirework.state.sql import Session, SqlEngine, check_table
 from wirework.state.values import (
@@ -198,7 +198,7 @@ class SqlEntityStore(EntityStoreBase):
 
     def set_context(self, entity_id: str, context: Mapping[str, Any]) -> None:
         entity_id = check_key(entity_id, "entity id")
-        text = _encode_context(entity_id, context)
+        text = encode_context(entity_id, context)
         engine = self._require_connection("set_context")
         if not engine.run("set_context", self._q.set_context, (text, entity_id)):
             raise UnknownEntityError(
@@ -229,7 +229,7 @@ class SqlEntityStore(EntityStoreBase):
     ) -> list[str]:
         """Entity ids in ascending order, optionally only those in ``state``, then paged."""
         if state is not None:
-            state = _check_state(state)
+            state = check_state(state)
         for name, number in (("limit", limit), ("offset", offset)):
             if type(number) is not int or number < 0:
                 raise InvalidArgumentError(f"{name} must be a whole number >= 0, got {number!r}")
@@ -268,13 +268,7 @@ class SqlEntityStore(EntityStoreBase):
         expected: int | None,
         op: str,
     ) -> list[int]:
-        if not isinstance(updates, Mapping):
-            raise InvalidArgumentError(
-                f"{op} takes a mapping of entity id -> state, got {type(updates).__name__}"
-            )
-        checked = [
-            (check_key(eid, "entity id"), _check_state(state)) for eid, state in updates.items()
-        ]
+        checked = check_updates(updates, op)
         context, extra = _split_metadata(checked[0][0] if checked else "", metadata)
         engine: SqlEngine = self._require_connection(op)
         if not checked:
@@ -364,22 +358,6 @@ class SqlEntityStore(EntityStoreBase):
             raise ConcurrencyError(entity_id, expected, actual)
 
 
-def _check_state(state: Any) -> str:
-    checked = check_key(state, "state")
-    if not checked:
-        raise InvalidArgumentError("state must be a non-empty str, got ''")
-    return checked
-
-
-def _encode_context(entity_id: str, context: Any) -> str:
-    if not isinstance(context, Mapping):
-        raise UnstorableValueError(
-            f"cannot store the context of entity {entity_id!r}: a context must be a dict "
-            f"with str keys, got {type(context).__name__}"
-        )
-    return encode(dict(context), entity_id, "the context of entity")
-
-
 def _split_metadata(
     entity_id: str, metadata: Mapping[str, Any] | None
 ) -> tuple[str | None, dict[str, Any] | None]:
@@ -392,6 +370,6 @@ def _split_metadata(
             f"with str keys, got {type(metadata).__name__}"
         )
     rest = {key: value for key, value in metadata.items() if key != "context"}
-    context = _encode_context(entity_id, metadata["context"]) if "context" in metadata else None
+    context = encode_context(entity_id, metadata["context"]) if "context" in metadata else None
     extra = canonical(rest, entity_id, "the metadata of entity") if rest else None
     return context, extra
