@@ -196,32 +196,17 @@ def _is_plain(value: Any, depth: int) -> bool:
     containers are checked inline because a call per item would double the cost.
     """
     kind = type(value)
-    if kind is dict:
+    if kind is dict or kind is list:
         if depth >= MAX_DEPTH:
             return False
-        for key, item in value.items():
-            if type(key) is not str or not (key.isascii() or _is_utf8(key)):
-                return False
-            kind = type(item)
-            if kind is str:
-                if not (item.isascii() or _is_utf8(item)):
+        if kind is dict:
+            for key in value:
+                if type(key) is not str or not (key.isascii() or _is_utf8(key)):
                     return False
-            elif kind is int:
-                if not -_INT_LIMIT < item < _INT_LIMIT:
-                    return False
-            elif kind is float:
-                if item - item != 0.0:  # nan or +-inf
-                    return False
-            elif kind is dict or kind is list:
-                if not _is_plain(item, depth + 1):
-                    return False
-            elif item is not None and kind is not bool:
-                return False
-        return True
-    if kind is list:
-        if depth >= MAX_DEPTH:
-            return False
-        for item in value:
+            items = value.values()
+        else:
+            items = value
+        for item in items:  # the scalar checks below, inlined: this loop is the hot one
             kind = type(item)
             if kind is str:
                 if not (item.isascii() or _is_utf8(item)):
