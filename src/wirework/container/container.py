@@ -55,7 +55,6 @@ class _Plan:
     references: References
     graph: Graph
     order: list[Node]
-    views: list[ReferencesView]
 
 
 class Container:
@@ -137,7 +136,7 @@ class Container:
         self.info = info if isinstance(info, ContextInfo) else self._own_info
         if problems:
             raise BuildError(problems)
-        views = self._wire(nodes, references, problems)
+        self._wire(nodes, references, problems)
         if problems:
             raise BuildError(problems)
         graph = Graph(nodes)
@@ -145,7 +144,7 @@ class Container:
             order = graph.order()
         except WireworkError as exc:
             raise BuildError([exc]) from exc
-        return _Plan(references, graph, order, views)
+        return _Plan(references, graph, order)
 
     def _create(
         self, index: int, spec: ComponentSpec, references: References, factories: CompositeFactory
@@ -217,28 +216,25 @@ class Container:
 
     def _wire(
         self, nodes: list[Node], references: References, problems: list[WireworkError]
-    ) -> list[ReferencesView]:
+    ) -> None:
         index_of = {id(node.component): node.index for node in nodes}
-        views: list[ReferencesView] = []
         for node, spec in zip(nodes, self.config, strict=True):
-            view = ReferencesView(references, node.component, node.label, node.source)
-            views.append(view)
             if capabilities(node.component).referenceable:
+                view = ReferencesView(references, node.component, node.label, node.source)
                 try:
                     node.component.set_references(view)
                 except WireworkError as exc:
                     problems.append(exc)
                 except Exception as exc:
                     problems.append(_failed("set_references", node.label, node.source, exc))
-            view.stop_recording()
-            node.needs.update(index_of[i] for i in view.recorded if i in index_of)
+                view.stop_recording()
+                node.needs.update(index_of[i] for i in view.recorded if i in index_of)
             try:
                 node.needs.update(self._declared(spec.config, node, references, index_of))
             except ConfigError as exc:
                 problems.append(exc)
             node.needs.discard(node.index)
         self.logger = CompositeLogger(references)
-        return views
 
     @staticmethod
     def _declared(
