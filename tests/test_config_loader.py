@@ -157,3 +157,22 @@ def test_unsafe_tags_are_refused_with_the_line() -> None:
     with pytest.raises(ConfigError, match=r"x\.yml:2: invalid YAML") as info:
         parse_config(text, "x.yml")
     assert "python/object/apply" in str(info.value)
+
+
+def test_every_key_knows_its_own_line() -> None:
+    text = (
+        "- descriptor: a:b:c:d:1.0\n"
+        "  options:\n"
+        "    timeout: 5\n"
+        "    list:\n"
+        "      - x\n"
+        "      - y\n"
+        "  level: info\n"
+    )
+    spec = parse_config(text, "svc.yml")[0]
+    assert spec.source_of("options") == "svc.yml:2"
+    assert spec.source_of("options.timeout") == "svc.yml:3"
+    assert spec.source_of("options.list.1") == "svc.yml:6"
+    assert spec.source_of("level") == "svc.yml:7"
+    assert spec.source_of("options.timeout.deeper") == "svc.yml:3"
+    assert spec.source_of("nowhere") == "svc.yml:1"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +34,17 @@ class ComponentSpec:
     config: ConfigParams
     source: str
     label: str  # how errors name the component: its descriptor, else its type
+    lines: Mapping[str, int] = field(default_factory=dict)  # dotted key -> its line
+
+    def source_of(self, key: str) -> str:
+        """``file:line`` of ``key`` (or of its nearest recorded parent), else of the entry."""
+        probe = key
+        while probe:
+            line = self.lines.get(probe)
+            if line is not None:
+                return f"{self.source.rsplit(':', 1)[0]}:{line}"
+            probe = probe.rpartition(".")[0]
+        return self.source
 
 
 def load_config(
@@ -86,7 +97,10 @@ def parse_config(
             source=filename,
             hint="set them in the environment or pass -p NAME=VALUE",
         )
-    return [_spec(value, f"{filename}:{node.start_mark.line + 1}") for node, value in entries]
+    return [
+        _spec(value, lines, f"{filename}:{node.start_mark.line + 1}")
+        for node, (value, lines) in entries
+    ]
 
 
 def _entry_nodes(root: yaml.Node | None, filename: str) -> list[yaml.Node]:
@@ -112,7 +126,7 @@ def _entry(node: yaml.Node, filename: str) -> yaml.Node:
     return node
 
 
-def _spec(value: dict[str, Any], source: str) -> ComponentSpec:
+def _spec(value: dict[str, Any], lines: dict[str, int], source: str) -> ComponentSpec:
     descriptor_text, type_text = value.get("descriptor"), value.get("type")
     if descriptor_text is None and type_text is None:
         keys = {key.split(".", 1)[0] for key in value}
@@ -131,4 +145,4 @@ def _spec(value: dict[str, Any], source: str) -> ComponentSpec:
     if type_text is not None and not isinstance(type_text, str):
         raise ConfigError(f"'type:' must be a string, got {type_text!r}", source=source)
     label = str(descriptor) if descriptor is not None else str(type_text)
-    return ComponentSpec(descriptor, type_text, ConfigParams(value), source, label)
+    return ComponentSpec(descriptor, type_text, ConfigParams(value), source, label, lines)

@@ -80,20 +80,31 @@ def compose(text: str, filename: str) -> tuple[yaml.Node | None, Any]:
 
 def construct_flat(
     node: yaml.Node, loader: Any, on_string: ScalarHook, filename: str
-) -> dict[str, Any]:
-    """``node`` as dotted keys (see ``ConfigParams``); string scalars pass ``on_string``."""
+) -> tuple[dict[str, Any], dict[str, int]]:
+    """``node`` as dotted keys (see ``ConfigParams``) and the 1-based line of each key.
+
+    Lines are recorded for every key written, and for every map or list key on the way
+    to it (``options`` as well as ``options.timeout``), so an error about any key can
+    point at the line that holds it. String scalars pass ``on_string``.
+    """
     out: dict[str, Any] = {}
+    lines: dict[str, int] = {}
     try:
-        _flatten(node, loader, on_string, "", out)
+        _flatten(node, loader, on_string, "", out, lines)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"{filename}:{mark.line + 1}" if mark else filename
         raise ConfigError(f"invalid YAML: {exc.problem or exc}", source=where) from exc
-    return out
+    return out, lines
 
 
 def _flatten(
-    node: yaml.Node, loader: Any, on_string: ScalarHook, prefix: str, out: dict[str, Any]
+    node: yaml.Node,
+    loader: Any,
+    on_string: ScalarHook,
+    prefix: str,
+    out: dict[str, Any],
+    lines: dict[str, int],
 ) -> None:
     kind = node.__class__
     if kind is yaml.ScalarNode:
@@ -105,10 +116,14 @@ def _flatten(
     elif _plain_map(node, loader) and node.value:
         for key_node, value_node in node.value:
             key = key_node.value if key_node.tag == _STR else _key(key_node, loader)
-            _flatten(value_node, loader, on_string, f"{prefix}.{key}" if prefix else key, out)
+            path = f"{prefix}.{key}" if prefix else key
+            lines[path] = key_node.start_mark.line + 1
+            _flatten(value_node, loader, on_string, path, out, lines)
     elif kind is yaml.SequenceNode and node.tag == _SEQ and node.value:
         for index, item in enumerate(node.value):
-            _flatten(item, loader, on_string, f"{prefix}.{index}" if prefix else str(index), out)
+            path = f"{prefix}.{index}" if prefix else str(index)
+            lines[path] = item.start_mark.line + 1
+            _flatten(item, loader, on_string, path, out, lines)
     else:
         value = _construct(node, loader, on_string)
         if isinstance(value, dict | list) and value:
