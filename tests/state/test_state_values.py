@@ -10,8 +10,7 @@ from typing import Any
 
 import pytest
 
-from wirework.errors import WireworkError
-from wirework.state.values import (
+from wirework.data.values import (
     MAX_DEPTH,
     InvalidArgumentError,
     InvalidKeyError,
@@ -23,6 +22,7 @@ from wirework.state.values import (
     freeze,
     thaw,
 )
+from wirework.errors import WireworkError
 
 
 class _Mood(enum.StrEnum):

@@ -4,11 +4,11 @@ Every backend of a family passes the same conformance suite, so a configuration 
 swap memory for SQLite, Redis or PostgreSQL without the code noticing.
 """
 
+from wirework.data.values import InvalidArgumentError, InvalidKeyError, UnstorableValueError
 from wirework.state.clock import Clock, ManualClock
 from wirework.state.memory import MemoryStateStore
 from wirework.state.null import NullStateStore
 from wirework.state.protocol import IStateStore, IVersionedStateStore, StateValue
-from wirework.state.values import InvalidArgumentError, InvalidKeyError, UnstorableValueError
 
 __all__ = [
     "Clock",

@@ -15,7 +15,7 @@ handed out the caller's own objects. This one:
 * stores each entry as an immutable tuple swapped atomically in a dict, so a read is
   one lookup and needs no lock, while every write (which must compare and bump the
   version) takes the lock;
-* validates and copies values through :mod:`wirework.state.values`, so it refuses
+* validates and copies values through :mod:`wirework.data.values`, so it refuses
   exactly what SQL and Redis refuse and never shares an object with the caller;
 * must be opened before use and refuses calls once closed, like any backend. Data
   survives ``close()`` and ``open()`` again, as it would in a database.
@@ -29,20 +29,19 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from wirework.config import ConfigParams
-from wirework.errors import ConcurrencyError, ConfigError, InvalidStateError
-from wirework.refer import IReferences
-from wirework.state.clock import Clock
-from wirework.state.expiry import NEVER, ExpirySchedule
-from wirework.state.protocol import StateValue
-from wirework.state.values import (
+from wirework.data.values import (
     InvalidArgumentError,
-    bulk_pairs,
     check_key,
     check_ttl,
     check_version,
     freeze,
     thaw,
 )
+from wirework.errors import ConcurrencyError, ConfigError, InvalidStateError
+from wirework.refer import IReferences
+from wirework.state.clock import Clock
+from wirework.state.expiry import NEVER, ExpirySchedule
+from wirework.state.protocol import StateValue, bulk_pairs
 
 __all__ = ["MemoryStateStore"]
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from wirework.data.values import canonical, check_key, check_ttl, check_version
 from wirework.errors import ConcurrencyError
-from wirework.state.protocol import StateValue
-from wirework.state.values import bulk_pairs, canonical, check_key, check_ttl, check_version
+from wirework.state.protocol import StateValue, bulk_pairs
 
 __all__ = ["NullStateStore"]
 

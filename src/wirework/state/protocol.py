@@ -13,7 +13,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
-__all__ = ["IStateStore", "IVersionedStateStore", "StateValue"]
+from wirework.data.values import InvalidArgumentError
+
+__all__ = ["IStateStore", "IVersionedStateStore", "StateValue", "bulk_pairs"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,3 +72,17 @@ class IVersionedStateStore(IStateStore, Protocol):
         *,
         ttl: int | None = None,
     ) -> None: ...
+
+
+def bulk_pairs(values: Mapping[str, Any] | Iterable[StateValue]) -> Iterable[tuple[Any, Any]]:
+    """The ``(key, value)`` pairs of a ``save_bulk`` argument: a mapping or ``StateValue`` items."""
+    if isinstance(values, Mapping):
+        yield from values.items()
+        return
+    for item in values:
+        if not isinstance(item, StateValue):
+            raise InvalidArgumentError(
+                "save_bulk takes a mapping of key -> value or an iterable of StateValue, "
+                f"got an item {item!r} of type {type(item).__name__}"
+            )
+        yield item.key, item.value

@@ -10,7 +10,7 @@ its version (``n``) and when it expires (``x``, milliseconds on the store's cloc
   production it is wall time, shared by every process), so each script gets ``now``
   and treats ``x <= now`` as absent (deleting it on the way). The entry also gets a
   native ``PEXPIRE`` of its lifetime, so Redis reclaims memory by itself;
-* values are validated and encoded by :mod:`wirework.state.values`, so Redis refuses
+* values are validated and encoded by :mod:`wirework.data.values`, so Redis refuses
   exactly what memory and SQL refuse;
 * bulk calls send one script per chunk of up to 1,000 keys, all chunks in one round
   trip, so a bulk call never costs a round trip per key nor blocks Redis for long.
@@ -26,20 +26,19 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from wirework.config import ConfigParams
-from wirework.errors import ConcurrencyError, ConfigError, InvalidStateError
-from wirework.refer import IReferences
-from wirework.state._redis import RedisLink, Script, link_for
-from wirework.state.clock import Clock
-from wirework.state.protocol import StateValue
-from wirework.state.values import (
+from wirework.data.values import (
     InvalidArgumentError,
-    bulk_pairs,
     check_key,
     check_ttl,
     check_version,
     decode,
     encode,
 )
+from wirework.errors import ConcurrencyError, ConfigError, InvalidStateError
+from wirework.refer import IReferences
+from wirework.state._redis import RedisLink, Script, link_for
+from wirework.state.clock import Clock
+from wirework.state.protocol import StateValue, bulk_pairs
 
 __all__ = ["DEFAULT_KEY_PREFIX", "RedisStateStore"]
 

@@ -12,7 +12,7 @@ single statements, so that every guarantee holds across processes, not only thre
   and processes sharing a table agree (production uses ``time.time``). Expired rows
   are absent to every read and write, and a bounded ``DELETE`` on the indexed column
   removes them at most every :data:`PURGE_EVERY` seconds: never a scan per call;
-* values are the :func:`~wirework.state.values.encode` JSON text in a ``TEXT`` column
+* values are the :func:`~wirework.data.values.encode` JSON text in a ``TEXT`` column
   (PostgreSQL's ``jsonb`` refuses ``\\u0000``, which is a valid value here).
 
 What differs between databases (placeholders, ``= ANY(?)`` vs ``IN (...)``, how
@@ -31,19 +31,18 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, ClassVar, NoReturn, Protocol, TypeVar
 
 from wirework.config import ConfigParams
-from wirework.errors import BackendError, ConcurrencyError, ConfigError, InvalidStateError
-from wirework.refer import IReferences
-from wirework.state.clock import Clock
-from wirework.state.protocol import StateValue
-from wirework.state.values import (
+from wirework.data.values import (
     InvalidArgumentError,
-    bulk_pairs,
     check_key,
     check_ttl,
     check_version,
     decode,
     encode,
 )
+from wirework.errors import BackendError, ConcurrencyError, ConfigError, InvalidStateError
+from wirework.refer import IReferences
+from wirework.state.clock import Clock
+from wirework.state.protocol import StateValue, bulk_pairs
 
 __all__ = [
     "PURGE_BATCH",

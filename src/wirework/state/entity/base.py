@@ -13,14 +13,14 @@ import asyncio
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
-from wirework.state.entity.client import StateStoreClient
-from wirework.state.values import (
+from wirework.data.values import (
     InvalidArgumentError,
     UnstorableValueError,
     check_key,
     check_version,
     encode,
 )
+from wirework.state.entity.client import StateStoreClient
 
 __all__ = ["EntityStoreBase", "check_state", "check_updates", "encode_context"]
 

@@ -14,16 +14,16 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NamedTuple, TypeVar
 
 from wirework.config import ConfigParams
-from wirework.errors import ConcurrencyError, ConfigError
-from wirework.state.entity.base import EntityStoreBase, check_state, check_updates
-from wirework.state.entity.protocol import UnknownEntityError
-from wirework.state.values import (
+from wirework.data.values import (
     InvalidArgumentError,
     UnstorableValueError,
     check_key,
     freeze,
     thaw,
 )
+from wirework.errors import ConcurrencyError, ConfigError
+from wirework.state.entity.base import EntityStoreBase, check_state, check_updates
+from wirework.state.entity.protocol import UnknownEntityError
 
 __all__ = ["InMemoryStateStore"]
 
@@ -36,7 +36,7 @@ _EMPTY = freeze({}, "")
 class _Record(NamedTuple):
     state: str
     version: int
-    context: Any  # frozen (see wirework.state.values.freeze)
+    context: Any  # frozen (see wirework.data.values.freeze)
     metadata: Any  # frozen
 
 

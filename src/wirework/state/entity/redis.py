@@ -26,11 +26,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from wirework.config import ConfigParams
-from wirework.errors import ConcurrencyError, ConfigError
-from wirework.state._redis import Script, check_uri, link_for, redis_address, redis_settings
-from wirework.state.entity.base import EntityStoreBase, check_state, check_updates, encode_context
-from wirework.state.entity.protocol import UnknownEntityError
-from wirework.state.values import (
+from wirework.data.values import (
     InvalidArgumentError,
     UnstorableValueError,
     canonical,
@@ -38,6 +34,10 @@ from wirework.state.values import (
     decode,
     encode,
 )
+from wirework.errors import ConcurrencyError, ConfigError
+from wirework.state._redis import Script, check_uri, link_for, redis_address, redis_settings
+from wirework.state.entity.base import EntityStoreBase, check_state, check_updates, encode_context
+from wirework.state.entity.protocol import UnknownEntityError
 
 __all__ = ["DEFAULT_KEY_PREFIX", "RedisStateStore"]
 

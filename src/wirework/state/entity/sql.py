@@ -11,7 +11,7 @@ the conformance suite checks on every backend; here each write is one statement:
   done in Python (SQL's JSON functions differ by database and PostgreSQL's ``jsonb``
   refuses ``\\u0000``), so such a write reads the row and then writes it back only
   if its version is unchanged, and tries again if it changed: still atomic;
-* context and metadata are :func:`~wirework.state.values.encode` JSON text;
+* context and metadata are :func:`~wirework.data.values.encode` JSON text;
 * ``list_entities`` orders by the id in byte order (``COLLATE "C"`` on PostgreSQL),
   which is Python's ``sorted``, whatever the database's locale;
 * the async methods run the sync ones in a worker thread (``asyncio.to_thread``):
@@ -29,11 +29,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 from wirework.config import ConfigParams
-from wirework.errors import ConcurrencyError, InvalidStateError
-from wirework.state.entity.base import EntityStoreBase, check_state, check_updates, encode_context
-from wirework.state.entity.protocol import UnknownEntityError
-from wirework.state.sql import Session, SqlEngine, check_table
-from wirework.state.values import (
+from wirework.data.values import (
     InvalidArgumentError,
     UnstorableValueError,
     canonical,
@@ -41,6 +37,10 @@ from wirework.state.values import (
     decode,
     encode,
 )
+from wirework.errors import ConcurrencyError, InvalidStateError
+from wirework.state.entity.base import EntityStoreBase, check_state, check_updates, encode_context
+from wirework.state.entity.protocol import UnknownEntityError
+from wirework.state.sql import Session, SqlEngine, check_table
 
 __all__ = ["SqlEntityStore"]
 

@@ -1,4 +1,4 @@
-"""The one rulebook for what a state store accepts, shared by every backend.
+"""The one rulebook for what a store accepts, shared by every backend of every store.
 
 A store is swappable only if memory, SQLite, Redis and PostgreSQL refuse the same
 keys and values with the same error. Real backends keep JSON text, so the rule is
@@ -18,18 +18,15 @@ from __future__ import annotations
 
 import json
 import marshal
-from collections.abc import Iterable, Mapping
 from typing import Any, NoReturn
 
 from wirework.errors import WireworkError
-from wirework.state.protocol import StateValue
 
 __all__ = [
     "MAX_DEPTH",
     "InvalidArgumentError",
     "InvalidKeyError",
     "UnstorableValueError",
-    "bulk_pairs",
     "canonical",
     "check_key",
     "check_ttl",
@@ -91,20 +88,6 @@ def check_key(key: Any, what: str = "state key") -> str:
                 f"{what} {key!r} is not valid UTF-8 (it contains an unpaired surrogate)"
             ) from exc
     return key if type(key) is str else str(str.__str__(key))
-
-
-def bulk_pairs(values: Mapping[str, Any] | Iterable[StateValue]) -> Iterable[tuple[Any, Any]]:
-    """The ``(key, value)`` pairs of a ``save_bulk`` argument: a mapping or ``StateValue`` items."""
-    if isinstance(values, Mapping):
-        yield from values.items()
-        return
-    for item in values:
-        if not isinstance(item, StateValue):
-            raise InvalidArgumentError(
-                "save_bulk takes a mapping of key -> value or an iterable of StateValue, "
-                f"got an item {item!r} of type {type(item).__name__}"
-            )
-        yield item.key, item.value
 
 
 def check_ttl(ttl: Any) -> int:
