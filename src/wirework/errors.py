@@ -14,6 +14,7 @@ __all__ = [
     "BackendError",
     "ConcurrencyError",
     "ConfigError",
+    "ConfigProblems",
     "ConflictError",
     "CreateError",
     "CycleError",
@@ -62,6 +63,20 @@ class WireworkError(Exception):
 
 class ConfigError(WireworkError):
     """The configuration is malformed: bad YAML, bad descriptor, missing variable, bad option."""
+
+
+class ConfigProblems(ConfigError):
+    """Several config errors found in one pass, reported together.
+
+    ``problems`` holds each one, so a caller (the container, a test) can merge them
+    with others instead of stopping at the first.
+    """
+
+    def __init__(self, problems: list[WireworkError], *, where: str = "the config") -> None:
+        self.problems = problems
+        count = len(problems)
+        listing = "\n".join(f"  - {str(p).replace(chr(10), chr(10) + '    ')}" for p in problems)
+        super().__init__(f"{count} problem{'s' if count > 1 else ''} in {where}:\n{listing}")
 
 
 class MissingReferenceError(WireworkError):

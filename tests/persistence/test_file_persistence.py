@@ -81,7 +81,7 @@ def test_no_path_is_a_config_error_on_open() -> None:
 
 
 def test_empty_path_is_refused() -> None:
-    with pytest.raises(ConfigError, match=r"JsonFilePersister: path must not be empty"):
+    with pytest.raises(ConfigError, match=r"FilePersistence:\n  - path must not be empty"):
         FilePersistence().configure(ConfigParams({"path": " "}))
 
 

@@ -15,6 +15,7 @@ from wirework.data import FilterParams, PagingParams, SortParams
 from wirework.errors import ConfigError, ConflictError, InvalidStateError, WireworkError
 from wirework.log import LogLevel, NullLogger
 from wirework.persistence import IdentifiableMemoryPersistence, MemoryPersistence
+from wirework.persistence.schema import MemoryPersistenceConfig
 from wirework.refer import References
 
 Store = IdentifiableMemoryPersistence[Any]
@@ -177,20 +178,18 @@ def test_sorting_values_that_do_not_compare(persistence: Store) -> None:
 
 
 # -- configuration -----------------------------------------------------------------------
-@pytest.mark.parametrize("value", [0, -5, "abc", "0"])
+@pytest.mark.parametrize("value", [0, -5, "abc", "0", True, 2.5])
 def test_invalid_max_page_size(value: Any) -> None:
     store: Store = IdentifiableMemoryPersistence()
-    message = rf"options.max_page_size must be a positive integer, got {value!r}"
+    message = r"options.max_page_size: expected a whole number >= 1, got "
     with pytest.raises(ConfigError, match=message):
         store.configure(ConfigParams({"options.max_page_size": value}))
 
 
-def test_max_page_size_from_a_string() -> None:
+def test_max_page_size_from_a_string_is_refused_with_the_fix() -> None:
     store: Store = IdentifiableMemoryPersistence()
-    store.configure(ConfigParams({"options.max_page_size": "2"}))
-    store.open(None)
-    fill(store)
-    assert len(store.get_page_by_filter(None, None, None).data) == 2
+    with pytest.raises(ConfigError, match="a quoted number is text in YAML"):
+        store.configure(ConfigParams({"options.max_page_size": "2"}))
 
 
 def test_operations_before_the_first_open_fail_with_a_hint() -> None:
@@ -407,8 +406,14 @@ def test_configure_reaches_a_configurable_loader_once() -> None:
         def configure(self, config: ConfigParams) -> None:
             self.configured.append(config)
 
+    class WithPath(MemoryPersistenceConfig):  # the loader's key, declared
+        path: str
+
+    class PathPersistence(IdentifiableMemoryPersistence[Any]):
+        config_schema = WithPath
+
     backing = ConfigurableStore()
-    store: Store = IdentifiableMemoryPersistence(backing, backing)
+    store: Store = PathPersistence(backing, backing)
     store.configure(ConfigParams({"path": "x"}))
     assert backing.configured == [ConfigParams({"path": "x"})]
 

@@ -111,9 +111,10 @@ def test_opening_without_a_table_says_which_key_to_set(tmp_path: Path) -> None:
     persistence: IdentifiableSqlitePersistence[Any] = IdentifiableSqlitePersistence(
         path=tmp_path / "x.sqlite"
     )
-    with pytest.raises(ConfigError, match="no table is configured") as info:
+    with pytest.raises(ConfigError, match="options.table is required"):
         persistence.open(None)
-    assert "options.table" in str(info.value)
+    with pytest.raises(ConfigError, match="options.table is required"):
+        persistence.configure(ConfigParams())  # refused before open, as `check` refuses it
 
 
 # -- items -------------------------------------------------------------------------------

@@ -71,7 +71,8 @@ def test_the_memory_store_refuses_another_backends_uri() -> None:
     )
     with pytest.raises(ConfigError, match=message):
         InMemoryStateStore("sqlite:///state.db")
-    with pytest.raises(ConfigError, match=message):
+    configured = r"connection.uri: must start with memory://, got scheme 'sqlite'"
+    with pytest.raises(ConfigError, match=configured):
         InMemoryStateStore().configure(ConfigParams({"connection.uri": "sqlite:///state.db"}))
 
 

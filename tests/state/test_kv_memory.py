@@ -231,7 +231,7 @@ def test_lock_free_reads_always_see_a_value_with_its_own_version() -> None:
 def test_configure_reads_options_timeout_in_milliseconds() -> None:
     clock = ManualClock()
     store = MemoryStateStore(clock=clock)
-    store.configure(ConfigParams({"options.timeout": 250, "timeout": 1}))
+    store.configure(ConfigParams({"options.timeout": 250}))
     store.open(None)
     store.save(None, "k", "v")
     clock.advance_ms(249)
@@ -256,7 +256,8 @@ def test_a_bad_constructor_timeout_is_refused() -> None:
 
 
 def test_the_config_error_names_the_component() -> None:
-    with pytest.raises(ConfigError, match=r"^MemoryStateStore: options.timeout .* got 'x'"):
+    message = r"^1 problem in the config of MemoryStateStore:\n  - options.timeout: .* got 'x'"
+    with pytest.raises(ConfigError, match=message):
         MemoryStateStore().configure(ConfigParams({"options.timeout": "x"}))
 
 

@@ -21,20 +21,29 @@ from wirework.state.redis import RedisStateStore
     [
         (
             {"connection.uri": "postgresql://app:hunter2@db/app"},
-            r"connection.uri must start with redis://, rediss:// or unix://, got scheme "
+            r"connection.uri: must start with redis://, rediss:// or unix://, got scheme "
             r"'postgresql'",
         ),
-        ({"connection.database": "app"}, r"connection.database must be a Redis database number"),
+        (
+            {"connection.database": "app"},
+            r"connection.database: expected a whole number >= 0, got 'app'",
+        ),
         ({"options.key_prefix": ""}, r"options.key_prefix must be a non-empty string"),
-        ({"options.connect_timeout": 0}, r"options.connect_timeout must be > 0 ms"),
-        ({"options.max_connections": 0}, r"options.max_connections must be a whole number >= 1"),
+        (
+            {"options.connect_timeout": 0},
+            r"options.connect_timeout: expected a whole number of milliseconds >= 1, got 0",
+        ),
+        (
+            {"options.max_connections": 0},
+            r"options.max_connections: expected a whole number >= 1, got 0",
+        ),
     ],
 )
 def test_bad_configuration_is_a_config_error(config: dict[str, Any], message: str) -> None:
     with pytest.raises(ConfigError, match=message) as info:
         RedisStateStore().configure(ConfigParams(config))
     assert "hunter2" not in str(info.value)
-    assert str(info.value).startswith("RedisStateStore: ")
+    assert str(info.value).startswith("1 problem in the config of RedisStateStore:")
 
 
 def test_the_entity_store_refuses_a_connection_string_for_another_backend() -> None:

@@ -238,7 +238,7 @@ def test_host_port_and_database_keys_work(uri: str, prefix: str) -> None:
             {
                 "connection.host": parts.hostname,
                 "connection.port": parts.port,
-                "connection.database": "1",
+                "connection.database": 1,
                 "options.key_prefix": prefix,
             }
         )

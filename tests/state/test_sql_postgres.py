@@ -354,7 +354,7 @@ def test_a_table_name_that_is_not_an_identifier_is_refused(name: str) -> None:
 
 
 def test_a_bad_pool_size_is_a_config_error() -> None:
-    with pytest.raises(ConfigError, match=r"options.max_pool_size must be >= 1"):
+    with pytest.raises(ConfigError, match=r"options.max_pool_size: expected a whole number >= 1"):
         PostgresStateStore().configure(ConfigParams({"options.max_pool_size": 0}))
 
 

@@ -37,29 +37,43 @@ class Factory:
 
     def __init__(self) -> None:
         self._registrations: list[tuple[Descriptor, CreateFn]] = []
+        self._types: dict[int, type | str] = {}  # position -> the class it creates, if known
         self._by_group_type: dict[tuple[str, str], list[int]] = {}
         self._loose: list[int] = []  # registrations with a wildcard group or type
         self._lock = threading.Lock()
 
     def register(self, locator: Descriptor | str, create: CreateFn) -> None:
         """``create(locator)`` builds a new component for a matching locator."""
-        key = locator if isinstance(locator, Descriptor) else Descriptor.from_string(locator)
-        with self._lock:
-            position = len(self._registrations)
-            self._registrations.append((key, create))
-            if WILDCARD in (key.group, key.type):
-                self._loose.append(position)
-            else:
-                self._by_group_type.setdefault((key.group, key.type), []).append(position)
+        self._add(locator, create, None)
 
     def register_as_type(self, locator: Descriptor | str, cls: type | str) -> None:
         """Register a class (or ``"module:Class"``, imported on first use)."""
         if isinstance(cls, str):
             path = cls
-            self.register(locator, lambda _: load_type(path)())
+            self._add(locator, lambda _: load_type(path)(), cls)
         else:
             klass = cls
-            self.register(locator, lambda _: klass())
+            self._add(locator, lambda _: klass(), cls)
+
+    def _add(self, locator: Descriptor | str, create: CreateFn, cls: type | str | None) -> None:
+        key = locator if isinstance(locator, Descriptor) else Descriptor.from_string(locator)
+        with self._lock:
+            position = len(self._registrations)
+            self._registrations.append((key, create))
+            if cls is not None:
+                self._types[position] = cls
+            if WILDCARD in (key.group, key.type):
+                self._loose.append(position)
+            else:
+                self._by_group_type.setdefault((key.group, key.type), []).append(position)
+
+    def registered_types(self) -> list[tuple[Descriptor, type | str | None]]:
+        """Each registration with the class it creates (``"module:Class"`` not imported;
+        ``None`` for a create function), in the order they are tried: for config schemas."""
+        return [
+            (locator, self._types.get(position))
+            for position, (locator, _) in enumerate(self._registrations)
+        ]
 
     def registered(self) -> list[Descriptor]:
         return [locator for locator, _ in self._registrations]

@@ -40,7 +40,26 @@ def _parser() -> argparse.ArgumentParser:
         default=os.environ.get("WIREWORK_CONFIG", DEFAULT_CONFIG),
         help=f"config file (default: $WIREWORK_CONFIG or {DEFAULT_CONFIG})",
     )
-    common.add_argument(
+    _shared_arguments(common)
+    parser = argparse.ArgumentParser(prog="wirework", description=__doc__.split("\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("run", parents=[common], help="open the components and run until a signal")
+    commands.add_parser("check", parents=[common], help="build and wire without opening")
+    graph = commands.add_parser("graph", parents=[common], help="print the dependency graph")
+    graph.add_argument("--format", choices=FORMATS, default="text")
+    schema = commands.add_parser(
+        "schema", help="print the JSON Schema of config files (for editors)"
+    )
+    schema.add_argument(
+        "-c", "--config", default=None, help="also cover the classes this config's type: names"
+    )
+    _shared_arguments(schema)
+    return parser
+
+
+def _shared_arguments(parser: argparse.ArgumentParser) -> None:
+    """``-p``, ``--app-dir`` and ``--debug``: every command has them; ``-c`` differs."""
+    parser.add_argument(
         "-p",
         "--param",
         dest="params",
@@ -50,19 +69,12 @@ def _parser() -> argparse.ArgumentParser:
         metavar="KEY=VALUE",
         help="a ${KEY} value for the config; wins over the environment",
     )
-    common.add_argument(
+    parser.add_argument(
         "--app-dir",
         default=".",
         help="directory put first on sys.path for 'type:' imports (default: .)",
     )
-    common.add_argument("--debug", action="store_true", help="print tracebacks on errors")
-    parser = argparse.ArgumentParser(prog="wirework", description=__doc__.split("\n")[0])
-    commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("run", parents=[common], help="open the components and run until a signal")
-    commands.add_parser("check", parents=[common], help="build and wire without opening")
-    graph = commands.add_parser("graph", parents=[common], help="print the dependency graph")
-    graph.add_argument("--format", choices=FORMATS, default="text")
-    return parser
+    parser.add_argument("--debug", action="store_true", help="print tracebacks on errors")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -71,6 +83,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "run":
             return _run(args)
+        if args.command == "schema":
+            from wirework.cli.schema import print_schema  # imports pydantic: only here
+
+            print_schema(args.config, dict(args.params))
+            return 0
         container = Container.from_file(args.config, dict(args.params))
         graph = container.check()
         if args.command == "check":

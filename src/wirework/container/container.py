@@ -19,12 +19,14 @@ from typing import Any
 
 from wirework.build import CompositeFactory, IFactory, discover_factories, load_type
 from wirework.config import ComponentSpec, ConfigParams, load_config
+from wirework.config.schema import check_entry
 from wirework.container.defaults import DefaultFactory
 from wirework.container.graph import Graph, Node
 from wirework.container.info import ContextInfo
 from wirework.descriptor import WILDCARD, Descriptor
 from wirework.errors import (
     ConfigError,
+    ConfigProblems,
     CreateError,
     InvalidStateError,
     LifecycleError,
@@ -40,14 +42,8 @@ __all__ = ["BuildError", "Container"]
 _INFO_LOCATOR = Descriptor("pip-services", "context-info", "default", WILDCARD, "1.0")
 
 
-class BuildError(ConfigError):
+class BuildError(ConfigProblems):
     """Every problem found while building a container, reported together."""
-
-    def __init__(self, problems: list[WireworkError]) -> None:
-        self.problems = problems
-        count = len(problems)
-        listing = "\n".join(f"  - {str(p).replace(chr(10), chr(10) + '    ')}" for p in problems)
-        super().__init__(f"{count} problem{'s' if count > 1 else ''} in the config:\n{listing}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +126,8 @@ class Container:
         for index, spec in enumerate(self.config):
             try:
                 nodes.append(self._create(index, spec, references, factories))
+            except ConfigProblems as exc:
+                problems.extend(exc.problems)
             except WireworkError as exc:
                 problems.append(exc)
         info = references.get_one_optional("*:context-info:*:*:*")
@@ -165,14 +163,34 @@ class Container:
             else type(component)
         )
         references.put(locator, component)
+        config = self._checked(spec, type(component))
         if capabilities(component).configurable:
             try:
-                component.configure(spec.config)
+                component.configure(config)
+            except ConfigError as exc:  # a rule across keys, checked by configure itself
+                raise ConfigError(
+                    exc.message, component=spec.label, source=spec.source, hint=exc.hint
+                ) from exc
             except Exception as exc:
                 raise _failed("configure", spec.label, spec.source, exc) from exc
         if capabilities(component).factory:
             factories.add(component)
         return Node(index, spec.label, spec.source, component, locator)
+
+    @staticmethod
+    def _checked(spec: ComponentSpec, cls: type) -> ConfigParams:
+        """The entry's config checked against its schema, and the drivers its class needs
+        found (not imported): what ``run`` would refuse before opening, ``check`` refuses."""
+        problems: list[WireworkError] = []
+        try:
+            config = check_entry(spec, cls)
+        except ConfigProblems as exc:
+            problems.extend(exc.problems)
+        missing = [d for d in getattr(cls, "drivers", ()) if not d.available()]
+        problems.extend(driver.missing(spec.label, spec.source) for driver in missing)
+        if problems:
+            raise ConfigProblems(problems, where=f"the config of {spec.label}")
+        return config
 
     def _construct(self, spec: ComponentSpec) -> Any:
         cls = load_type(str(spec.type))

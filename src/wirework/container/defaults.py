@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from wirework.build import Factory
 
-__all__ = ["BUILT_INS", "DefaultFactory"]
+__all__ = ["BUILT_INS", "BY_TYPE_ONLY", "DefaultFactory"]
 
 BUILT_INS: dict[str, str] = {
     "pip-services:context-info:default:*:1.0": "wirework.container.info:ContextInfo",
@@ -29,6 +29,17 @@ BUILT_INS: dict[str, str] = {
     "wirework:entity-store:redis:*:1.0": "wirework.state.entity.redis:RedisStateStore",
     "wirework:entity-store:postgres:*:1.0": "wirework.state.entity.postgres:PostgresStateStore",
 }
+
+
+# Built-ins declared by ``type:`` under the application's own descriptor, not by a
+# registration: persistences are generic. Listed for ``wirework schema``.
+BY_TYPE_ONLY: tuple[str, ...] = (
+    "wirework.persistence:MemoryPersistence",
+    "wirework.persistence:IdentifiableMemoryPersistence",
+    "wirework.persistence:FilePersistence",
+    "wirework.persistence.sql:IdentifiableSqlitePersistence",
+    "wirework.persistence.sql:IdentifiablePostgresPersistence",
+)
 
 
 class DefaultFactory(Factory):

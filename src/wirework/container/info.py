@@ -5,15 +5,21 @@ from __future__ import annotations
 import socket
 import time
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from wirework.config import ConfigParams
+from wirework.config.schema import SchemaRef, validated
+
+if TYPE_CHECKING:
+    from wirework.container.schema import ContextInfoConfig
 
 __all__ = ["ContextInfo"]
 
 
 class ContextInfo:
     """Name, description and properties of the running container."""
+
+    config_schema: ClassVar[SchemaRef] = "wirework.container.schema:ContextInfoConfig"
 
     def __init__(self, name: str | None = None, description: str | None = None) -> None:
         self.name = name or "wirework"
@@ -24,17 +30,10 @@ class ContextInfo:
         self._started = time.monotonic()
 
     def configure(self, config: ConfigParams) -> None:
-        self.name = (
-            config.get_as_nullable_string("name")
-            or config.get_as_nullable_string("info.name")
-            or self.name
-        )
-        self.description = (
-            config.get_as_nullable_string("description")
-            or config.get_as_nullable_string("info.description")
-            or self.description
-        )
-        self.properties = config.get_section("properties").to_nested()
+        settings = cast("ContextInfoConfig", validated(self, config))
+        self.name = settings.name or settings.info.name or self.name
+        self.description = settings.description or settings.info.description or self.description
+        self.properties = dict(settings.properties)
 
     @property
     def uptime(self) -> float:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import reprlib
 from enum import IntEnum
 from typing import Any
 
@@ -25,6 +26,13 @@ class LogLevel(IntEnum):
         """From a name (``info``, ``warning``...) or a number; unknown is an error, not INFO."""
         if isinstance(value, LogLevel):
             return value
+        if isinstance(value, bool):
+            raise ConfigError(
+                f"log level is the boolean {str(value).lower()}: YAML reads unquoted off, no, "
+                "false, on, yes and true as booleans",
+                hint='quote it (level: "off") or name a level: '
+                + ", ".join(m.name.lower() for m in cls),
+            )
         if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 6:
             return cls(value)
         text = str(value).strip().upper()
@@ -36,7 +44,7 @@ class LogLevel(IntEnum):
         except KeyError:
             near = closest(text.lower(), [m.name.lower() for m in cls])
             raise ConfigError(
-                f"unknown log level {value!r}; expected one of "
+                f"unknown log level {reprlib.repr(value)}; expected one of "
                 f"{', '.join(m.name.lower() for m in cls)}",
                 hint=f"did you mean {near[0]!r}?" if near else None,
             ) from None
@@ -45,7 +53,7 @@ class LogLevel(IntEnum):
         return _STDLIB[self]
 
 
-_ALIASES = {"NOTHING": "NONE", "WARNING": "WARN", "CRITICAL": "FATAL"}
+_ALIASES = {"NOTHING": "NONE", "OFF": "NONE", "WARNING": "WARN", "CRITICAL": "FATAL"}
 _STDLIB = {
     LogLevel.NONE: logging.CRITICAL + 10,
     LogLevel.FATAL: logging.CRITICAL,

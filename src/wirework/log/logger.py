@@ -6,11 +6,15 @@ service down (the reference system's does).
 
 from __future__ import annotations
 
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, cast, runtime_checkable
 
 from wirework.config import ConfigParams
+from wirework.config.schema import SchemaRef, validated
 from wirework.log.level import LogLevel
 from wirework.refer import IReferences
+
+if TYPE_CHECKING:
+    from wirework.log.schema import LoggerConfig
 
 __all__ = ["ILogger", "Logger", "format_message"]
 
@@ -51,14 +55,21 @@ def format_message(message: str, args: tuple[Any, ...]) -> str:
 class Logger:
     """Base for loggers: level filtering, ``level``/``source`` config, the seed's methods."""
 
+    config_schema: ClassVar[SchemaRef] = "wirework.log.schema:LoggerConfig"
+
     def __init__(self, level: LogLevel = LogLevel.INFO, source: str | None = None) -> None:
         self.level = level
         self.source = source
 
     def configure(self, config: ConfigParams) -> None:
-        if config.get("level") is not None:
-            self.level = LogLevel.parse(config["level"])
-        self.source = config.get_as_nullable_string("source") or self.source
+        self._configure(cast("LoggerConfig", validated(self, config)))
+
+    def _configure(self, settings: LoggerConfig) -> None:
+        """Apply validated settings; a subclass with more keys extends this, so its
+        config is validated once."""
+        if settings.level is not None:
+            self.level = settings.level
+        self.source = settings.source or self.source
 
     def set_references(self, references: IReferences) -> None:
         if self.source is None:

@@ -6,12 +6,15 @@ import logging
 import sys
 import threading
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
-from wirework.config import ConfigParams
+from wirework.config.schema import SchemaRef
 from wirework.log.level import LogLevel
 from wirework.log.logger import ILogger, Logger
 from wirework.refer import IReferences
+
+if TYPE_CHECKING:
+    from wirework.log.schema import LoggerConfig, StdlibLoggerConfig
 
 __all__ = ["CompositeLogger", "ConsoleLogger", "NullLogger", "StdlibLogger"]
 
@@ -50,13 +53,15 @@ class NullLogger(Logger):
 class StdlibLogger(Logger):
     """Forwards to ``logging.getLogger(<logger or source>)`` so existing handlers apply."""
 
+    config_schema: ClassVar[SchemaRef] = "wirework.log.schema:StdlibLoggerConfig"
+
     def __init__(self) -> None:
         super().__init__(LogLevel.TRACE)
         self._name: str | None = None
 
-    def configure(self, config: ConfigParams) -> None:
-        super().configure(config)
-        self._name = config.get_as_nullable_string("logger")
+    def _configure(self, settings: LoggerConfig) -> None:
+        super()._configure(settings)
+        self._name = cast("StdlibLoggerConfig", settings).logger
 
     def write(
         self, level: LogLevel, correlation_id: str | None, error: BaseException | None, message: str

@@ -21,14 +21,15 @@ import stat
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import ClassVar, Generic, TypeVar
 
 from wirework.config import ConfigParams
+from wirework.config.schema import SchemaRef
 from wirework.errors import ConfigError, WireworkError
 from wirework.persistence.codec import ItemCodec
 from wirework.persistence.memory import IdentifiableMemoryPersistence
 
-__all__ = ["FilePersistence", "JsonFilePersister", "atomic_write_text"]
+__all__ = ["FilePersistence", "JsonFilePersister", "atomic_write_text", "check_path"]
 
 T = TypeVar("T")
 
@@ -54,9 +55,7 @@ class JsonFilePersister(Generic[T]):
     def configure(self, config: ConfigParams) -> None:
         path = config.get_as_nullable_string("path")
         if path is not None:
-            if not path.strip():
-                raise ConfigError("path must not be empty", component=type(self).__name__)
-            self._path = Path(path)
+            self._path = Path(check_path(path))
 
     def load(self, correlation_id: str | None) -> list[T]:
         """The saved items; an empty list when the file does not exist yet."""
@@ -120,12 +119,21 @@ class JsonFilePersister(Generic[T]):
         return self._path
 
 
+def check_path(path: str) -> str:
+    """``path`` when it can name a file: a blank one would write beside the process."""
+    if not path.strip():
+        raise ConfigError("path must not be empty")
+    return path
+
+
 class FilePersistence(IdentifiableMemoryPersistence[T]):
     """An identifiable persistence kept in memory and saved to a JSON file on every write.
 
     Config: ``path`` (the JSON file), ``options.max_page_size``. Pass ``item_type`` to
     read items back as that class; without it each item's class is recorded in the file.
     """
+
+    config_schema: ClassVar[SchemaRef] = "wirework.persistence.schema:FilePersistenceConfig"
 
     def __init__(
         self,
@@ -147,6 +155,15 @@ class FilePersistence(IdentifiableMemoryPersistence[T]):
     @property
     def persister(self) -> JsonFilePersister[T]:
         return self._persister
+
+    def configure(self, config: ConfigParams) -> None:
+        super().configure(config)
+        if self._persister.path is None:  # refused now, so `check` refuses it as `run` would
+            raise ConfigError(
+                "path is required: the JSON file the items are kept in",
+                component=type(self).__name__,
+                hint="set path: (e.g. path: ./data/items.json)",
+            )
 
 
 def atomic_write_text(path: Path, text: str) -> None:

@@ -24,13 +24,13 @@ import random
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from itertools import islice
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
 
 from wirework.config import ConfigParams
-from wirework.config.params import to_integer
+from wirework.config.schema import SchemaRef, validated
 from wirework.data.id_generator import IdGenerator
 from wirework.data.paging import DataPage, PagingParams
-from wirework.errors import ConfigError, ConflictError, InvalidStateError, WireworkError
+from wirework.errors import ConflictError, InvalidStateError, WireworkError
 from wirework.log import CompositeLogger, LogLevel
 from wirework.persistence.interfaces import ILoader, ISaver
 from wirework.persistence.items import PLAIN_CLASSES, get_id, set_field, set_id, shallow_copy
@@ -45,6 +45,9 @@ from wirework.persistence.query import (
     compile_sort,
 )
 from wirework.refer import IReferences
+
+if TYPE_CHECKING:
+    from wirework.persistence.schema import MemoryPersistenceConfig
 
 __all__ = ["DEFAULT_MAX_PAGE_SIZE", "IdentifiableMemoryPersistence", "MemoryPersistence"]
 
@@ -64,6 +67,8 @@ class MemoryPersistence(Generic[T]):
     through ``self._logger``; they must not mutate stored items in place.
     """
 
+    config_schema: ClassVar[SchemaRef] = "wirework.persistence.schema:MemoryPersistenceConfig"
+
     def __init__(self, loader: ILoader[T] | None = None, saver: ISaver[T] | None = None) -> None:
         self._lock = threading.RLock()
         self._items: dict[Any, T] = {}
@@ -77,15 +82,9 @@ class MemoryPersistence(Generic[T]):
 
     # -- component lifecycle -----------------------------------------------------------
     def configure(self, config: ConfigParams) -> None:
-        raw = config.get("options.max_page_size")
-        if raw is not None:
-            size = to_integer(raw)
-            if size is None or size < 1:
-                raise ConfigError(
-                    f"options.max_page_size must be a positive integer, got {raw!r}",
-                    component=type(self).__name__,
-                )
-            self._max_page_size = size
+        options = cast("MemoryPersistenceConfig", validated(self, config)).options
+        if "max_page_size" in options.model_fields_set:
+            self._max_page_size = options.max_page_size
         for part in self._externals():
             configure = getattr(part, "configure", None)
             if callable(configure):

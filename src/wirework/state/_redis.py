@@ -26,6 +26,7 @@ from types import ModuleType
 from typing import Any
 from urllib.parse import urlsplit
 
+from wirework.build.drivers import REDIS
 from wirework.config import ConfigParams
 from wirework.config.connection import ConnectionSettings
 from wirework.errors import BackendError, ConfigError, InvalidStateError
@@ -126,16 +127,6 @@ def redis_address(settings: ConnectionSettings) -> str:
     return settings.address
 
 
-def _driver(component: str) -> ModuleType:
-    try:
-        import redis
-    except ModuleNotFoundError as exc:  # pragma: no cover - the dev venv has it
-        raise ConfigError(
-            "the Redis backend needs redis-py: pip install 'wirework[redis]'", component=component
-        ) from exc
-    return redis
-
-
 class RedisLink:
     """A redis-py pool plus the scripts a store runs on it, with errors that name the server."""
 
@@ -171,7 +162,7 @@ class RedisLink:
         """Connect, check the server answers and load the scripts, retrying with backoff."""
         if self._client is not None:
             return
-        driver = _driver(self._component)
+        driver = REDIS.load(self._component)
         pool = driver.BlockingConnectionPool(**self._pool_options(driver))
         client = driver.Redis(connection_pool=pool)
         attempts = 0

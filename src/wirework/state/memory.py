@@ -26,9 +26,10 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from wirework.config import ConfigParams
+from wirework.config.schema import SchemaRef, validated
 from wirework.data.values import (
     InvalidArgumentError,
     check_key,
@@ -37,11 +38,14 @@ from wirework.data.values import (
     freeze,
     thaw,
 )
-from wirework.errors import ConcurrencyError, ConfigError, InvalidStateError
+from wirework.errors import ConcurrencyError, InvalidStateError
 from wirework.refer import IReferences
 from wirework.state.clock import Clock
 from wirework.state.expiry import NEVER, ExpirySchedule
 from wirework.state.protocol import StateValue, bulk_pairs
+
+if TYPE_CHECKING:
+    from wirework.state.schema import MemoryStateStoreConfig
 
 __all__ = ["MemoryStateStore"]
 
@@ -60,6 +64,8 @@ class MemoryStateStore:
     it per entry. ``clock`` returns seconds and exists so tests can move time.
     """
 
+    config_schema: ClassVar[SchemaRef] = "wirework.state.schema:MemoryStateStoreConfig"
+
     def __init__(self, *, timeout: int = 0, clock: Clock = time.monotonic) -> None:
         if type(timeout) is not int or timeout < 0:
             raise InvalidArgumentError(
@@ -76,17 +82,9 @@ class MemoryStateStore:
 
     # -- component lifecycle ----------------------------------------------------------
     def configure(self, config: ConfigParams) -> None:
-        raw = config.get("options.timeout")
-        if raw is None:
-            return
-        timeout = config.get_as_nullable_integer("options.timeout")
-        if timeout is None or timeout < 0:
-            raise ConfigError(
-                "options.timeout must be a whole number of milliseconds >= 0 "
-                f"(0 = never expire), got {raw!r}",
-                component=type(self).__name__,
-            )
-        self._timeout = timeout / 1000.0
+        options = cast("MemoryStateStoreConfig", validated(self, config)).options
+        if "timeout" in options.model_fields_set:
+            self._timeout = options.timeout / 1000.0
 
     def set_references(self, references: IReferences) -> None:
         self._logger = references.get_one_optional("*:logger:*:*:1.0")

@@ -9,8 +9,9 @@ versioned save only succeeds with ``expected_version`` 0 or ``None``.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, ClassVar
 
+from wirework.config.schema import SchemaRef
 from wirework.data.values import canonical, check_key, check_ttl, check_version
 from wirework.errors import ConcurrencyError
 from wirework.state.protocol import StateValue, bulk_pairs
@@ -20,6 +21,8 @@ __all__ = ["NullStateStore"]
 
 class NullStateStore:
     """Discards every write; ``pip-services:state-store:null:*:1.0``. No lifecycle needed."""
+
+    config_schema: ClassVar[SchemaRef] = "wirework.state.schema:NullStateStoreConfig"
 
     def load(self, correlation_id: str | None, key: str) -> Any:
         check_key(key)

@@ -22,12 +22,13 @@ import math
 import select
 import threading
 from collections.abc import Callable, Sequence
-from types import ModuleType
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
+from wirework.build.drivers import PSYCOPG, Driver
 from wirework.config import ConfigParams
 from wirework.config.connection import ConnectionSettings
+from wirework.config.schema import SchemaRef
 from wirework.errors import BackendError, ConfigError
 from wirework.lifecycle.retry import retry
 from wirework.state.sql import DbSession, Row, Session, SqlEngine, SqlStateStore, redact
@@ -40,16 +41,6 @@ __all__ = ["PostgresEngine", "PostgresStateStore", "postgres_engine"]
 T = TypeVar("T")
 
 _ONE, _ALL, _COUNT = 0, 1, 2
-
-
-def _driver() -> ModuleType:
-    try:
-        import psycopg
-    except ImportError as exc:
-        raise ConfigError(
-            "the PostgreSQL store needs psycopg 3", hint="pip install 'wirework[postgres]'"
-        ) from exc
-    return psycopg
 
 
 class _Pooled:
@@ -114,7 +105,7 @@ class PostgresEngine(SqlEngine):
 
     # -- connections ------------------------------------------------------------------
     def open(self) -> None:
-        self._pg = pg = _driver()
+        self._pg = pg = PSYCOPG.load(self.owner)
         try:
             first = retry(self._connect, retries=self._retries, retry_on=(pg.OperationalError,))
         except pg.Error as exc:
@@ -325,6 +316,9 @@ def postgres_engine(
 
 class PostgresStateStore(SqlStateStore):
     """Key-value state in a PostgreSQL table; ``pip-services:state-store:postgres:*:1.0``."""
+
+    config_schema: ClassVar[SchemaRef] = "wirework.state.schema:PostgresStateStoreConfig"
+    drivers: ClassVar[tuple[Driver, ...]] = (PSYCOPG,)
 
     def _new_engine(self, config: ConfigParams) -> SqlEngine:
         return postgres_engine(config, type(self).__name__, self._closed_error)

@@ -23,9 +23,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
+from wirework.build.drivers import REDIS, Driver
 from wirework.config import ConfigParams
+from wirework.config.schema import SchemaRef, validated
 from wirework.data.values import (
     InvalidArgumentError,
     check_key,
@@ -39,6 +41,9 @@ from wirework.refer import IReferences
 from wirework.state._redis import RedisLink, Script, link_for
 from wirework.state.clock import Clock
 from wirework.state.protocol import StateValue, bulk_pairs
+
+if TYPE_CHECKING:
+    from wirework.state.schema import RedisStateStoreConfig
 
 __all__ = ["DEFAULT_KEY_PREFIX", "RedisStateStore"]
 
@@ -162,6 +167,9 @@ class RedisStateStore:
     agrees on when an entry expires.
     """
 
+    config_schema: ClassVar[SchemaRef] = "wirework.state.schema:RedisStateStoreConfig"
+    drivers: ClassVar[tuple[Driver, ...]] = (REDIS,)
+
     def __init__(
         self,
         *,
@@ -190,18 +198,10 @@ class RedisStateStore:
     def configure(self, config: ConfigParams) -> None:
         if self._link.is_open:
             raise InvalidStateError("configure() must come before open()", component=_NAME)
-        raw = config.get("options.timeout")
-        timeout = (
-            self._timeout if raw is None else config.get_as_nullable_integer("options.timeout")
-        )
-        if timeout is None or timeout < 0:
-            raise ConfigError(
-                "options.timeout must be a whole number of milliseconds >= 0 "
-                f"(0 = never expire), got {raw!r}",
-                component=_NAME,
-            )
-        prefix = config.get_as_nullable_string("options.key_prefix")
-        prefix = self._prefix if prefix is None else _check_prefix(prefix)
+        options = cast("RedisStateStoreConfig", validated(self, config)).options
+        given = options.model_fields_set
+        timeout = options.timeout if "timeout" in given else self._timeout
+        prefix = options.key_prefix if "key_prefix" in given else self._prefix
         link = link_for(config, _NAME, _SCRIPTS)  # everything is checked before anything is set
         self._timeout, self._prefix, self._link = timeout, prefix, link
 

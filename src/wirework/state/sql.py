@@ -28,9 +28,10 @@ import threading
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, ClassVar, NoReturn, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, NoReturn, Protocol, TypeVar, cast
 
 from wirework.config import ConfigParams
+from wirework.config.schema import validated
 from wirework.data.values import (
     InvalidArgumentError,
     check_key,
@@ -43,6 +44,9 @@ from wirework.errors import BackendError, ConcurrencyError, ConfigError, Invalid
 from wirework.refer import IReferences
 from wirework.state.clock import Clock
 from wirework.state.protocol import StateValue, bulk_pairs
+
+if TYPE_CHECKING:
+    from wirework.state.schema import SqliteKvOptions
 
 __all__ = [
     "PURGE_BATCH",
@@ -283,19 +287,11 @@ class SqlStateStore(ABC):
 
     # -- component lifecycle ----------------------------------------------------------
     def configure(self, config: ConfigParams) -> None:
-        raw = config.get("options.timeout")
-        if raw is not None:
-            timeout = config.get_as_nullable_integer("options.timeout")
-            if timeout is None or timeout < 0:
-                raise ConfigError(
-                    "options.timeout must be a whole number of milliseconds >= 0 "
-                    f"(0 = never expire), got {raw!r}",
-                    component=type(self).__name__,
-                )
-            self._timeout = timeout / 1000.0
-        table = config.get("options.table")
-        if table is not None:
-            self._table = check_table(table, type(self).__name__)
+        options = cast("SqliteKvOptions", validated(self, config).options)
+        if "timeout" in options.model_fields_set:
+            self._timeout = options.timeout / 1000.0
+        if "table" in options.model_fields_set:
+            self._table = options.table
         self._config = config
         self._prepare()  # refuses a malformed connection config now, not at open
 

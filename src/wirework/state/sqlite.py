@@ -26,11 +26,12 @@ import sqlite3
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 from urllib.parse import unquote
 
 from wirework.config import ConfigParams
 from wirework.config.connection import ConnectionSettings
+from wirework.config.schema import SchemaRef
 from wirework.errors import BackendError, ConfigError
 from wirework.lifecycle.retry import retry
 from wirework.state.sql import DbSession, Row, Session, SqlEngine, SqlStateStore
@@ -209,6 +210,8 @@ def sqlite_engine(
 
 class SqliteStateStore(SqlStateStore):
     """Key-value state in a SQLite table; ``pip-services:state-store:sqlite:*:1.0``."""
+
+    config_schema: ClassVar[SchemaRef] = "wirework.state.schema:SqliteStateStoreConfig"
 
     def _new_engine(self, config: ConfigParams) -> SqlEngine:
         location = config.get_as_nullable_string(

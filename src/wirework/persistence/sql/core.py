@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from wirework.config import ConfigParams
-from wirework.config.params import to_integer
+from wirework.config.schema import validated
 from wirework.data.id_generator import IdGenerator
 from wirework.data.paging import DataPage, PagingParams
 from wirework.errors import (
@@ -82,7 +82,8 @@ class IdentifiableSqlPersistence(Generic[T]):
         return f"{self._component}(table={self._table!r}, at={self._location()!r})"
 
     # -- backend hooks -------------------------------------------------------------------
-    def _configure_connection(self, config: ConfigParams) -> None:
+    def _configure_connection(self, config: ConfigParams, checked: Any) -> None:
+        """Read the backend's keys; ``checked`` is the validated config (its model)."""
         raise NotImplementedError
 
     def _connect(self) -> None:
@@ -129,19 +130,15 @@ class IdentifiableSqlPersistence(Generic[T]):
 
     # -- component lifecycle -------------------------------------------------------------
     def configure(self, config: ConfigParams) -> None:
-        table = config.get_as_nullable_string("options.table")
-        if table is not None:
-            self._table = check_table(table, self._component)
-        raw = config.get("options.max_page_size")
-        if raw is not None:
-            size = to_integer(raw)
-            if size is None or size < 1:
-                raise ConfigError(
-                    f"options.max_page_size must be a positive integer, got {raw!r}",
-                    component=self._component,
-                )
-            self._max_page_size = size
-        self._configure_connection(config)
+        checked = validated(self, config)
+        options = checked.options
+        table = options.table or self._table
+        if table is None:  # refused now, so `check` refuses it as `run` would
+            raise _no_table(self._component)
+        if "max_page_size" in options.model_fields_set:
+            self._max_page_size = options.max_page_size
+        self._configure_connection(config, checked)
+        self._table = table
 
     def set_references(self, references: IReferences) -> None:
         self._logger.set_references(references)
@@ -158,9 +155,7 @@ class IdentifiableSqlPersistence(Generic[T]):
             if self._opened:
                 return
             if self._table is None:
-                raise ConfigError(
-                    "no table is configured", component=self._component, hint="set options.table"
-                )
+                raise _no_table(self._component)
             statements = self.dialect.statements(self._table)
             self._connect()
             try:
@@ -482,3 +477,11 @@ def _restorable_by_dict(cls: type | None) -> bool:
             if name not in ("__dict__", "__weakref__") and hasattr(type(attribute), "__set__"):
                 return False
     return "__dict__" in dir(cls)
+
+
+def _no_table(component: str) -> ConfigError:
+    return ConfigError(
+        "options.table is required: no table was given in the config or to the constructor",
+        component=component,
+        hint="set options.table (letters, digits and _)",
+    )

@@ -22,12 +22,13 @@ import contextlib
 import importlib
 import math
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 from urllib.parse import urlsplit
 
+from wirework.build.drivers import PSYCOPG, Driver
 from wirework.config import ConfigParams
 from wirework.config.connection import ConnectionSettings
-from wirework.config.params import to_integer
+from wirework.config.schema import SchemaRef
 from wirework.errors import BackendError, ConfigError
 from wirework.lifecycle.retry import retry
 from wirework.persistence.sql.core import DuplicateKeyError, IdentifiableSqlPersistence, Session
@@ -58,6 +59,8 @@ class IdentifiablePostgresPersistence(IdentifiableSqlPersistence[T]):
     """
 
     dialect = POSTGRES
+    config_schema: ClassVar[SchemaRef] = "wirework.persistence.schema:PostgresPersistenceConfig"
+    drivers: ClassVar[tuple[Driver, ...]] = (PSYCOPG,)
 
     def __init__(self, table: str | None = None, *, item_type: type[T] | None = None) -> None:
         super().__init__(table, item_type=item_type)
@@ -76,19 +79,11 @@ class IdentifiablePostgresPersistence(IdentifiableSqlPersistence[T]):
             database = urlsplit(settings.uri).path.lstrip("/") or None
         return f"PostgreSQL at {settings.address}" + (f"/{database}" if database else "")
 
-    def _configure_connection(self, config: ConfigParams) -> None:
-        settings = ConnectionSettings.from_config(config, default_port=5432)
-        self._require_database(settings)
-        raw = config.get("options.max_pool_size")
-        if raw is not None:
-            size = to_integer(raw)
-            if size is None or size < 1:
-                raise ConfigError(
-                    f"options.max_pool_size must be a positive integer, got {raw!r}",
-                    component=self._component,
-                )
-            self._pool_size = size
-        self._settings = settings
+    def _configure_connection(self, config: ConfigParams, checked: Any) -> None:
+        options = checked.options  # the schema also requires a database or a URI
+        if "max_pool_size" in options.model_fields_set:
+            self._pool_size = options.max_pool_size
+        self._settings = ConnectionSettings.from_config(config, default_port=5432)
         self._explicit = {
             key for key in ("host", "port", "database") if config.get(f"connection.{key}")
         }
@@ -105,7 +100,7 @@ class IdentifiablePostgresPersistence(IdentifiableSqlPersistence[T]):
     # -- connections ---------------------------------------------------------------------
     def _connect(self) -> None:
         self._require_database(self._settings)
-        driver = importlib.import_module("psycopg")
+        driver = PSYCOPG.load(self._component)
         self._driver = driver
         self._idle_status = int(driver.pq.TransactionStatus.IDLE)
         self._conninfo = self._build_conninfo(driver)

@@ -17,14 +17,16 @@ import importlib
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
+from wirework.build.drivers import SQLITE, Driver
 from wirework.config import ConfigParams
 from wirework.config.connection import ConnectionSettings
+from wirework.config.schema import SchemaRef
 from wirework.errors import BackendError, ConfigError
 from wirework.lifecycle.retry import retry
 from wirework.persistence.sql.core import DuplicateKeyError, IdentifiableSqlPersistence, Session
-from wirework.persistence.sql.dialect import SQLITE
+from wirework.persistence.sql.dialect import SQLITE as SQLITE_DIALECT
 
 if TYPE_CHECKING:
     import sqlite3
@@ -48,7 +50,9 @@ class IdentifiableSqlitePersistence(IdentifiableSqlPersistence[T]):
     to wait for a lock), ``options.retries`` (opening).
     """
 
-    dialect = SQLITE
+    dialect = SQLITE_DIALECT
+    config_schema: ClassVar[SchemaRef] = "wirework.persistence.schema:SqlitePersistenceConfig"
+    drivers: ClassVar[tuple[Driver, ...]] = (SQLITE,)
 
     def __init__(
         self,
@@ -72,7 +76,7 @@ class IdentifiableSqlitePersistence(IdentifiableSqlPersistence[T]):
     def _location(self) -> str:
         return f"SQLite database {self._path}"
 
-    def _configure_connection(self, config: ConfigParams) -> None:
+    def _configure_connection(self, config: ConfigParams, checked: Any) -> None:
         settings = ConnectionSettings.from_config(config)
         if settings.database is not None:
             if not settings.database.strip():

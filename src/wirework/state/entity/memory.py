@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, ClassVar, NamedTuple, TypeVar
 
 from wirework.config import ConfigParams
+from wirework.config.schema import SchemaRef, validated
 from wirework.data.values import (
     InvalidArgumentError,
     UnstorableValueError,
@@ -47,13 +48,15 @@ class InMemoryStateStore(EntityStoreBase):
     configuration mistake (a SQL URL given to the memory store) and is refused.
     """
 
+    config_schema: ClassVar[SchemaRef] = "wirework.state.schema:MemoryEntityStoreConfig"
+
     def __init__(self, connection_string: str | None = None) -> None:
         super().__init__(_check_uri(connection_string))
         self._records: dict[str, _Record] = {}
         self._lock = threading.Lock()
 
     def configure(self, config: ConfigParams) -> None:
-        _check_uri(config.get_as_nullable_string("connection.uri"))
+        validated(self, config)  # the URI's scheme, as _check_uri does for the constructor
         super().configure(config)
 
     def connect(self) -> None:

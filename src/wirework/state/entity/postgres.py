@@ -11,7 +11,11 @@ connections replaced, secrets kept out of messages) is
 
 from __future__ import annotations
 
+from typing import ClassVar
+
+from wirework.build.drivers import PSYCOPG, Driver
 from wirework.config import ConfigParams
+from wirework.config.schema import SchemaRef
 from wirework.state.entity.sql import SqlEntityStore
 from wirework.state.postgres import postgres_engine
 from wirework.state.sql import SqlEngine
@@ -21,6 +25,9 @@ __all__ = ["PostgresStateStore"]
 
 class PostgresStateStore(SqlEntityStore):
     """Entity state in a PostgreSQL table; every protocol of the memory store, async included."""
+
+    config_schema: ClassVar[SchemaRef] = "wirework.state.schema:PostgresEntityStoreConfig"
+    drivers: ClassVar[tuple[Driver, ...]] = (PSYCOPG,)
 
     def _new_engine(self, config: ConfigParams) -> SqlEngine:
         return postgres_engine(config, type(self).__name__, self._closed_error)

@@ -23,9 +23,11 @@ one code path keeps both semantics identical.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
+from wirework.build.drivers import REDIS, Driver
 from wirework.config import ConfigParams
+from wirework.config.schema import SchemaRef, validated
 from wirework.data.values import (
     InvalidArgumentError,
     UnstorableValueError,
@@ -38,6 +40,9 @@ from wirework.errors import ConcurrencyError, ConfigError
 from wirework.state._redis import Script, check_uri, link_for, redis_address, redis_settings
 from wirework.state.entity.base import EntityStoreBase, check_state, check_updates, encode_context
 from wirework.state.entity.protocol import UnknownEntityError
+
+if TYPE_CHECKING:
+    from wirework.state.schema import RedisEntityStoreConfig
 
 __all__ = ["DEFAULT_KEY_PREFIX", "RedisStateStore"]
 
@@ -114,6 +119,9 @@ class RedisStateStore(EntityStoreBase):
     ``options.retries``, ``options.max_connections`` and ``options.key_prefix``.
     """
 
+    config_schema: ClassVar[SchemaRef] = "wirework.state.schema:RedisEntityStoreConfig"
+    drivers: ClassVar[tuple[Driver, ...]] = (REDIS,)
+
     def __init__(
         self, connection_string: str | None = None, *, key_prefix: str = DEFAULT_KEY_PREFIX
     ) -> None:
@@ -130,9 +138,10 @@ class RedisStateStore(EntityStoreBase):
         )
 
     def configure(self, config: ConfigParams) -> None:
+        options = cast("RedisEntityStoreConfig", validated(self, config)).options
         link_for(config, _NAME, ())  # refuse a bad URI or option now, not at connect
-        prefix = config.get_as_nullable_string("options.key_prefix")
-        self._prefix = self._prefix if prefix is None else _check_prefix(prefix)
+        if "key_prefix" in options.model_fields_set:
+            self._prefix = options.key_prefix
         super().configure(config)
         self._config = config
 

@@ -26,9 +26,10 @@ from __future__ import annotations
 import threading
 from abc import abstractmethod
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from wirework.config import ConfigParams
+from wirework.config.schema import validated
 from wirework.data.values import (
     InvalidArgumentError,
     UnstorableValueError,
@@ -41,6 +42,9 @@ from wirework.errors import ConcurrencyError, InvalidStateError
 from wirework.state.entity.base import EntityStoreBase, check_state, check_updates, encode_context
 from wirework.state.entity.protocol import UnknownEntityError
 from wirework.state.sql import Session, SqlEngine, check_table
+
+if TYPE_CHECKING:
+    from wirework.state.schema import SqlEntityOptions
 
 __all__ = ["SqlEntityStore"]
 
@@ -138,10 +142,10 @@ class SqlEntityStore(EntityStoreBase):
         return config
 
     def configure(self, config: ConfigParams) -> None:
+        options = cast("SqlEntityOptions", validated(self, config).options)
         super().configure(config)
-        table = config.get("options.table")
-        if table is not None:
-            self._table = check_table(table, type(self).__name__)
+        if "table" in options.model_fields_set:
+            self._table = options.table
         self._config = config
         self._prepare()  # refuses a malformed connection config now, not on connect
 

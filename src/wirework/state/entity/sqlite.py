@@ -11,7 +11,10 @@ The connection policy is :class:`wirework.state.sqlite.SqliteEngine`'s.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from wirework.config import ConfigParams
+from wirework.config.schema import SchemaRef
 from wirework.state.entity.sql import SqlEntityStore
 from wirework.state.sql import SqlEngine
 from wirework.state.sqlite import sqlite_engine
@@ -21,6 +24,8 @@ __all__ = ["SQLiteStateStore"]
 
 class SQLiteStateStore(SqlEntityStore):
     """Entity state in a SQLite file; every protocol of the memory store, async included."""
+
+    config_schema: ClassVar[SchemaRef] = "wirework.state.schema:SqliteEntityStoreConfig"
 
     def _new_engine(self, config: ConfigParams) -> SqlEngine:
         location = config.get_as_nullable_string("connection.uri") or config.get_as_nullable_string(

@@ -1,0 +1,163 @@
+"""Config schemas: the keys a component accepts, checked before its ``configure`` runs.
+
+A component class declares ``config_schema``: a :class:`ComponentConfig` subclass, or
+a ``"module:Class"`` path to one, so that a module the container imports anyway (the
+loggers, :class:`~wirework.container.ContextInfo`) does not import pydantic. This
+package's top level stays that light too: it resolves schemas, hands out the one
+validated model per config, and imports the validation machinery (``check``) only
+when a config is actually checked. ``ComponentConfig`` and the shared sections are
+importable from here all the same, loaded on first use.
+
+The container validates each entry once, before ``configure``, and passes a
+:class:`CheckedConfig` that carries the model; a built-in component's ``configure``
+calls :func:`validated`, which returns that model, or validates a config handed to it
+directly, so a store configured without a container cannot coerce either.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeAlias
+
+from wirework.config.params import ConfigParams
+from wirework.errors import ConfigError, WireworkError
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from wirework.config.loader import ComponentSpec
+    from wirework.config.schema.models import (
+        HIDDEN,
+        ComponentConfig,
+        Connection,
+        ConnectOptions,
+        Credential,
+        Hidden,
+        HostPort,
+        PostgresConnection,
+        Rule,
+        Secret,
+        SqliteConnection,
+        milliseconds,
+        refusal,
+        uri_schemes,
+    )
+
+__all__ = [
+    "HIDDEN",
+    "CheckedConfig",
+    "ComponentConfig",
+    "ConnectOptions",
+    "Connection",
+    "Credential",
+    "Hidden",
+    "HostPort",
+    "PostgresConnection",
+    "Rule",
+    "SchemaRef",
+    "Secret",
+    "SqliteConnection",
+    "check_entry",
+    "milliseconds",
+    "refusal",
+    "schema_of",
+    "uri_schemes",
+    "validated",
+]
+
+_LAZY = frozenset(__all__) - {"CheckedConfig", "SchemaRef", "check_entry", "schema_of", "validated"}
+
+SchemaRef: TypeAlias = "type[BaseModel] | str"
+"""What ``config_schema`` holds: a model, or its ``"module:Class"`` path."""
+
+# Per class, its resolved schema (None: it declares none). A race computes one twice,
+# with the same result; a dict assignment is atomic, so no lock is needed.
+_schemas: dict[type, type[BaseModel] | None] = {}
+
+
+def __getattr__(name: str) -> Any:
+    """``from wirework.config.schema import ComponentConfig`` imports pydantic only then."""
+    if name in _LAZY:
+        from wirework.config.schema import models
+
+        return getattr(models, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+class CheckedConfig(ConfigParams):
+    """A component's config that has passed its schema; ``model`` is the validated value.
+
+    Still a plain ``ConfigParams`` to ``configure`` (the seed's signature), so
+    components that read keys keep working; built-ins take :attr:`model` instead.
+    """
+
+    def __init__(self, config: Mapping[str, Any], model: BaseModel) -> None:
+        super().__init__(config)
+        self.model = model
+
+
+def schema_of(cls: type) -> type[BaseModel] | None:
+    """The config model ``cls`` declares (its ``config_schema``), resolved once."""
+    try:
+        return _schemas[cls]
+    except KeyError:
+        pass
+    declared = getattr(cls, "config_schema", None)
+    model = None if declared is None else _resolve(cls, declared)
+    _schemas[cls] = model
+    return model
+
+
+def _resolve(cls: type, declared: object) -> type[BaseModel]:
+    from pydantic import BaseModel
+
+    from wirework.build.types import load_type
+
+    where = f"{cls.__module__}.{cls.__qualname__}.config_schema"
+    try:
+        model = load_type(declared) if isinstance(declared, str) else declared
+    except WireworkError as exc:
+        raise ConfigError(f"{where} cannot be loaded: {exc.message}", hint=exc.hint) from exc
+    if not (isinstance(model, type) and issubclass(model, BaseModel)):
+        raise ConfigError(f"{where} must be a pydantic model class, got {model!r}")
+    for base in cls.__mro__[1:]:
+        if "config_schema" in vars(base):
+            inherited = schema_of(base)
+            if inherited is not None and not issubclass(model, inherited):
+                raise ConfigError(
+                    f"{where} ({model.__qualname__}) must extend {inherited.__qualname__}, "
+                    f"the schema of {base.__qualname__}: its configure reads those keys"
+                )
+            break
+    return model
+
+
+def validated(component: object, config: ConfigParams) -> Any:
+    """The validated model of ``config`` for ``component``'s class, which declares one.
+
+    Reuses the container's result when ``config`` is the :class:`CheckedConfig` it
+    made for this class, so an entry is validated once; otherwise validates now and
+    raises :class:`~wirework.errors.ConfigProblems` listing every problem. Keys the
+    container owns (``descriptor``, ``dependencies``...) are ignored here.
+    """
+    model = schema_of(type(component))
+    if model is None:
+        raise ConfigError(
+            f"{type(component).__qualname__} declares no config_schema",
+            hint="a subclass of a built-in that reads other keys declares a model extending "
+            "its parent's",
+        )
+    if isinstance(config, CheckedConfig) and type(config.model) is model:
+        return config.model
+    from wirework.config.schema.check import check_config
+
+    return check_config(model, config, component=type(component).__name__)
+
+
+def check_entry(spec: ComponentSpec, cls: type) -> ConfigParams:
+    """The config ``configure`` gets for ``spec``, built as ``cls``: checked against the
+    container's keys and ``cls``'s schema, every problem raised at once as
+    :class:`~wirework.errors.ConfigProblems` with each key's ``file:line``."""
+    from wirework.config.schema.check import check_spec
+
+    return check_spec(spec, schema_of(cls))

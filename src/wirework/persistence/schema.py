@@ -1,0 +1,96 @@
+"""Config schemas of the persistences (imported when a config is checked, not before).
+
+Persistences are declared by ``type:`` (or a subclass): a subclass that reads more keys
+declares a model extending its parent's. ``options.table`` is not required here,
+because a subclass may name its table in code; ``configure`` refuses an SQL
+persistence that has none from either, before anything opens.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import Field, model_validator
+
+from wirework.config.schema.models import (
+    ComponentConfig,
+    ConnectOptions,
+    Credential,
+    PostgresConnection,
+    Rule,
+    SqliteConnection,
+    refusal,
+)
+from wirework.persistence.file import check_path
+from wirework.persistence.memory import DEFAULT_MAX_PAGE_SIZE
+from wirework.persistence.sql.dialect import _TABLE, check_table
+from wirework.persistence.sql.postgres import DEFAULT_MAX_POOL_SIZE
+
+__all__ = [
+    "FilePersistenceConfig",
+    "MemoryPersistenceConfig",
+    "PostgresPersistenceConfig",
+    "SqlitePersistenceConfig",
+]
+
+
+def _table(name: str) -> str:
+    return check_table(name, "persistence")
+
+
+Table = Annotated[str, Rule(_table, pattern=f"^{_TABLE.pattern}$")]
+
+
+class PagingOptions(ComponentConfig):
+    max_page_size: int = Field(
+        DEFAULT_MAX_PAGE_SIZE, ge=1, description="the most items one page returns"
+    )
+
+
+class SqlOptions(PagingOptions, ConnectOptions):
+    table: Table | None = Field(None, description="the table of the items (required)")
+
+
+class PostgresOptions(SqlOptions):
+    max_pool_size: int = Field(
+        DEFAULT_MAX_POOL_SIZE, ge=1, description="connections kept open at most"
+    )
+
+
+class MemoryPersistenceConfig(ComponentConfig):
+    """``MemoryPersistence``, ``IdentifiableMemoryPersistence``."""
+
+    options: PagingOptions = PagingOptions()
+
+
+class FilePersistenceConfig(MemoryPersistenceConfig):
+    """``FilePersistence``: the memory persistence, kept in one JSON file."""
+
+    path: Annotated[str, Rule(check_path)] | None = Field(
+        None, description="the JSON file of the items (required; its directory must exist)"
+    )
+
+
+class SqlitePersistenceConfig(ComponentConfig):
+    """``IdentifiableSqlitePersistence``."""
+
+    connection: SqliteConnection = SqliteConnection()
+    options: SqlOptions = SqlOptions()
+
+
+class PostgresPersistenceConfig(ComponentConfig):
+    """``IdentifiablePostgresPersistence``."""
+
+    connection: PostgresConnection = PostgresConnection()
+    credential: Credential = Credential()
+    options: PostgresOptions = PostgresOptions()
+
+    @model_validator(mode="after")
+    def _names_a_database(self) -> Any:
+        """Without a database, libpq would quietly pick the one named like the user."""
+        if not self.connection.uri and self.connection.database is None:
+            raise refusal(
+                "connection.database is required for PostgreSQL",
+                hint="set connection.database, or give a connection.uri",
+            )
+        return self

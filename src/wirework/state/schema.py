@@ -1,0 +1,197 @@
+"""Config schemas of the state stores, key-value and entity (imported when a config is checked).
+
+Each model lists exactly the keys its store's ``configure`` reads. The rules a key
+already had in code (an SQL table name, a Redis key prefix, a SQLite location) are
+reused through :class:`~wirework.config.schema.models.Rule`, so the schema refuses what
+the store refuses, in its words, before anything opens. The memory stores accept an
+empty or ``memory://`` ``connection.uri``, so one entry can switch backends by a
+variable (``config/config.yml`` does) and a real server's URI given to them is an error.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field
+
+from wirework.config.schema.models import (
+    HIDDEN,
+    ComponentConfig,
+    ConnectOptions,
+    Credential,
+    HostPort,
+    PostgresConnection,
+    Rule,
+    SqliteConnection,
+    milliseconds,
+    uri_schemes,
+)
+from wirework.state import redis as kv_redis
+from wirework.state._redis import DEFAULT_MAX_CONNECTIONS
+from wirework.state.entity import redis as entity_redis
+from wirework.state.entity.sql import SqlEntityStore
+from wirework.state.sql import _IDENTIFIER, SqlStateStore, check_table
+from wirework.state.sqlite import sqlite_path
+
+__all__ = [
+    "MemoryEntityStoreConfig",
+    "MemoryStateStoreConfig",
+    "NullStateStoreConfig",
+    "PostgresEntityStoreConfig",
+    "PostgresStateStoreConfig",
+    "RedisEntityStoreConfig",
+    "RedisStateStoreConfig",
+    "SqliteEntityStoreConfig",
+    "SqliteStateStoreConfig",
+]
+
+
+def _table(name: str) -> str:
+    return check_table(name, "state store")
+
+
+def _sqlite_location(location: str) -> str:
+    sqlite_path(location, "SQLite store")  # refuses another backend's URI
+    return location
+
+
+Table = Annotated[str, Rule(_table, pattern=f"^{_IDENTIFIER.pattern}$")]
+SqliteLocation = Annotated[str, Rule(_sqlite_location)]
+
+
+# -- connection sections ----------------------------------------------------------------
+class MemoryConnection(ComponentConfig):
+    """A memory store has no server: ``uri`` may only be empty or ``memory://``."""
+
+    uri: Annotated[str, HIDDEN, uri_schemes("memory")] | None = Field(
+        None, description="empty or memory://...: accepted so one entry can switch backends"
+    )
+
+
+class SqliteStoreConnection(SqliteConnection):
+    """The stores' SQLite location: a path in ``database``, or a ``sqlite:`` URI."""
+
+    database: SqliteLocation | None = Field(
+        None, min_length=1, description="the database file (default ./data/wirework.db)"
+    )
+    uri: SqliteLocation | None = Field(
+        None, description="sqlite:///relative.db or sqlite:////absolute.db (or a file path)"
+    )
+
+
+class RedisConnection(HostPort):
+    """Redis's ``connection.*``: a ``redis://`` URI, or host/port (6379)/database number."""
+
+    uri: Annotated[str, HIDDEN, uri_schemes("redis", "rediss", "unix")] | None = Field(
+        None, description="redis://[user:password@]host:6379/0, rediss:// or unix://; never printed"
+    )
+    database: int | None = Field(None, ge=0, description="the Redis database number (default 0)")
+
+
+# -- options sections -------------------------------------------------------------------
+class ExpiryOptions(ComponentConfig):
+    timeout: int = milliseconds(0, "an entry not saved again within it expires; 0 = never")
+
+
+class PoolOptions(ComponentConfig):
+    max_pool_size: int = Field(5, ge=1, description="connections kept open at most")
+
+
+class RedisOptions(ConnectOptions):
+    max_connections: int = Field(
+        DEFAULT_MAX_CONNECTIONS, ge=1, description="pool size; more callers at once wait"
+    )
+
+
+class SqliteKvOptions(ExpiryOptions, ConnectOptions):
+    table: Table = Field(SqlStateStore.default_table, description="the table of the entries")
+
+
+class PostgresKvOptions(SqliteKvOptions, PoolOptions):
+    pass
+
+
+class RedisKvOptions(ExpiryOptions, RedisOptions):
+    key_prefix: Annotated[str, Rule(kv_redis._check_prefix)] = Field(
+        kv_redis.DEFAULT_KEY_PREFIX, description="every key of the store starts with it"
+    )
+
+
+class SqlEntityOptions(ConnectOptions):
+    table: Table = Field(SqlEntityStore.default_table, description="the table of the entities")
+
+
+class PostgresEntityOptions(SqlEntityOptions, PoolOptions):
+    pass
+
+
+class RedisEntityOptions(RedisOptions):
+    key_prefix: Annotated[str, Rule(entity_redis._check_prefix)] = Field(
+        entity_redis.DEFAULT_KEY_PREFIX, description="every key of the store starts with it"
+    )
+
+
+# -- key-value stores ---------------------------------------------------------------------
+class MemoryStateStoreConfig(ComponentConfig):
+    """``pip-services:state-store:memory:*:1.0``."""
+
+    options: ExpiryOptions = ExpiryOptions()
+    connection: MemoryConnection = MemoryConnection()
+
+
+class NullStateStoreConfig(MemoryStateStoreConfig):
+    """``pip-services:state-store:null:*:1.0``: the memory store's keys, ignored, so a
+    config can switch between the two by a variable."""
+
+
+class SqliteStateStoreConfig(ComponentConfig):
+    """``pip-services:state-store:sqlite:*:1.0``."""
+
+    connection: SqliteStoreConnection = SqliteStoreConnection()
+    options: SqliteKvOptions = SqliteKvOptions()
+
+
+class RedisStateStoreConfig(ComponentConfig):
+    """``pip-services:state-store:redis:*:1.0``."""
+
+    connection: RedisConnection = RedisConnection()
+    credential: Credential = Credential()
+    options: RedisKvOptions = RedisKvOptions()
+
+
+class PostgresStateStoreConfig(ComponentConfig):
+    """``pip-services:state-store:postgres:*:1.0``."""
+
+    connection: PostgresConnection = PostgresConnection()
+    credential: Credential = Credential()
+    options: PostgresKvOptions = PostgresKvOptions()
+
+
+# -- entity stores --------------------------------------------------------------------------
+class MemoryEntityStoreConfig(ComponentConfig):
+    """``wirework:entity-store:memory:*:1.0``."""
+
+    connection: MemoryConnection = MemoryConnection()
+
+
+class SqliteEntityStoreConfig(ComponentConfig):
+    """``wirework:entity-store:sqlite:*:1.0``."""
+
+    connection: SqliteStoreConnection = SqliteStoreConnection()
+    options: SqlEntityOptions = SqlEntityOptions()
+
+
+class RedisEntityStoreConfig(ComponentConfig):
+    """``wirework:entity-store:redis:*:1.0``."""
+
+    connection: RedisConnection = RedisConnection()
+    credential: Credential = Credential()
+    options: RedisEntityOptions = RedisEntityOptions()
+
+
+class PostgresEntityStoreConfig(ComponentConfig):
+    """``wirework:entity-store:postgres:*:1.0``."""
+
+    connection: PostgresConnection = PostgresConnection()
+    credential: Credential = Credential()
+    options: PostgresEntityOptions = PostgresEntityOptions()
