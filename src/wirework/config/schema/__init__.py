@@ -158,6 +158,12 @@ def check_entry(spec: ComponentSpec, cls: type) -> ConfigParams:
     """The config ``configure`` gets for ``spec``, built as ``cls``: checked against the
     container's keys and ``cls``'s schema, every problem raised at once as
     :class:`~wirework.errors.ConfigProblems` with each key's ``file:line``."""
+    try:
+        model = schema_of(cls)
+    except ConfigError as exc:
+        raise ConfigError(
+            exc.message, component=spec.label, source=spec.source, hint=exc.hint
+        ) from exc
     from wirework.config.schema.check import check_spec
 
-    return check_spec(spec, schema_of(cls))
+    return check_spec(spec, model)
