@@ -13,7 +13,10 @@ hand, in one run, against the targets below, and prints a markdown table for REA
    components (``*:logger:*:*:1.0``) and one matching a single name
    (``myapp:*:*:c123:1.0``), among 1,000 and 10,000;
 3. read + open of a generated YAML config of 1,000 components, created by a factory
-   registered for ``bench:component:default:*:1.0`` (close is not timed).
+   registered for ``bench:component:default:*:1.0`` (close is not timed);
+4. what config schemas add to 3: the same config read and opened, alternately, by a
+   container whose factory builds a component without a ``config_schema`` and one
+   whose class declares a schema of the three keys each entry has.
 
 Descriptors are built before timing and passed as objects to both systems, so the
 lookups measure matching, not string parsing. Figures are medians over repeated runs
@@ -25,6 +28,7 @@ Run: ``.venv/bin/python bench/bench_container.py``
 from __future__ import annotations
 
 import platform
+import statistics
 import sys
 import tempfile
 from collections.abc import Callable
@@ -34,8 +38,10 @@ from pathlib import Path
 from typing import Any
 
 from _timing import calibrate, format_ms, format_us, median_ns, median_ns_per_call
+from pydantic import Field
 
 from wirework.build import Factory
+from wirework.config.schema import ComponentConfig
 from wirework.container import Container
 from wirework.descriptor import Descriptor
 from wirework.refer import References
@@ -59,6 +65,8 @@ LOOKUP_BUDGET_NS = 20_000_000  # aim for ~20 ms of calls per lookup run
 LOOKUP_RUNS = 21
 LOOKUP_LEAST_CALLS = 3  # even a 20 ms lookup is timed 3 times a run, to damp the noise
 READ_OPEN_RUNS = 7
+SCHEMA_RUNS = 21  # per variant, interleaved: the overhead is a few percent, noise is too
+SCHEMA_TARGET = 0.10  # schema checking adds at most 10% to read + open
 CONFIG_COMPONENTS = 1_000
 FACTORY_PATTERN = ("bench", "component", "default", "*", "1.0")
 FEW_CALLS = 100  # fewer timed calls per run than this gets a note under the table
@@ -152,6 +160,22 @@ class BenchComponent:
         self.opened = False
 
 
+class BenchOptions(ComponentConfig):
+    label: str = Field("", description="a name")
+    size: int = Field(1, ge=1, description="a count")
+    enabled: bool = Field(False, description="a switch")
+
+
+class BenchConfig(ComponentConfig):
+    options: BenchOptions = BenchOptions()
+
+
+class SchemaBenchComponent(BenchComponent):
+    """The same component, declaring the keys each generated entry has."""
+
+    config_schema = BenchConfig
+
+
 # -- one system each ----------------------------------------------------------------------
 
 
@@ -172,9 +196,9 @@ def _wirework_references(fields: list[Fields]) -> References:
     return refs
 
 
-def _wirework_read_open(path: Path) -> Container:
+def _wirework_read_open(path: Path, component: type = BenchComponent) -> Container:
     factory = Factory()
-    factory.register_as_type(Descriptor(*FACTORY_PATTERN), BenchComponent)
+    factory.register_as_type(Descriptor(*FACTORY_PATTERN), component)
     container = Container.from_file(path)
     container.add_factory(factory)
     container.open(None)
@@ -307,6 +331,48 @@ def read_open_row(systems: list[System]) -> Row:
     return (*key, figures, TARGET_TEXT[key])
 
 
+def schema_overhead() -> tuple[float, float]:
+    """Median read + open without and with config schemas (ns), runs interleaved."""
+    samples: dict[type, list[float]] = {BenchComponent: [], SchemaBenchComponent: []}
+    with tempfile.TemporaryDirectory(prefix="wirework-bench-") as tmp:
+        path = write_config(Path(tmp))
+        for component in samples:  # warm-up, and a check that the schema really runs
+            container = _wirework_read_open(path, component)
+            config = WIREWORK.opened(container)[0].config
+            assert hasattr(config, "model") == (component is SchemaBenchComponent)
+            container.close(None)
+        print("timing wirework read + open with and without schemas ...", file=sys.stderr)
+        for _ in range(SCHEMA_RUNS):
+            for component, times in samples.items():
+                times.append(
+                    median_ns(_wirework_read_open, path, component, runs=1, after=WIREWORK.close)
+                )
+    return statistics.median(samples[BenchComponent]), statistics.median(
+        samples[SchemaBenchComponent]
+    )
+
+
+def print_schema_overhead(without: float, with_schema: float) -> None:
+    added = with_schema / without - 1
+    verdict = "met" if added <= SCHEMA_TARGET else "MISSED"
+    print(
+        f"\n| read + open of {CONFIG_COMPONENTS:,} components | no config schema "
+        "| with config schema | added | target |"
+    )
+    print("|---|---:|---:|---:|---|")
+    print(
+        f"| wirework | {format_ms(without)} | {format_ms(with_schema)} | {added:+.1%} "
+        f"| ≤ +{SCHEMA_TARGET:.0%}: {verdict} |"
+    )
+    print(
+        f"\nMethod: the config above, read and opened {SCHEMA_RUNS} times by each variant, "
+        "alternately, medians, close not timed. The variants differ only in the class the "
+        "factory builds: without a config_schema, or declaring one for the three keys each "
+        "entry has (options.label text, options.size whole number >= 1, options.enabled "
+        "boolean), checked before configure. Both pay the check of the container's own keys."
+    )
+
+
 def main() -> int:
     """Measure, then print the table, notes and target verdicts."""
     systems = [WIREWORK]
@@ -359,6 +425,7 @@ def main() -> int:
             figure = figures["wirework"]
             verdict = "met" if figure.ns <= limit else "MISSED"
             print(f"- wirework, {operation} at {size_text} {target}: {verdict} ({figure.text})")
+    print_schema_overhead(*schema_overhead())
     return 0
 
 

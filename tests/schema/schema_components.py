@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from wirework.build.drivers import Driver
 from wirework.config import ConfigParams
-from wirework.config.schema import ComponentConfig, SchemaRef, milliseconds
+from wirework.config.schema import ComponentConfig, SchemaRef, milliseconds, validated
 from wirework.persistence import IdentifiableMemoryPersistence
 from wirework.persistence.schema import MemoryPersistenceConfig
 
 CONFIGURED: list[ConfigParams] = []
+VALIDATED: list[Any] = []  # every value pydantic validated as a CountedConfig
 
 
 class WidgetOptions(ComponentConfig):
@@ -37,6 +38,28 @@ class LazyWidget(Widget):
     """The same schema, named by path, as a module that avoids importing pydantic would."""
 
     config_schema: ClassVar[SchemaRef] = "schema_components:WidgetConfig"
+
+
+class CountedConfig(ComponentConfig):
+    size: int = 0
+
+    @model_validator(mode="before")
+    @classmethod
+    def _count(cls, value: Any) -> Any:
+        VALIDATED.append(value)
+        return value
+
+
+class Counted:
+    """Reads its settings as the built-ins do: through ``validated``."""
+
+    config_schema: ClassVar[SchemaRef] = CountedConfig
+
+    def __init__(self) -> None:
+        self.size = -1
+
+    def configure(self, config: ConfigParams) -> None:
+        self.size = validated(self, config).size
 
 
 class Plain:

@@ -15,7 +15,7 @@ import schema_components
 from pydantic import BaseModel
 
 from wirework.build import load_type
-from wirework.config import parse_config
+from wirework.config import ConfigParams, parse_config
 from wirework.config.schema import CheckedConfig, schema_of
 from wirework.container import BUILT_INS, BuildError, Container
 from wirework.container.defaults import BY_TYPE_ONLY
@@ -220,24 +220,19 @@ def test_configure_is_not_called_when_the_schema_refuses(tmp_path: Path) -> None
     assert schema_components.CONFIGURED == []
 
 
-def test_an_entry_is_validated_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from wirework.state.schema import MemoryStateStoreConfig
+def test_an_entry_is_validated_once(tmp_path: Path) -> None:
+    schema_components.VALIDATED.clear()
+    component = _created(built("- type: schema_components:Counted\n  size: 3\n", tmp_path))
+    assert component.size == 3
+    assert schema_components.VALIDATED == [{"size": 3}]  # by the container, not again
 
-    calls: list[object] = []
-    original = MemoryStateStoreConfig.model_validate.__func__  # type: ignore[attr-defined]
 
-    def counting(cls: type[BaseModel], value: Any, **kw: Any) -> Any:
-        calls.append(value)
-        return original(cls, value, **kw)
-
-    monkeypatch.setattr(MemoryStateStoreConfig, "model_validate", classmethod(counting))
-    container = built(
-        "- descriptor: pip-services:state-store:memory:default:1.0\n  options: {timeout: 5}\n",
-        tmp_path,
-    )
-    store = _created(container)
-    assert calls == [{"options": {"timeout": 5}}]
-    assert store._timeout == 0.005
+def test_a_direct_configure_validates_once() -> None:
+    schema_components.VALIDATED.clear()
+    component = schema_components.Counted()
+    component.configure(ConfigParams({"size": 4}))
+    assert component.size == 4
+    assert schema_components.VALIDATED == [{"size": 4}]
 
 
 def test_a_subclass_schema_must_extend_its_parents(tmp_path: Path) -> None:

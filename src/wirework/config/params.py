@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from wirework.errors import ConfigError
-
 __all__ = [
     "ConfigParams",
     "TypedGetters",
@@ -206,42 +204,13 @@ class ConfigParams(TypedGetters, dict[str, Any]):
         """A new map where this map's keys win over ``defaults``."""
         return ConfigParams({**(defaults or {}), **self})
 
-    def to_nested(self, *, lists: bool = False) -> dict[str, Any]:
-        """Rebuild the nested structure.
-
-        ``lists`` turns a map whose keys are exactly ``0..n-1`` back into a list, as
-        YAML lists are flattened to index keys; without it they stay keys. A key that
-        is both a value and a section (``a: 1`` beside ``a.b: 2``, possible only with
-        literal dotted keys) is a :class:`ConfigError` naming it.
-        """
+    def to_nested(self) -> dict[str, Any]:
+        """Rebuild the nested structure (maps only; list indices stay keys)."""
         root: dict[str, Any] = {}
-        sections: set[int] = {id(root)}  # the maps built here, as opposed to values
         for key, value in self.items():
             node = root
             *parents, leaf = key.split(".")
-            for depth, part in enumerate(parents):
-                child = node.get(part)
-                if child is None or id(child) not in sections:
-                    if child not in (None, {}):
-                        raise _both(".".join(parents[: depth + 1]))
-                    node[part] = child = {}  # absent, or an empty map value: now a section
-                    sections.add(id(child))
-                node = child
-            if leaf in node and id(node[leaf]) in sections:
-                raise _both(key)
+            for part in parents:
+                node = node.setdefault(part, {})
             node[leaf] = value
-        return _lists_within(root) if lists else root
-
-
-def _both(key: str) -> ConfigError:
-    return ConfigError(f"{key} is given both as a value and as a section of keys")
-
-
-def _lists_within(node: dict[str, Any]) -> dict[str, Any]:
-    """``node`` with every map below it whose keys are ``0..n-1`` made a list."""
-    for key, value in node.items():
-        if isinstance(value, dict):
-            inner = _lists_within(value)
-            indexed = inner and all(k == str(i) for i, k in enumerate(inner))
-            node[key] = list(inner.values()) if indexed else inner
-    return node
+        return root

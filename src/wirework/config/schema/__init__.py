@@ -91,8 +91,10 @@ class CheckedConfig(ConfigParams):
     components that read keys keep working; built-ins take :attr:`model` instead.
     """
 
+    __slots__ = ("model",)
+
     def __init__(self, config: Mapping[str, Any], model: BaseModel) -> None:
-        super().__init__(config)
+        dict.__init__(self, config)  # not super(): this runs for every entry
         self.model = model
 
 

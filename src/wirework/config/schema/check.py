@@ -53,11 +53,8 @@ _YAML_BOOLEANS = "YAML reads unquoted yes, no, on, off, true and false as boolea
 def check_config(model: type[BaseModel], config: Mapping[str, Any], *, component: str) -> Any:
     """``config`` (a component's own, given directly) validated as ``model``; the keys the
     container owns are ignored. Raises :class:`ConfigProblems` with every problem."""
-    own = ConfigParams()
-    for key, value in config.items():
-        if value is not None and key.partition(".")[0] not in ENTRY_KEYS:
-            own[key] = value
-    value, problems = _schema(model).validate(own, "", None, ())  # the heading names it
+    split = _Split(config)
+    value, problems = _schema(model).validate(split, "", None, ())  # the heading names it
     if problems:
         raise ConfigProblems(problems, where=f"the config of {component}")
     return value
@@ -66,16 +63,15 @@ def check_config(model: type[BaseModel], config: Mapping[str, Any], *, component
 def check_spec(spec: ComponentSpec, model: type[BaseModel] | None) -> ConfigParams:
     """The config ``configure`` gets for ``spec``: its entry keys checked, and, when the
     component has a ``model``, its own keys as well (a :class:`CheckedConfig`)."""
-    entry, own = ConfigParams(), ConfigParams()
-    for key, value in spec.config.items():
-        if value is not None:
-            (entry if key.partition(".")[0] in ENTRY_KEYS else own)[key] = value
+    split = _Split(spec.config, nest=model is not None)
     problems: list[WireworkError] = []
-    if any(key.partition(".")[0] not in _LOADER_CHECKED for key in entry):
-        problems += _schema(EntryKeys).validate(entry, spec.label, spec, ())[1]
+    if split.unchecked_entry_keys:
+        problems += _schema(EntryKeys).validate(
+            _Split(split.entry, apart=False), spec.label, spec, ()
+        )[1]
     config = spec.config
     if model is not None:
-        value, found = _schema(model).validate(own, spec.label, spec, ENTRY_KEYS)
+        value, found = _schema(model).validate(split, spec.label, spec, ENTRY_KEYS)
         problems += found
         if value is not None:
             config = CheckedConfig(spec.config, value)
@@ -83,6 +79,87 @@ def check_spec(spec: ComponentSpec, model: type[BaseModel] | None) -> ConfigPara
         problems.sort(key=lambda problem: _line(problem.source))
         raise ConfigProblems(problems, where=f"the config of {spec.label}")
     return config
+
+
+class _Split:
+    """A flat config as the nested value pydantic validates, the container's keys
+    kept apart (unless ``apart`` is false; without ``nest`` only they are collected).
+
+    Null values are dropped (not given). Lists come back from their index keys. This
+    runs for every entry, so each key's parts are worked out once per process, and
+    the list pass runs only for a config that has an index key.
+    """
+
+    __slots__ = ("clash", "entry", "nested", "unchecked_entry_keys")
+
+    def __init__(self, flat: Mapping[str, Any], *, apart: bool = True, nest: bool = True) -> None:
+        self.entry: dict[str, Any] = {}  # the container's keys, flat (top level only)
+        self.nested: dict[str, Any] = {}
+        self.clash: str | None = None  # a key given as a value and as a section
+        self.unchecked_entry_keys = False  # container keys beyond what the loader checked
+        sections: set[int] | None = None  # ids of the maps made here, not map values
+        indexed = False
+        known = _KEYS
+        for key, value in flat.items():
+            if value is None:
+                continue
+            head, parents, leaf, has_index = known.get(key) or _parts(key)
+            if apart and head in ENTRY_KEYS:
+                self.entry[key] = value
+                self.unchecked_entry_keys |= head not in _LOADER_CHECKED
+                continue
+            if not nest:
+                continue
+            indexed = indexed or has_index
+            node = self.nested
+            if parents:
+                if sections is None:
+                    sections = {id(node)}
+                for depth, part in enumerate(parents):
+                    child = node.get(part)
+                    if child is None or id(child) not in sections:
+                        if child is not None and child != {}:
+                            self.clash = self.clash or ".".join(parents[: depth + 1])
+                            break
+                        node[part] = child = {}  # absent, or an empty map value
+                        sections.add(id(child))
+                    node = child
+                else:
+                    if leaf in node and id(node[leaf]) in sections:
+                        self.clash = self.clash or key
+                    node[leaf] = value
+            elif sections is not None and leaf in node and id(node[leaf]) in sections:
+                self.clash = self.clash or key
+            else:
+                node[leaf] = value
+        if indexed:
+            _lists_within(self.nested)
+
+
+_KEYS: dict[str, tuple[str, tuple[str, ...], str, bool]] = {}
+
+
+def _parts(key: str) -> tuple[str, tuple[str, ...], str, bool]:
+    """``(head, parents, leaf, has an index part)`` of a dotted key, remembered (keys
+    repeat in every entry); the memo is bounded so hostile configs cannot grow it."""
+    found = _KEYS.get(key)
+    if found is None:
+        *parents, leaf = key.split(".")
+        head = parents[0] if parents else leaf
+        found = (head, tuple(parents), leaf, any(p.isdigit() for p in (*parents, leaf)))
+        if len(_KEYS) >= 4096:
+            _KEYS.clear()
+        _KEYS[key] = found
+    return found
+
+
+def _lists_within(node: dict[str, Any]) -> None:
+    """Every map below ``node`` whose keys are exactly ``0..n-1`` made a list again."""
+    for key, value in node.items():
+        if isinstance(value, dict):
+            _lists_within(value)
+            if value and all(k == str(i) for i, k in enumerate(value)):
+                node[key] = list(value.values())
 
 
 def _line(source: str | None) -> int:
@@ -94,6 +171,9 @@ class _Schema:
 
     def __init__(self, model: type[BaseModel]) -> None:
         self.model = model
+        if not model.__pydantic_complete__:  # a deferred build happens now, once
+            model.model_rebuild()
+        self._validate = model.__pydantic_validator__.validate_python  # skips a Python layer
         self.names: dict[str, list[str]] = {}  # section ("" = top) -> keys accepted there
         self.fields: dict[str, FieldInfo] = {}  # dotted key -> its field
         self.hidden: set[str] = set()  # dotted keys whose values are never shown
@@ -114,19 +194,19 @@ class _Schema:
 
     def validate(
         self,
-        flat: ConfigParams,
+        split: _Split,
         label: str,
         spec: ComponentSpec | None,
         also: frozenset[str] | tuple[()],
     ) -> tuple[Any, list[WireworkError]]:
         """``(model instance, [])``, or ``(None, problems)``; ``also`` are more keys a
         misspelled top-level key may have meant (the container's)."""
+        if split.clash is not None:
+            message = f"{split.clash} is given both as a value and as a section of keys"
+            return None, [self._problem(message, None, split.clash, label, spec)]
+        nested = split.nested
         try:
-            nested = flat.to_nested(lists=True)
-        except ConfigError as exc:  # literal dotted keys that clash: rare, the entry's line
-            return None, [self._problem(exc.message, None, "", label, spec)]
-        try:
-            return self.model.model_validate(nested), []
+            return self._validate(nested), []
         except ValidationError as exc:
             problems: list[WireworkError] = []
             for error in exc.errors(include_url=False):
