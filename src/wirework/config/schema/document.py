@@ -27,6 +27,7 @@ from wirework.descriptor import WILDCARD, Descriptor
 __all__ = ["config_document", "descriptor_pattern"]
 
 DRAFT = "http://json-schema.org/draft-07/schema#"  # the draft editors' YAML servers all take
+_DEFS = "definitions"  # draft 7's name for them
 _MARKER = {"type": "string", "pattern": r"\$\{", "description": "a ${VAR} marker"}
 _REGEX_SPECIALS = frozenset("\\^$.|?*+()[]{}/")
 _SCALARS = frozenset({"string", "integer", "number", "boolean"})
@@ -54,7 +55,8 @@ def config_document(
     models = list(dict.fromkeys(m for _, m in [*by_type, *by_descriptor] if m is not None))
     entries = {model: _with_entry_keys(model) for model in models}
     refs, definitions = models_json_schema(
-        [(entry, "validation") for entry in entries.values()], ref_template="#/$defs/{model}"
+        [(entry, "validation") for entry in entries.values()],
+        ref_template=f"#/{_DEFS}/{{model}}",
     )
     defs: dict[str, Any] = definitions.get("$defs", {})
 
@@ -99,9 +101,9 @@ def config_document(
         "title": "wirework config",
         "description": "a list of component entries (or a map of them)",
         "type": ["array", "object"],  # items apply to a list, additionalProperties to a map
-        "items": {"$ref": "#/$defs/entry"},
-        "additionalProperties": {"$ref": "#/$defs/entry"},
-        "$defs": defs,
+        "items": {"$ref": f"#/{_DEFS}/entry"},
+        "additionalProperties": {"$ref": f"#/{_DEFS}/entry"},
+        _DEFS: defs,
     }
 
 
@@ -131,7 +133,7 @@ def _accept_markers(schema: Any) -> Any:
             out[key] = _accept_markers(out[key])
     if out.get("type") in _SCALARS or "enum" in out or "const" in out:
         wrapper = {key: out.pop(key) for key in _ANNOTATIONS if key in out}
-        return {**wrapper, "anyOf": [out, {"$ref": "#/$defs/marker"}]}
+        return {**wrapper, "anyOf": [out, {"$ref": f"#/{_DEFS}/marker"}]}
     return out
 
 
