@@ -5,8 +5,9 @@ a ``"module:Class"`` path to one, so that a module the container imports anyway 
 loggers, :class:`~wirework.container.ContextInfo`) does not import pydantic. This
 package's top level stays that light too: it resolves schemas, hands out the one
 validated model per config, and imports the validation machinery (``check``) only
-when a config is actually checked. ``ComponentConfig`` and the shared sections are
-importable from here all the same, loaded on first use.
+when a config is actually checked. The pieces a schema is made of (``ComponentConfig``,
+the shared sections, ``milliseconds``...) are in :mod:`wirework.config.schema.models`,
+which imports pydantic.
 
 The container validates each entry once, before ``configure``, and passes a
 :class:`CheckedConfig` that carries the model; a built-in component's ``configure``
@@ -26,46 +27,8 @@ if TYPE_CHECKING:
     from pydantic import BaseModel
 
     from wirework.config.loader import ComponentSpec
-    from wirework.config.schema.models import (
-        HIDDEN,
-        ComponentConfig,
-        Connection,
-        ConnectOptions,
-        Credential,
-        Hidden,
-        HostPort,
-        PostgresConnection,
-        Rule,
-        Secret,
-        SqliteConnection,
-        milliseconds,
-        refusal,
-        uri_schemes,
-    )
 
-__all__ = [
-    "HIDDEN",
-    "CheckedConfig",
-    "ComponentConfig",
-    "ConnectOptions",
-    "Connection",
-    "Credential",
-    "Hidden",
-    "HostPort",
-    "PostgresConnection",
-    "Rule",
-    "SchemaRef",
-    "Secret",
-    "SqliteConnection",
-    "check_entry",
-    "milliseconds",
-    "refusal",
-    "schema_of",
-    "uri_schemes",
-    "validated",
-]
-
-_LAZY = frozenset(__all__) - {"CheckedConfig", "SchemaRef", "check_entry", "schema_of", "validated"}
+__all__ = ["CheckedConfig", "SchemaRef", "check_entry", "schema_of", "validated"]
 
 SchemaRef: TypeAlias = "type[BaseModel] | str"
 """What ``config_schema`` holds: a model, or its ``"module:Class"`` path."""
@@ -73,15 +36,6 @@ SchemaRef: TypeAlias = "type[BaseModel] | str"
 # Per class, its resolved schema (None: it declares none). A race computes one twice,
 # with the same result; a dict assignment is atomic, so no lock is needed.
 _schemas: dict[type, type[BaseModel] | None] = {}
-
-
-def __getattr__(name: str) -> Any:
-    """``from wirework.config.schema import ComponentConfig`` imports pydantic only then."""
-    if name in _LAZY:
-        from wirework.config.schema import models
-
-        return getattr(models, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class CheckedConfig(ConfigParams):
