@@ -217,8 +217,33 @@ def test_a_huge_value_is_clipped_in_the_message() -> None:
 def test_a_deep_value_is_refused_without_recursing_through_it() -> None:
     deep = "[" * 200 + "]" * 200
     [problem] = problems(f"- descriptor: {MEMORY}\n  options:\n    timeout: {deep}\n")
-    assert "options.timeout: expected a whole number" in problem
+    assert "(svc.yml:3): options.timeout.0.0" in problem  # the list, flattened to index keys
+    assert "is nested more than 32 levels deep" in problem
     assert len(problem) < 400
+
+
+def test_a_value_a_few_levels_deep_is_refused_as_a_value() -> None:
+    [problem] = problems(f"- descriptor: {MEMORY}\n  options:\n    timeout: [[[1]]]\n")
+    assert (
+        "options.timeout: expected a whole number of milliseconds >= 0, got [[[...]]] (a" in problem
+    )
+
+
+def test_a_key_nested_too_deep_is_refused_not_recursed_through() -> None:
+    deep = ".".join(["a"] * 3000)
+    with pytest.raises(ConfigProblems, match="is nested more than 32 levels deep"):
+        MemoryStateStore().configure(ConfigParams({f"options.{deep}.0": 1}))
+
+
+def test_a_huge_unknown_key_is_clipped_in_the_message() -> None:
+    with pytest.raises(ConfigProblems) as info:
+        MemoryStateStore().configure(ConfigParams({"options." + "x" * 100_000: 1}))
+    assert len(str(info.value)) < 300
+
+
+def test_a_control_character_in_a_key_is_shown_escaped() -> None:
+    with pytest.raises(ConfigProblems, match=r"unknown key op\\ntions"):
+        MemoryStateStore().configure(ConfigParams({"op\ntions": 1}))
 
 
 def test_a_non_ascii_key_is_reported_as_written() -> None:

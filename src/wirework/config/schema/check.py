@@ -33,6 +33,7 @@ __all__ = ["ENTRY_KEYS", "check_config", "check_spec"]
 
 ENTRY_KEYS = frozenset(EntryKeys.model_fields)
 _LOADER_CHECKED = frozenset({"descriptor", "type"})  # the loader already refused bad ones
+MAX_DEPTH = 32  # levels of a key; deeper is refused, not recursed through
 _BUILT_IN_ERRORS = frozenset(typing.get_args(ErrorType)) - {"value_error", "assertion_error"}
 _WORDS = {  # expected values, for a key the schema only knows through a map or a list
     "int_type": "a whole number",
@@ -95,7 +96,7 @@ class _Split:
     def __init__(self, flat: Mapping[str, Any], *, apart: bool = True, nest: bool = True) -> None:
         self.entry: dict[str, Any] = {}  # the container's keys, flat (top level only)
         self.nested: dict[str, Any] = {}
-        self.clash: str | None = None  # a key given as a value and as a section
+        self.clash: str | None = None  # a key given as value and section, or too deep
         self.unchecked_entry_keys = False  # container keys beyond what the loader checked
         sections: set[int] | None = None  # ids of the maps made here, not map values
         indexed = False
@@ -104,6 +105,9 @@ class _Split:
             if value is None:
                 continue
             head, parents, leaf, has_index = known.get(key) or _parts(key)
+            if len(parents) >= MAX_DEPTH:
+                self.clash = self.clash or key
+                continue
             if apart and head in ENTRY_KEYS:
                 self.entry[key] = value
                 self.unchecked_entry_keys |= head not in _LOADER_CHECKED
@@ -134,6 +138,12 @@ class _Split:
                 node[leaf] = value
         if indexed:
             _lists_within(self.nested)
+
+
+def _clash(key: str) -> str:
+    if key.count(".") >= MAX_DEPTH:
+        return f"{_SHORT.repr(key)[1:-1]} is nested more than {MAX_DEPTH} levels deep"
+    return f"{_SHORT.repr(key)[1:-1]} is given both as a value and as a section of keys"
 
 
 _KEYS: dict[str, tuple[str, tuple[str, ...], str, bool]] = {}
@@ -202,8 +212,7 @@ class _Schema:
         """``(model instance, [])``, or ``(None, problems)``; ``also`` are more keys a
         misspelled top-level key may have meant (the container's)."""
         if split.clash is not None:
-            message = f"{split.clash} is given both as a value and as a section of keys"
-            return None, [self._problem(message, None, split.clash, label, spec)]
+            return None, [self._problem(_clash(split.clash), None, split.clash, label, spec)]
         nested = split.nested
         try:
             return self._validate(nested), []
@@ -228,7 +237,8 @@ class _Schema:
         kind = error["type"]
         if kind == "extra_forbidden":
             section, _, leaf = key.rpartition(".")
-            return f"unknown key {key}", self._suggest(section, leaf, also if not section else ())
+            hint = self._suggest(section, leaf, also if not section else ())
+            return f"unknown key {_SHORT.repr(key)[1:-1]}", hint
         if kind == "missing":
             return f"{key} is required", self._about(key)
         if kind not in _BUILT_IN_ERRORS:  # a validator's own message (a rule, a level...)
