@@ -9,16 +9,33 @@ each increment is a versioned save retried on conflict.
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import Any, ClassVar
+
+from pydantic import Field
 
 from wirework.config import ConfigParams
+from wirework.config.schema import SchemaRef, validated
+from wirework.config.schema.models import ComponentConfig, milliseconds
 from wirework.errors import ConcurrencyError, WireworkError
 from wirework.log import ILogger, NullLogger
 from wirework.refer import IReferences
 
 
+class HeartbeatOptions(ComponentConfig):
+    interval: int = milliseconds(1000, "time between two beats", least=1)
+    key: str = Field("heartbeat", min_length=1, description="the state key counted in")
+
+
+class HeartbeatConfig(ComponentConfig):
+    """The keys ``Heartbeat`` reads: a typo or a wrong type in them is refused at start."""
+
+    options: HeartbeatOptions = HeartbeatOptions()
+
+
 class Heartbeat:
     """Increments ``options.key`` in the state store every ``options.interval`` ms."""
+
+    config_schema: ClassVar[SchemaRef] = HeartbeatConfig
 
     def __init__(self) -> None:
         self.interval = 1.0
@@ -29,8 +46,9 @@ class Heartbeat:
         self._thread: threading.Thread | None = None
 
     def configure(self, config: ConfigParams) -> None:
-        self.interval = config.get_as_integer_with_default("options.interval", 1000) / 1000
-        self.key = config.get_as_string_with_default("options.key", self.key)
+        options = validated(self, config).options
+        self.interval = options.interval / 1000
+        self.key = options.key
 
     def set_references(self, references: IReferences) -> None:
         self._store = references.get_one_required("*:state-store:*:*:1.0")
