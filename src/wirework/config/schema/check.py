@@ -11,12 +11,10 @@ once per model, not per entry, to keep a thousand-entry config cheap.
 
 from __future__ import annotations
 
-import reprlib
 import typing
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Any
 
-import annotated_types
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails
@@ -26,35 +24,20 @@ from wirework.config.loader import ComponentSpec
 from wirework.config.params import ConfigParams, is_secret_key
 from wirework.config.schema import CheckedConfig
 from wirework.config.schema.entry import EntryKeys
+from wirework.config.schema.flat import ENTRY_KEYS, Split, clash_message, short_key
 from wirework.config.schema.models import HIDDEN
+from wirework.config.schema.wording import WORDS, describe, shown, slip_hint, unwrap
 from wirework.errors import ConfigError, ConfigProblems, WireworkError, closest
 
-__all__ = ["ENTRY_KEYS", "check_config", "check_spec"]
+__all__ = ["check_config", "check_spec"]
 
-ENTRY_KEYS = frozenset(EntryKeys.model_fields)
-_LOADER_CHECKED = frozenset({"descriptor", "type"})  # the loader already refused bad ones
-MAX_DEPTH = 32  # levels of a key; deeper is refused, not recursed through
 _BUILT_IN_ERRORS = frozenset(typing.get_args(ErrorType)) - {"value_error", "assertion_error"}
-_WORDS = {  # expected values, for a key the schema only knows through a map or a list
-    "int_type": "a whole number",
-    "float_type": "a number",
-    "bool_type": "true or false",
-    "string_type": "text",
-    "dict_type": "a map",
-    "model_type": "a map",
-    "list_type": "a list",
-}
-_LOW = (annotated_types.Ge, annotated_types.Gt)
-_HIGH = (annotated_types.Le, annotated_types.Lt)
-_SHORT = reprlib.Repr()
-_SHORT.maxstring, _SHORT.maxother, _SHORT.maxlist, _SHORT.maxdict, _SHORT.maxlevel = 60, 60, 5, 4, 2
-_YAML_BOOLEANS = "YAML reads unquoted yes, no, on, off, true and false as booleans"
 
 
 def check_config(model: type[BaseModel], config: Mapping[str, Any], *, component: str) -> Any:
     """``config`` (a component's own, given directly) validated as ``model``; the keys the
     container owns are ignored. Raises :class:`ConfigProblems` with every problem."""
-    split = _Split(config)
+    split = Split(config)
     value, problems = _schema(model).validate(split, "", None, ())  # the heading names it
     if problems:
         raise ConfigProblems(problems, where=f"the config of {component}")
@@ -64,11 +47,11 @@ def check_config(model: type[BaseModel], config: Mapping[str, Any], *, component
 def check_spec(spec: ComponentSpec, model: type[BaseModel] | None) -> ConfigParams:
     """The config ``configure`` gets for ``spec``: its entry keys checked, and, when the
     component has a ``model``, its own keys as well (a :class:`CheckedConfig`)."""
-    split = _Split(spec.config, nest=model is not None)
+    split = Split(spec.config, nest=model is not None)
     problems: list[WireworkError] = []
     if split.unchecked_entry_keys:
         problems += _schema(EntryKeys).validate(
-            _Split(split.entry, apart=False), spec.label, spec, ()
+            Split(split.entry, apart=False), spec.label, spec, ()
         )[1]
     config = spec.config
     if model is not None:
@@ -80,96 +63,6 @@ def check_spec(spec: ComponentSpec, model: type[BaseModel] | None) -> ConfigPara
         problems.sort(key=lambda problem: _line(problem.source))
         raise ConfigProblems(problems, where=f"the config of {spec.label}")
     return config
-
-
-class _Split:
-    """A flat config as the nested value pydantic validates, the container's keys
-    kept apart (unless ``apart`` is false; without ``nest`` only they are collected).
-
-    Null values are dropped (not given). Lists come back from their index keys. This
-    runs for every entry, so each key's parts are worked out once per process, and
-    the list pass runs only for a config that has an index key.
-    """
-
-    __slots__ = ("clash", "entry", "nested", "unchecked_entry_keys")
-
-    def __init__(self, flat: Mapping[str, Any], *, apart: bool = True, nest: bool = True) -> None:
-        self.entry: dict[str, Any] = {}  # the container's keys, flat (top level only)
-        self.nested: dict[str, Any] = {}
-        self.clash: str | None = None  # a key given as value and section, or too deep
-        self.unchecked_entry_keys = False  # container keys beyond what the loader checked
-        sections: set[int] | None = None  # ids of the maps made here, not map values
-        indexed = False
-        known = _KEYS
-        for key, value in flat.items():
-            if value is None:
-                continue
-            head, parents, leaf, has_index = known.get(key) or _parts(key)
-            if len(parents) >= MAX_DEPTH:
-                self.clash = self.clash or key
-                continue
-            if apart and head in ENTRY_KEYS:
-                self.entry[key] = value
-                self.unchecked_entry_keys |= head not in _LOADER_CHECKED
-                continue
-            if not nest:
-                continue
-            indexed = indexed or has_index
-            node = self.nested
-            if parents:
-                if sections is None:
-                    sections = {id(node)}
-                for depth, part in enumerate(parents):
-                    child = node.get(part)
-                    if child is None or id(child) not in sections:
-                        if child is not None and child != {}:
-                            self.clash = self.clash or ".".join(parents[: depth + 1])
-                            break
-                        node[part] = child = {}  # absent, or an empty map value
-                        sections.add(id(child))
-                    node = child
-                else:
-                    if leaf in node and id(node[leaf]) in sections:
-                        self.clash = self.clash or key
-                    node[leaf] = value
-            elif sections is not None and leaf in node and id(node[leaf]) in sections:
-                self.clash = self.clash or key
-            else:
-                node[leaf] = value
-        if indexed:
-            _lists_within(self.nested)
-
-
-def _clash(key: str) -> str:
-    if key.count(".") >= MAX_DEPTH:
-        return f"{_SHORT.repr(key)[1:-1]} is nested more than {MAX_DEPTH} levels deep"
-    return f"{_SHORT.repr(key)[1:-1]} is given both as a value and as a section of keys"
-
-
-_KEYS: dict[str, tuple[str, tuple[str, ...], str, bool]] = {}
-
-
-def _parts(key: str) -> tuple[str, tuple[str, ...], str, bool]:
-    """``(head, parents, leaf, has an index part)`` of a dotted key, remembered (keys
-    repeat in every entry); the memo is bounded so hostile configs cannot grow it."""
-    found = _KEYS.get(key)
-    if found is None:
-        *parents, leaf = key.split(".")
-        head = parents[0] if parents else leaf
-        found = (head, tuple(parents), leaf, any(p.isdigit() for p in (*parents, leaf)))
-        if len(_KEYS) >= 4096:
-            _KEYS.clear()
-        _KEYS[key] = found
-    return found
-
-
-def _lists_within(node: dict[str, Any]) -> None:
-    """Every map below ``node`` whose keys are exactly ``0..n-1`` made a list again."""
-    for key, value in node.items():
-        if isinstance(value, dict):
-            _lists_within(value)
-            if value and all(k == str(i) for i, k in enumerate(value)):
-                node[key] = list(value.values())
 
 
 def _line(source: str | None) -> int:
@@ -196,7 +89,7 @@ class _Schema:
             names.append(key_name)
             key = f"{section}.{key_name}" if section else key_name
             self.fields[key] = field
-            base, metadata = _unwrap(field.annotation)
+            base, metadata = unwrap(field.annotation)
             if HIDDEN in [*field.metadata, *metadata]:
                 self.hidden.add(key)
             if isinstance(base, type) and issubclass(base, BaseModel):
@@ -204,7 +97,7 @@ class _Schema:
 
     def validate(
         self,
-        split: _Split,
+        split: Split,
         label: str,
         spec: ComponentSpec | None,
         also: frozenset[str] | tuple[()],
@@ -212,7 +105,7 @@ class _Schema:
         """``(model instance, [])``, or ``(None, problems)``; ``also`` are more keys a
         misspelled top-level key may have meant (the container's)."""
         if split.clash is not None:
-            return None, [self._problem(_clash(split.clash), None, split.clash, label, spec)]
+            return None, [self._problem(clash_message(split.clash), None, split.clash, label, spec)]
         nested = split.nested
         try:
             return self._validate(nested), []
@@ -237,8 +130,8 @@ class _Schema:
         kind = error["type"]
         if kind == "extra_forbidden":
             section, _, leaf = key.rpartition(".")
-            hint = self._suggest(section, leaf, also if not section else ())
-            return f"unknown key {_SHORT.repr(key)[1:-1]}", hint
+            suggestion = self._suggest(section, leaf, also if not section else ())
+            return f"unknown key {short_key(key)}", suggestion
         if kind == "missing":
             return f"{key} is required", self._about(key)
         if kind not in _BUILT_IN_ERRORS:  # a validator's own message (a rule, a level...)
@@ -247,13 +140,13 @@ class _Schema:
             text = str(cause) if cause is not None else error["msg"]
             return (text if text.startswith(key) else f"{key}: {text}"), context.get("hint")
         field = self.fields.get(key)
-        expected = _describe(field) if field is not None else _WORDS.get(kind)
+        expected = describe(field) if field is not None else WORDS.get(kind)
         value = error["input"]
         hidden = key in self.hidden or is_secret_key(key)
-        got = "a value that is not shown (secret)" if hidden else _shown(value)
+        got = "a value that is not shown (secret)" if hidden else shown(value)
         if expected is None:
             return f"{key}: {error['msg'].lower()}, got {got}", None
-        return f"{key}: expected {expected}, got {got}", _hint(kind, value)
+        return f"{key}: expected {expected}, got {got}", slip_hint(kind, value)
 
     def _suggest(self, section: str, leaf: str, also: frozenset[str] | tuple[()]) -> str:
         names = [*self.names.get(section, ()), *sorted(also)]
@@ -313,113 +206,3 @@ def _child(node: Any, step: int | str) -> Any:
     if isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
         return node[step]
     return _ABSENT
-
-
-def _unwrap(annotation: Any) -> tuple[Any, list[Any]]:
-    """The type under ``Optional`` and ``Annotated``, and the metadata met on the way."""
-    metadata: list[Any] = []
-    while True:
-        if typing.get_origin(annotation) is typing.Annotated:
-            metadata.extend(annotation.__metadata__)
-            annotation = annotation.__origin__
-            continue
-        members = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
-        if len(members) == 1 and type(None) in typing.get_args(annotation):
-            annotation = members[0]
-            continue
-        return annotation, metadata
-
-
-def _describe(field: FieldInfo) -> str:
-    """What a key expects, in words: type, unit, bounds ("a whole number of
-    milliseconds >= 0")."""
-    base, metadata = _unwrap(field.annotation)
-    origin = typing.get_origin(base)
-    if origin is Literal:
-        phrase = "one of " + ", ".join(repr(arg) for arg in typing.get_args(base))
-    elif base is bool:
-        phrase = "true or false"
-    elif base is int:
-        phrase = "a whole number"
-    elif base is float:
-        phrase = "a number"
-    elif base is str:
-        phrase = "text"
-    elif base is dict or origin is dict or (isinstance(base, type) and issubclass(base, BaseModel)):
-        phrase = "a map"
-    elif base is list or origin is list:
-        phrase = "a list"
-    else:
-        phrase = getattr(base, "__name__", str(base))
-    extra = field.json_schema_extra
-    if isinstance(extra, dict) and extra.get("unit") == "ms":
-        phrase += " of milliseconds"
-    bounds = _bounds([*field.metadata, *metadata])
-    return f"{phrase} {bounds}" if bounds else phrase
-
-
-def _bounds(metadata: list[Any]) -> str:
-    low = next(
-        (m for m in metadata if isinstance(m, annotated_types.Ge | annotated_types.Gt)), None
-    )
-    high = next(
-        (m for m in metadata if isinstance(m, annotated_types.Le | annotated_types.Lt)), None
-    )
-    length = next((m for m in metadata if isinstance(m, annotated_types.MinLen)), None)
-    if isinstance(low, annotated_types.Ge) and isinstance(high, annotated_types.Le):
-        return f"from {low.ge} to {high.le}"
-    words = []
-    if low is not None:
-        words.append(f">= {low.ge}" if isinstance(low, annotated_types.Ge) else f"> {low.gt}")
-    if high is not None:
-        words.append(f"<= {high.le}" if isinstance(high, annotated_types.Le) else f"< {high.lt}")
-    if length is not None and length.min_length == 1:
-        words.append("not empty")
-    return ", ".join(words)
-
-
-def _shown(value: Any) -> str:
-    """A value as a message shows it: short, and with what YAML made of it."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return f"{str(value).lower()} (a boolean)"
-    kind = (
-        "a whole number"
-        if isinstance(value, int)
-        else "a number"
-        if isinstance(value, float)
-        else "text"
-        if isinstance(value, str)
-        else "a list"
-        if isinstance(value, list)
-        else "a map"
-        if isinstance(value, dict)
-        else type(value).__name__
-    )
-    return f"{_SHORT.repr(value)} ({kind})"
-
-
-def _hint(kind: str, value: Any) -> str | None:
-    """The usual YAML slip behind a wrong type, when there is one."""
-    if kind in ("string_type", "literal_error"):
-        if isinstance(value, bool):
-            return f"{_YAML_BOOLEANS}: quote the value ('off') to keep it text"
-        if isinstance(value, int | float):
-            return "quote it to keep it text"
-    if kind == "int_type":
-        if isinstance(value, float):
-            return "whole numbers only: no fraction, exponent, inf or nan"
-        if isinstance(value, str) and _is_number(value):
-            return "a quoted number is text in YAML: write it without quotes"
-        if isinstance(value, bool):
-            return f"{_YAML_BOOLEANS}, never as numbers"
-    return None
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True

@@ -1,0 +1,119 @@
+"""A flat config (``ConfigParams``' dotted keys) as the nested value pydantic validates.
+
+Null values are dropped (a key set to null means "not given", as ``configure`` always
+read it), lists come back from their index keys, and the container's own keys are
+kept apart. This runs for every entry of a config, so each key's parts are worked out
+once per process and the list pass runs only for an entry that has an index key. A
+key nested deeper than :data:`MAX_DEPTH` is refused rather than recursed through.
+"""
+
+from __future__ import annotations
+
+import reprlib
+from collections.abc import Mapping
+from typing import Any
+
+from wirework.config.schema.entry import EntryKeys
+
+__all__ = ["ENTRY_KEYS", "LOADER_CHECKED", "MAX_DEPTH", "Split", "short_key"]
+
+ENTRY_KEYS = frozenset(EntryKeys.model_fields)
+LOADER_CHECKED = frozenset({"descriptor", "type"})  # the loader already refused bad ones
+MAX_DEPTH = 32  # levels of a key
+_KEY = reprlib.Repr()
+_KEY.maxstring = 60
+
+
+def short_key(key: str) -> str:
+    """``key`` for a message: clipped, control characters escaped."""
+    return _KEY.repr(key)[1:-1]
+
+
+class Split:
+    """A flat config as the nested value pydantic validates, the container's keys
+    kept apart (unless ``apart`` is false; without ``nest`` only they are collected).
+
+    Null values are dropped (not given). Lists come back from their index keys. This
+    runs for every entry, so each key's parts are worked out once per process, and
+    the list pass runs only for a config that has an index key.
+    """
+
+    __slots__ = ("clash", "entry", "nested", "unchecked_entry_keys")
+
+    def __init__(self, flat: Mapping[str, Any], *, apart: bool = True, nest: bool = True) -> None:
+        self.entry: dict[str, Any] = {}  # the container's keys, still flat
+        self.nested: dict[str, Any] = {}
+        self.clash: str | None = None  # a key given as value and section, or too deep
+        self.unchecked_entry_keys = False  # container keys beyond what the loader checked
+        sections: set[int] | None = None  # ids of the maps made here, not map values
+        indexed = False
+        known = _KEYS
+        for key, value in flat.items():
+            if value is None:
+                continue
+            head, parents, leaf, has_index = known.get(key) or _parts(key)
+            if len(parents) >= MAX_DEPTH:
+                self.clash = self.clash or key
+                continue
+            if apart and head in ENTRY_KEYS:
+                self.entry[key] = value
+                self.unchecked_entry_keys |= head not in LOADER_CHECKED
+                continue
+            if not nest:
+                continue
+            indexed = indexed or has_index
+            node = self.nested
+            if parents:
+                if sections is None:
+                    sections = {id(node)}
+                for depth, part in enumerate(parents):
+                    child = node.get(part)
+                    if child is None or id(child) not in sections:
+                        if child is not None and child != {}:
+                            self.clash = self.clash or ".".join(parents[: depth + 1])
+                            break
+                        node[part] = child = {}  # absent, or an empty map value
+                        sections.add(id(child))
+                    node = child
+                else:
+                    if leaf in node and id(node[leaf]) in sections:
+                        self.clash = self.clash or key
+                    node[leaf] = value
+            elif sections is not None and leaf in node and id(node[leaf]) in sections:
+                self.clash = self.clash or key
+            else:
+                node[leaf] = value
+        if indexed:
+            _lists_within(self.nested)
+
+
+def clash_message(key: str) -> str:
+    if key.count(".") >= MAX_DEPTH:
+        return f"{short_key(key)} is nested more than {MAX_DEPTH} levels deep"
+    return f"{short_key(key)} is given both as a value and as a section of keys"
+
+
+_KEYS: dict[str, tuple[str, tuple[str, ...], str, bool]] = {}
+
+
+def _parts(key: str) -> tuple[str, tuple[str, ...], str, bool]:
+    """``(head, parents, leaf, has an index part)`` of a dotted key, remembered (keys
+    repeat in every entry); the memo is bounded so hostile configs cannot grow it."""
+    found = _KEYS.get(key)
+    if found is None:
+        *parents, leaf = key.split(".")
+        head = parents[0] if parents else leaf
+        found = (head, tuple(parents), leaf, any(p.isdigit() for p in (*parents, leaf)))
+        if len(_KEYS) >= 4096:
+            _KEYS.clear()
+        _KEYS[key] = found
+    return found
+
+
+def _lists_within(node: dict[str, Any]) -> None:
+    """Every map below ``node`` whose keys are exactly ``0..n-1`` made a list again."""
+    for key, value in node.items():
+        if isinstance(value, dict):
+            _lists_within(value)
+            if value and all(k == str(i) for i, k in enumerate(value)):
+                node[key] = list(value.values())
