@@ -13,7 +13,7 @@ from wirework.config.schema.models import ComponentConfig, milliseconds
 from wirework.persistence import IdentifiableMemoryPersistence
 from wirework.persistence.schema import MemoryPersistenceConfig
 
-CONFIGURED: list[ConfigParams] = []
+CONFIGURED: list[tuple[ConfigParams, Any]] = []
 VALIDATED: list[Any] = []  # every value pydantic validated as a CountedConfig
 
 
@@ -27,12 +27,12 @@ class WidgetConfig(ComponentConfig):
 
 
 class Widget:
-    """Declares its schema as a class; records what configure received."""
+    """Declares its schema as a class; records what configure received, and the model."""
 
     config_schema: ClassVar[SchemaRef] = WidgetConfig
 
     def configure(self, config: ConfigParams) -> None:
-        CONFIGURED.append(config)
+        CONFIGURED.append((config, validated(self, config)))
 
 
 class LazyWidget(Widget):

@@ -13,10 +13,11 @@ from typing import Any
 import pytest
 import schema_components
 from pydantic import BaseModel
+from schema_components import WidgetConfig
 
 from wirework.build import load_type
 from wirework.config import ConfigParams, parse_config
-from wirework.config.schema import CheckedConfig, schema_of
+from wirework.config.schema import HandOver, schema_of
 from wirework.container import BUILT_INS, BuildError, Container
 from wirework.container.defaults import BY_TYPE_ONLY
 
@@ -208,10 +209,20 @@ def test_a_declared_schema_is_checked_and_configure_gets_the_model(
 ) -> None:
     container = built(f"- type: schema_components:{name}\n  options: {{interval: 5}}\n", tmp_path)
     _created(container)
-    [config] = schema_components.CONFIGURED
-    assert isinstance(config, CheckedConfig)
-    assert config["options.interval"] == 5  # still the seed's ConfigParams
-    assert config.model.options.interval == 5
+    [(config, model)] = schema_components.CONFIGURED
+    assert type(config) is ConfigParams  # the seed's signature: the entry's own config
+    assert config["options.interval"] == 5
+    assert model.options.interval == 5
+    assert "mode" not in model.options.model_fields_set  # what the config left to defaults
+
+
+def test_the_model_is_handed_over_only_for_its_own_config() -> None:
+    widget = schema_components.Widget()
+    other = ConfigParams({"options.interval": 7})
+    with HandOver(ConfigParams({"options.interval": 5}), WidgetConfig()):
+        widget.configure(other)  # another config: validated, not taken from the container
+    [(_, model)] = schema_components.CONFIGURED
+    assert model.options.interval == 7
 
 
 def test_configure_is_not_called_when_the_schema_refuses(tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ from typing import Any
 
 from wirework.build import CompositeFactory, IFactory, discover_factories, load_type
 from wirework.config import ComponentSpec, ConfigParams, load_config
-from wirework.config.schema import check_entry
+from wirework.config.schema import HandOver, check_entry
 from wirework.container.defaults import DefaultFactory
 from wirework.container.graph import Graph, Node
 from wirework.container.info import ContextInfo
@@ -163,10 +163,11 @@ class Container:
             else type(component)
         )
         references.put(locator, component)
-        config = self._checked(spec, type(component))
+        checked = self._checked(spec, type(component))
         if capabilities(component).configurable:
             try:
-                component.configure(config)
+                with HandOver(spec.config, checked):  # configure need not validate again
+                    component.configure(spec.config)
             except ConfigError as exc:  # a rule across keys, checked by configure itself
                 raise ConfigError(
                     exc.message, component=spec.label, source=spec.source, hint=exc.hint
@@ -178,19 +179,21 @@ class Container:
         return Node(index, spec.label, spec.source, component, locator)
 
     @staticmethod
-    def _checked(spec: ComponentSpec, cls: type) -> ConfigParams:
-        """The entry's config checked against its schema, and the drivers its class needs
-        found (not imported): what ``run`` would refuse before opening, ``check`` refuses."""
+    def _checked(spec: ComponentSpec, cls: type) -> Any:
+        """The entry's config checked against its schema (the validated model, if any),
+        and the drivers its class needs found, not imported: what ``run`` would refuse
+        before opening, ``check`` refuses."""
         problems: list[WireworkError] = []
+        model = None
         try:
-            config = check_entry(spec, cls)
+            model = check_entry(spec, cls)
         except ConfigProblems as exc:
             problems.extend(exc.problems)
         missing = [d for d in getattr(cls, "drivers", ()) if not d.available()]
         problems.extend(driver.missing(spec.label, spec.source) for driver in missing)
         if problems:
             raise ConfigProblems(problems, where=f"the config of {spec.label}")
-        return config
+        return model
 
     def _construct(self, spec: ComponentSpec) -> Any:
         cls = load_type(str(spec.type))

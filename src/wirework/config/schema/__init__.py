@@ -9,15 +9,18 @@ when a config is actually checked. The pieces a schema is made of (``ComponentCo
 the shared sections, ``milliseconds``...) are in :mod:`wirework.config.schema.models`,
 which imports pydantic.
 
-The container validates each entry once, before ``configure``, and passes a
-:class:`CheckedConfig` that carries the model; a built-in component's ``configure``
-calls :func:`validated`, which returns that model, or validates a config handed to it
-directly, so a store configured without a container cannot coerce either.
+The container validates each entry once, before ``configure``, and hands the model
+over for the duration of that call (:class:`HandOver`); a built-in component's
+``configure`` calls :func:`validated`, which returns that model, or validates a config
+given to it directly, so a store configured without a container cannot coerce either.
+``configure`` still receives the entry's own ``ConfigParams`` (the seed's signature):
+no copy per entry, and the model lives only as long as the component keeps it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from contextvars import ContextVar, Token
+from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from wirework.config.params import ConfigParams
@@ -28,7 +31,7 @@ if TYPE_CHECKING:
 
     from wirework.config.loader import ComponentSpec
 
-__all__ = ["CheckedConfig", "SchemaRef", "check_entry", "schema_of", "validated"]
+__all__ = ["HandOver", "SchemaRef", "check_entry", "schema_of", "validated"]
 
 SchemaRef: TypeAlias = "type[BaseModel] | str"
 """What ``config_schema`` holds: a model, or its ``"module:Class"`` path."""
@@ -38,18 +41,35 @@ SchemaRef: TypeAlias = "type[BaseModel] | str"
 _schemas: dict[type, type[BaseModel] | None] = {}
 
 
-class CheckedConfig(ConfigParams):
-    """A component's config that has passed its schema; ``model`` is the validated value.
+# The config being configured by the container and its validated model, if any. A
+# context variable, so threads (and tasks) building containers at once do not mix.
+_handed: ContextVar[tuple[ConfigParams, BaseModel] | None] = ContextVar(
+    "wirework_validated_config", default=None
+)
 
-    Still a plain ``ConfigParams`` to ``configure`` (the seed's signature), so
-    components that read keys keep working; built-ins take :attr:`model` instead.
-    """
 
-    __slots__ = ("model",)
+class HandOver:
+    """``with HandOver(config, model): component.configure(config)``: inside, the
+    component's :func:`validated` returns ``model`` instead of validating again."""
 
-    def __init__(self, config: Mapping[str, Any], model: BaseModel) -> None:
-        dict.__init__(self, config)  # not super(): this runs for every entry
-        self.model = model
+    __slots__ = ("_pair", "_token")
+
+    def __init__(self, config: ConfigParams, model: BaseModel | None) -> None:
+        self._pair = None if model is None else (config, model)
+        self._token: Token[tuple[ConfigParams, BaseModel] | None] | None = None
+
+    def __enter__(self) -> None:
+        if self._pair is not None:
+            self._token = _handed.set(self._pair)
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._token is not None:
+            _handed.reset(self._token)
 
 
 def schema_of(cls: type) -> type[BaseModel] | None:
@@ -91,8 +111,8 @@ def _resolve(cls: type, declared: object) -> type[BaseModel]:
 def validated(component: object, config: ConfigParams) -> Any:
     """The validated model of ``config`` for ``component``'s class, which declares one.
 
-    Reuses the container's result when ``config`` is the :class:`CheckedConfig` it
-    made for this class, so an entry is validated once; otherwise validates now and
+    Reuses the container's result while it configures this very ``config`` (see
+    :class:`HandOver`), so an entry is validated once; otherwise validates now and
     raises :class:`~wirework.errors.ConfigProblems` listing every problem. Keys the
     container owns (``descriptor``, ``dependencies``...) are ignored here.
     """
@@ -103,17 +123,19 @@ def validated(component: object, config: ConfigParams) -> Any:
             hint="a subclass of a built-in that reads other keys declares a model extending "
             "its parent's",
         )
-    if isinstance(config, CheckedConfig) and type(config.model) is model:
-        return config.model
+    handed = _handed.get()
+    if handed is not None and handed[0] is config and type(handed[1]) is model:
+        return handed[1]
     from wirework.config.schema.check import check_config
 
     return check_config(model, config, component=type(component).__name__)
 
 
-def check_entry(spec: ComponentSpec, cls: type) -> ConfigParams:
-    """The config ``configure`` gets for ``spec``, built as ``cls``: checked against the
-    container's keys and ``cls``'s schema, every problem raised at once as
-    :class:`~wirework.errors.ConfigProblems` with each key's ``file:line``."""
+def check_entry(spec: ComponentSpec, cls: type) -> BaseModel | None:
+    """``spec`` checked against the container's keys and the schema of ``cls``, what
+    it is built as: the validated model (``None``: ``cls`` has no schema), or every
+    problem at once as :class:`~wirework.errors.ConfigProblems`, each key at its
+    ``file:line``."""
     try:
         model = schema_of(cls)
     except ConfigError as exc:

@@ -21,8 +21,7 @@ from pydantic_core import ErrorDetails
 from pydantic_core.core_schema import ErrorType
 
 from wirework.config.loader import ComponentSpec
-from wirework.config.params import ConfigParams, is_secret_key
-from wirework.config.schema import CheckedConfig
+from wirework.config.params import is_secret_key
 from wirework.config.schema.entry import EntryKeys
 from wirework.config.schema.flat import ENTRY_KEYS, Split, clash_message, short_key
 from wirework.config.schema.models import HIDDEN
@@ -44,25 +43,23 @@ def check_config(model: type[BaseModel], config: Mapping[str, Any], *, component
     return value
 
 
-def check_spec(spec: ComponentSpec, model: type[BaseModel] | None) -> ConfigParams:
-    """The config ``configure`` gets for ``spec``: its entry keys checked, and, when the
-    component has a ``model``, its own keys as well (a :class:`CheckedConfig`)."""
+def check_spec(spec: ComponentSpec, model: type[BaseModel] | None) -> BaseModel | None:
+    """``spec``'s entry keys checked, and, when the component has a ``model``, its own
+    keys: the validated value (``None`` without a model)."""
     split = Split(spec.config, nest=model is not None)
     problems: list[WireworkError] = []
     if split.unchecked_entry_keys:
         problems += _schema(EntryKeys).validate(
             Split(split.entry, apart=False), spec.label, spec, ()
         )[1]
-    config = spec.config
+    value = None
     if model is not None:
         value, found = _schema(model).validate(split, spec.label, spec, ENTRY_KEYS)
         problems += found
-        if value is not None:
-            config = CheckedConfig(spec.config, value)
     if problems:
         problems.sort(key=lambda problem: _line(problem.source))
         raise ConfigProblems(problems, where=f"the config of {spec.label}")
-    return config
+    return value
 
 
 def _line(source: str | None) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import reprlib
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from wirework.config.schema.entry import EntryKeys
@@ -33,9 +34,10 @@ class Split:
     """A flat config as the nested value pydantic validates, the container's keys
     kept apart (unless ``apart`` is false; without ``nest`` only they are collected).
 
-    Null values are dropped (not given). Lists come back from their index keys. This
-    runs for every entry, so each key's parts are worked out once per process, and
-    the list pass runs only for a config that has an index key.
+    Null values are dropped (not given). Lists come back from their index keys.
+    Entries of a config mostly share their keys, so the way to nest a set of keys is
+    worked out once (a :class:`_Plan`) and replayed; a config with null values,
+    list indices or keys that clash takes the general walk.
     """
 
     __slots__ = ("clash", "entry", "nested", "unchecked_entry_keys")
@@ -45,6 +47,26 @@ class Split:
         self.nested: dict[str, Any] = {}
         self.clash: str | None = None  # a key given as value and section, or too deep
         self.unchecked_entry_keys = False  # container keys beyond what the loader checked
+        values = list(flat.values())
+        plan = _plan(tuple(flat), apart) if None not in values else None
+        if plan is None:
+            self._walk(flat, apart, nest)
+            return
+        for position, key in plan.entry:
+            self.entry[key] = values[position]
+        self.unchecked_entry_keys = plan.unchecked_entry_keys
+        if nest:
+            for position, parents, leaf in plan.steps:
+                node = self.nested
+                for part in parents:
+                    child = node.get(part)
+                    if child is None:
+                        child = node[part] = {}
+                    node = child
+                node[leaf] = values[position]
+
+    def _walk(self, flat: Mapping[str, Any], apart: bool, nest: bool) -> None:
+        """Any flat config: sections are told from map values by identity."""
         sections: set[int] | None = None  # ids of the maps made here, not map values
         indexed = False
         known = _KEYS
@@ -85,6 +107,50 @@ class Split:
                 node[leaf] = value
         if indexed:
             _lists_within(self.nested)
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """How to split and nest a config with exactly these keys, none of them odd."""
+
+    entry: tuple[tuple[int, str], ...]  # (position, key) of the container's keys
+    steps: tuple[tuple[int, tuple[str, ...], str], ...]  # (position, parents, leaf)
+    unchecked_entry_keys: bool
+
+
+_PLANS: dict[tuple[tuple[str, ...], bool], _Plan | None] = {}
+
+
+def _plan(keys: tuple[str, ...], apart: bool) -> _Plan | None:
+    """The plan for ``keys``, remembered (bounded); ``None`` when one is too deep, is a
+    list index, or is both a value and a section: those take the general walk."""
+    try:
+        return _PLANS[keys, apart]
+    except KeyError:
+        pass
+    entry: list[tuple[int, str]] = []
+    steps: list[tuple[int, tuple[str, ...], str]] = []
+    sections: set[tuple[str, ...]] = set()
+    values: set[tuple[str, ...]] = set()
+    plan: _Plan | None = None
+    for position, key in enumerate(keys):
+        head, parents, leaf, has_index = _parts(key)
+        if len(parents) >= MAX_DEPTH or has_index:
+            break
+        if apart and head in ENTRY_KEYS:
+            entry.append((position, key))
+            continue
+        steps.append((position, parents, leaf))
+        sections.update(parents[:depth] for depth in range(1, len(parents) + 1))
+        values.add((*parents, leaf))
+    else:
+        if not sections & values:
+            unchecked = any(key.partition(".")[0] not in LOADER_CHECKED for _, key in entry)
+            plan = _Plan(tuple(entry), tuple(steps), unchecked)
+    if len(_PLANS) >= 1024:
+        _PLANS.clear()
+    _PLANS[keys, apart] = plan
+    return plan
 
 
 def clash_message(key: str) -> str:
