@@ -52,14 +52,14 @@ def check_spec(spec: ComponentSpec, model: type[BaseModel] | None) -> BaseModel 
         problems += _schema(EntryKeys).validate(
             Split(split.entry, apart=False), spec.label, spec, ()
         )[1]
-    value = None
+    checked = None
     if model is not None:
-        value, found = _schema(model).validate(split, spec.label, spec, ENTRY_KEYS)
+        checked, found = _schema(model).validate(split, spec.label, spec, ENTRY_KEYS)
         problems += found
     if problems:
         problems.sort(key=lambda problem: _line(problem.source))
         raise ConfigProblems(problems, where=f"the config of {spec.label}")
-    return value
+    return checked
 
 
 def _line(source: str | None) -> int:
@@ -73,7 +73,7 @@ class _Schema:
         self.model = model
         if not model.__pydantic_complete__:  # a deferred build happens now, once
             model.model_rebuild()
-        self._validate = model.__pydantic_validator__.validate_python  # skips a Python layer
+        self.fast = model.__pydantic_validator__.validate_python  # skips a Python layer
         self.names: dict[str, list[str]] = {}  # section ("" = top) -> keys accepted there
         self.fields: dict[str, FieldInfo] = {}  # dotted key -> its field
         self.hidden: set[str] = set()  # dotted keys whose values are never shown
@@ -105,7 +105,7 @@ class _Schema:
             return None, [self._problem(clash_message(split.clash), None, split.clash, label, spec)]
         nested = split.nested
         try:
-            return self._validate(nested), []
+            return self.fast(nested), []
         except ValidationError as exc:
             problems: list[WireworkError] = []
             for error in exc.errors(include_url=False):
