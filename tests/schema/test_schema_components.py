@@ -17,7 +17,7 @@ from schema_components import WidgetConfig
 
 from wirework.build import load_type
 from wirework.config import ConfigParams, parse_config
-from wirework.config.schema import HandOver, schema_of
+from wirework.config.schema import hand_over, schema_of, take_back
 from wirework.container import BUILT_INS, BuildError, Container
 from wirework.container.defaults import BY_TYPE_ONLY
 
@@ -219,8 +219,11 @@ def test_a_declared_schema_is_checked_and_configure_gets_the_model(
 def test_the_model_is_handed_over_only_for_its_own_config() -> None:
     widget = schema_components.Widget()
     other = ConfigParams({"options.interval": 7})
-    with HandOver(ConfigParams({"options.interval": 5}), WidgetConfig()):
+    handed = hand_over(ConfigParams({"options.interval": 5}), WidgetConfig())
+    try:
         widget.configure(other)  # another config: validated, not taken from the container
+    finally:
+        take_back(handed)
     [(_, model)] = schema_components.CONFIGURED
     assert model.options.interval == 7
 

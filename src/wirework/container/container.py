@@ -19,7 +19,7 @@ from typing import Any
 
 from wirework.build import CompositeFactory, IFactory, discover_factories, load_type
 from wirework.config import ComponentSpec, ConfigParams, load_config
-from wirework.config.schema import HandOver, check_entry
+from wirework.config.schema import check_entry, hand_over, take_back
 from wirework.container.defaults import DefaultFactory
 from wirework.container.graph import Graph, Node
 from wirework.container.info import ContextInfo
@@ -165,15 +165,17 @@ class Container:
         references.put(locator, component)
         checked = self._checked(spec, type(component))
         if capabilities(component).configurable:
+            handed = hand_over(spec.config, checked)  # configure need not validate again
             try:
-                with HandOver(spec.config, checked):  # configure need not validate again
-                    component.configure(spec.config)
+                component.configure(spec.config)
             except ConfigError as exc:  # a rule across keys, checked by configure itself
                 raise ConfigError(
                     exc.message, component=spec.label, source=spec.source, hint=exc.hint
                 ) from exc
             except Exception as exc:
                 raise _failed("configure", spec.label, spec.source, exc) from exc
+            finally:
+                take_back(handed)
         if capabilities(component).factory:
             factories.add(component)
         return Node(index, spec.label, spec.source, component, locator)
@@ -189,8 +191,9 @@ class Container:
             model = check_entry(spec, cls)
         except ConfigProblems as exc:
             problems.extend(exc.problems)
-        missing = [d for d in getattr(cls, "drivers", ()) if not d.available()]
-        problems.extend(driver.missing(spec.label, spec.source) for driver in missing)
+        for driver in getattr(cls, "drivers", ()):
+            if not driver.available():
+                problems.append(driver.missing(spec.label, spec.source))
         if problems:
             raise ConfigProblems(problems, where=f"the config of {spec.label}")
         return model

@@ -10,7 +10,7 @@ the shared sections, ``milliseconds``...) are in :mod:`wirework.config.schema.mo
 which imports pydantic.
 
 The container validates each entry once, before ``configure``, and hands the model
-over for the duration of that call (:class:`HandOver`); a built-in component's
+over for the duration of that call (:func:`hand_over`); a built-in component's
 ``configure`` calls :func:`validated`, which returns that model, or validates a config
 given to it directly, so a store configured without a container cannot coerce either.
 ``configure`` still receives the entry's own ``ConfigParams`` (the seed's signature):
@@ -19,8 +19,9 @@ no copy per entry, and the model lives only as long as the component keeps it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextvars import ContextVar, Token
-from types import TracebackType
+from functools import cache
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from wirework.config.params import ConfigParams
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
 
     from wirework.config.loader import ComponentSpec
 
-__all__ = ["HandOver", "SchemaRef", "check_entry", "schema_of", "validated"]
+__all__ = ["SchemaRef", "check_entry", "hand_over", "schema_of", "take_back", "validated"]
 
 SchemaRef: TypeAlias = "type[BaseModel] | str"
 """What ``config_schema`` holds: a model, or its ``"module:Class"`` path."""
@@ -48,28 +49,15 @@ _handed: ContextVar[tuple[ConfigParams, BaseModel] | None] = ContextVar(
 )
 
 
-class HandOver:
-    """``with HandOver(config, model): component.configure(config)``: inside, the
-    component's :func:`validated` returns ``model`` instead of validating again."""
+def hand_over(config: ConfigParams, model: BaseModel | None) -> Token[Any] | None:
+    """Until :func:`take_back`, :func:`validated` returns ``model`` for ``config``: the
+    container calls it around ``configure``, so an entry is validated once."""
+    return None if model is None else _handed.set((config, model))
 
-    __slots__ = ("_pair", "_token")
 
-    def __init__(self, config: ConfigParams, model: BaseModel | None) -> None:
-        self._pair = None if model is None else (config, model)
-        self._token: Token[tuple[ConfigParams, BaseModel] | None] | None = None
-
-    def __enter__(self) -> None:
-        if self._pair is not None:
-            self._token = _handed.set(self._pair)
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        if self._token is not None:
-            _handed.reset(self._token)
+def take_back(token: Token[Any] | None) -> None:
+    if token is not None:
+        _handed.reset(token)
 
 
 def schema_of(cls: type) -> type[BaseModel] | None:
@@ -112,7 +100,7 @@ def validated(component: object, config: ConfigParams) -> Any:
     """The validated model of ``config`` for ``component``'s class, which declares one.
 
     Reuses the container's result while it configures this very ``config`` (see
-    :class:`HandOver`), so an entry is validated once; otherwise validates now and
+    :func:`hand_over`), so an entry is validated once; otherwise validates now and
     raises :class:`~wirework.errors.ConfigProblems` listing every problem. Keys the
     container owns (``descriptor``, ``dependencies``...) are ignored here.
     """
@@ -142,6 +130,13 @@ def check_entry(spec: ComponentSpec, cls: type) -> BaseModel | None:
         raise ConfigError(
             exc.message, component=spec.label, source=spec.source, hint=exc.hint
         ) from exc
+    return _check_spec()(spec, model)
+
+
+@cache
+def _check_spec() -> Callable[[ComponentSpec, type[BaseModel] | None], BaseModel | None]:
+    """``check.check_spec``, imported on first use (it imports pydantic) and then kept:
+    an import statement costs more than the check of an entry without a schema."""
     from wirework.config.schema.check import check_spec
 
-    return check_spec(spec, model)
+    return check_spec

@@ -23,7 +23,14 @@ from pydantic_core.core_schema import ErrorType
 from wirework.config.loader import ComponentSpec
 from wirework.config.params import is_secret_key
 from wirework.config.schema.entry import EntryKeys
-from wirework.config.schema.flat import ENTRY_KEYS, Split, clash_message, short_key
+from wirework.config.schema.flat import (
+    ENTRY_KEYS,
+    Split,
+    clash_message,
+    entry_keys_to_check,
+    nest_plain,
+    short_key,
+)
 from wirework.config.schema.models import HIDDEN
 from wirework.config.schema.wording import WORDS, describe, shown, slip_hint, unwrap
 from wirework.errors import ConfigError, ConfigProblems, WireworkError, closest
@@ -46,8 +53,21 @@ def check_config(model: type[BaseModel], config: Mapping[str, Any], *, component
 def check_spec(spec: ComponentSpec, model: type[BaseModel] | None) -> BaseModel | None:
     """``spec``'s entry keys checked, and, when the component has a ``model``, its own
     keys: the validated value (``None`` without a model)."""
+    if model is None:
+        if not entry_keys_to_check(spec.config):
+            return None  # most entries of third-party components: nothing to check
+    else:
+        nested = nest_plain(spec.config)
+        if nested is not None:  # the common case, kept short: it runs for every entry
+            schema = _schema(model)
+            try:
+                value: BaseModel = schema.fast(nested)
+            except ValidationError as exc:
+                problems = schema.report(exc, nested, spec.label, spec, ENTRY_KEYS)
+                raise ConfigProblems(problems, where=f"the config of {spec.label}") from None
+            return value
     split = Split(spec.config, nest=model is not None)
-    problems: list[WireworkError] = []
+    problems = []
     if split.unchecked_entry_keys:
         problems += _schema(EntryKeys).validate(
             Split(split.entry, apart=False), spec.label, spec, ()
@@ -103,16 +123,27 @@ class _Schema:
         misspelled top-level key may have meant (the container's)."""
         if split.clash is not None:
             return None, [self._problem(clash_message(split.clash), None, split.clash, label, spec)]
-        nested = split.nested
         try:
-            return self.fast(nested), []
+            return self.fast(split.nested), []
         except ValidationError as exc:
-            problems: list[WireworkError] = []
-            for error in exc.errors(include_url=False):
-                key = _dotted(error["loc"], nested, error["type"])
-                message, hint = self._explain(key, error, also)
-                problems.append(self._problem(message, hint, key, label, spec))
-            return None, problems
+            return None, self.report(exc, split.nested, label, spec, also)
+
+    def report(
+        self,
+        exc: ValidationError,
+        nested: dict[str, Any],
+        label: str,
+        spec: ComponentSpec | None,
+        also: frozenset[str] | tuple[()],
+    ) -> list[WireworkError]:
+        """Each of pydantic's errors as a problem at its key's line, in line order."""
+        problems: list[WireworkError] = []
+        for error in exc.errors(include_url=False):
+            key = _dotted(error["loc"], nested, error["type"])
+            message, hint = self._explain(key, error, also)
+            problems.append(self._problem(message, hint, key, label, spec))
+        problems.sort(key=lambda problem: _line(problem.source))
+        return problems
 
     @staticmethod
     def _problem(

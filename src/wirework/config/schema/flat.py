@@ -16,7 +16,15 @@ from typing import Any
 
 from wirework.config.schema.entry import EntryKeys
 
-__all__ = ["ENTRY_KEYS", "LOADER_CHECKED", "MAX_DEPTH", "Split", "short_key"]
+__all__ = [
+    "ENTRY_KEYS",
+    "LOADER_CHECKED",
+    "MAX_DEPTH",
+    "Split",
+    "entry_keys_to_check",
+    "nest_plain",
+    "short_key",
+]
 
 ENTRY_KEYS = frozenset(EntryKeys.model_fields)
 LOADER_CHECKED = frozenset({"descriptor", "type"})  # the loader already refused bad ones
@@ -30,14 +38,34 @@ def short_key(key: str) -> str:
     return _KEY.repr(key)[1:-1]
 
 
+def nest_plain(flat: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The component's own keys of ``flat`` nested, when that is plain: no null value,
+    list index, clash or container key to check (the loader checked ``descriptor`` and
+    ``type``). Entries of a config mostly share their keys, so how to nest a set of
+    keys is worked out once (a :class:`_Plan`) and replayed. ``None``: use
+    :class:`Split`."""
+    values = list(flat.values())
+    if None in values:
+        return None
+    plan = _plan(tuple(flat))
+    if plan is None or plan.unchecked_entry_keys:
+        return None
+    nested: dict[str, Any] = {}
+    for position, parents, leaf in plan.steps:
+        node = nested
+        for part in parents:
+            node = node.get(part) or node.setdefault(part, {})
+        node[leaf] = values[position]
+    return nested
+
+
 class Split:
-    """A flat config as the nested value pydantic validates, the container's keys
+    """Any flat config as the nested value pydantic validates, the container's keys
     kept apart (unless ``apart`` is false; without ``nest`` only they are collected).
 
-    Null values are dropped (not given). Lists come back from their index keys.
-    Entries of a config mostly share their keys, so the way to nest a set of keys is
-    worked out once (a :class:`_Plan`) and replayed; a config with null values,
-    list indices or keys that clash takes the general walk.
+    Null values are dropped (not given), lists come back from their index keys, and a
+    key that is both a value and a section, or is too deep, is recorded in ``clash``.
+    Sections are told from map values by identity.
     """
 
     __slots__ = ("clash", "entry", "nested", "unchecked_entry_keys")
@@ -47,26 +75,9 @@ class Split:
         self.nested: dict[str, Any] = {}
         self.clash: str | None = None  # a key given as value and section, or too deep
         self.unchecked_entry_keys = False  # container keys beyond what the loader checked
-        values = list(flat.values())
-        plan = _plan(tuple(flat), apart) if None not in values else None
-        if plan is None:
-            self._walk(flat, apart, nest)
-            return
-        for position, key in plan.entry:
-            self.entry[key] = values[position]
-        self.unchecked_entry_keys = plan.unchecked_entry_keys
-        if nest:
-            for position, parents, leaf in plan.steps:
-                node = self.nested
-                for part in parents:
-                    child = node.get(part)
-                    if child is None:
-                        child = node[part] = {}
-                    node = child
-                node[leaf] = values[position]
+        self._walk(flat, apart, nest)
 
     def _walk(self, flat: Mapping[str, Any], apart: bool, nest: bool) -> None:
-        """Any flat config: sections are told from map values by identity."""
         sections: set[int] | None = None  # ids of the maps made here, not map values
         indexed = False
         known = _KEYS
@@ -109,27 +120,33 @@ class Split:
             _lists_within(self.nested)
 
 
+def entry_keys_to_check(flat: Mapping[str, Any]) -> bool:
+    """Whether ``flat`` has container keys the loader has not checked (``dependencies``,
+    ``alias``...), or keys too odd to tell without the general walk."""
+    plan = _plan(tuple(flat))
+    return plan is None or plan.unchecked_entry_keys
+
+
 @dataclass(frozen=True, slots=True)
 class _Plan:
-    """How to split and nest a config with exactly these keys, none of them odd."""
+    """How to nest a config with exactly these keys, none of them odd."""
 
-    entry: tuple[tuple[int, str], ...]  # (position, key) of the container's keys
     steps: tuple[tuple[int, tuple[str, ...], str], ...]  # (position, parents, leaf)
-    unchecked_entry_keys: bool
+    unchecked_entry_keys: bool  # it has container keys the loader did not check
 
 
-_PLANS: dict[tuple[tuple[str, ...], bool], _Plan | None] = {}
+_PLANS: dict[tuple[str, ...], _Plan | None] = {}
 
 
-def _plan(keys: tuple[str, ...], apart: bool) -> _Plan | None:
+def _plan(keys: tuple[str, ...]) -> _Plan | None:
     """The plan for ``keys``, remembered (bounded); ``None`` when one is too deep, is a
     list index, or is both a value and a section: those take the general walk."""
     try:
-        return _PLANS[keys, apart]
+        return _PLANS[keys]
     except KeyError:
         pass
-    entry: list[tuple[int, str]] = []
     steps: list[tuple[int, tuple[str, ...], str]] = []
+    unchecked = False
     sections: set[tuple[str, ...]] = set()
     values: set[tuple[str, ...]] = set()
     plan: _Plan | None = None
@@ -137,19 +154,18 @@ def _plan(keys: tuple[str, ...], apart: bool) -> _Plan | None:
         head, parents, leaf, has_index = _parts(key)
         if len(parents) >= MAX_DEPTH or has_index:
             break
-        if apart and head in ENTRY_KEYS:
-            entry.append((position, key))
+        if head in ENTRY_KEYS:
+            unchecked = unchecked or head not in LOADER_CHECKED
             continue
         steps.append((position, parents, leaf))
         sections.update(parents[:depth] for depth in range(1, len(parents) + 1))
         values.add((*parents, leaf))
     else:
         if not sections & values:
-            unchecked = any(key.partition(".")[0] not in LOADER_CHECKED for _, key in entry)
-            plan = _Plan(tuple(entry), tuple(steps), unchecked)
+            plan = _Plan(tuple(steps), unchecked)
     if len(_PLANS) >= 1024:
         _PLANS.clear()
-    _PLANS[keys, apart] = plan
+    _PLANS[keys] = plan
     return plan
 
 
