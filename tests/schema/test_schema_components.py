@@ -210,7 +210,7 @@ def test_a_declared_schema_is_checked_and_configure_gets_the_model(
     container = built(f"- type: schema_components:{name}\n  options: {{interval: 5}}\n", tmp_path)
     _created(container)
     [(config, model)] = schema_components.CONFIGURED
-    assert type(config) is ConfigParams  # the seed's signature: the entry's own config
+    assert type(config) is ConfigParams  # Pip.Services' signature: the entry's own config
     assert config["options.interval"] == 5
     assert model.options.interval == 5
     assert "mode" not in model.options.model_fields_set  # what the config left to defaults

@@ -13,7 +13,7 @@ The container validates each entry once, before ``configure``, and hands the mod
 over for the duration of that call (:func:`hand_over`); a built-in component's
 ``configure`` calls :func:`validated`, which returns that model, or validates a config
 given to it directly, so a store configured without a container cannot coerce either.
-``configure`` still receives the entry's own ``ConfigParams`` (the seed's signature):
+``configure`` still receives the entry's own ``ConfigParams`` (Pip.Services' signature):
 no copy per entry, and the model lives only as long as the component keeps it.
 """
 
