@@ -62,7 +62,7 @@ def check_spec(spec: ComponentSpec, model: type[BaseModel] | None) -> BaseModel 
             schema = _schema(model)
             try:
                 value: BaseModel = schema.fast(nested)
-            except ValidationError as exc:
+            except ValidationError as exc:  # not chained: its text quotes values, secrets too
                 problems = schema.report(exc, nested, spec.label, spec, ENTRY_KEYS)
                 raise ConfigProblems(problems, where=f"the config of {spec.label}") from None
             return value
