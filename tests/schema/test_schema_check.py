@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import math
 import textwrap
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from wirework.cli import main
 from wirework.config import ConfigParams, parse_config
 from wirework.container import BuildError, Container
 from wirework.errors import ConfigError, ConfigProblems
@@ -267,3 +269,15 @@ def test_configure_called_directly_ignores_the_containers_keys() -> None:
     store = MemoryStateStore()
     store.configure(ConfigParams({"descriptor": MEMORY, "alias": "store", "options.timeout": 5}))
     assert store._timeout == 0.005
+
+
+def test_a_secret_stays_out_of_the_debug_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "svc.yml"
+    config.write_text(f"- descriptor: {REDIS}\n  credential:\n    password: [hunter2]\n")
+    assert main(["check", "-c", str(config), "--debug"]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" in err
+    assert "credential.password: expected text" in err
+    assert "hunter2" not in err
