@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import textwrap
+import traceback
 from pathlib import Path
 from typing import Any
 
@@ -275,9 +276,19 @@ def test_a_secret_stays_out_of_the_debug_traceback(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     config = tmp_path / "svc.yml"
-    config.write_text(f"- descriptor: {REDIS}\n  credential:\n    password: [hunter2]\n")
+    config.write_text(f"- descriptor: {REDIS}\n  credential:\n    password: 987654321\n")
     assert main(["check", "-c", str(config), "--debug"]) == 1
     err = capsys.readouterr().err
     assert "Traceback" in err
     assert "credential.password: expected text" in err
-    assert "hunter2" not in err
+    assert "987654321" not in err
+
+
+def test_a_secret_stays_out_of_a_direct_configures_traceback() -> None:
+    from wirework.state.redis import RedisStateStore
+
+    with pytest.raises(ConfigProblems) as info:
+        RedisStateStore().configure(ConfigParams({"credential.password": 987654321}))
+    text = "".join(traceback.format_exception(info.value))
+    assert "credential.password: expected text" in text
+    assert "987654321" not in text
