@@ -18,18 +18,17 @@ from types import TracebackType
 from typing import Any
 
 from wirework.build import CompositeFactory, IFactory, discover_factories, load_type
-from wirework.config import ComponentSpec, ConfigParams, load_config
+from wirework.config import ComponentSpec, load_config
 from wirework.container.defaults import DefaultFactory
 from wirework.container.graph import Graph, Node
 from wirework.container.info import ContextInfo
-from wirework.descriptor import WILDCARD, Descriptor
+from wirework.descriptor import WILDCARD, Descriptor, closest_descriptors
 from wirework.errors import (
     ConfigError,
     CreateError,
     InvalidStateError,
     LifecycleError,
     WireworkError,
-    closest,
 )
 from wirework.lifecycle import capabilities
 from wirework.log import CompositeLogger, ILogger, NullLogger
@@ -191,10 +190,10 @@ class Container:
                     hint="spell out the kind (e.g. console instead of *)",
                 )
         if factories.can_create(descriptor) is None:
-            near = closest(str(descriptor), sorted({str(r) for r in factories.registered()}))
+            near = closest_descriptors(descriptor, factories.registered())
             raise CreateError(
                 "no factory can create this descriptor",
-                hint=f"did you mean {' or '.join(near)}?"
+                hint=f"did you mean {' or '.join(map(str, near))}?"
                 if near
                 else "register a factory with Container.add_factory or the "
                 "'wirework.factories' entry point, or use 'type: package.module:Class'",
@@ -224,13 +223,13 @@ class Container:
                 try:
                     node.component.set_references(view)
                 except WireworkError as exc:
-                    problems.append(exc)
+                    problems.append(_located(exc, node, spec))
                 except Exception as exc:
                     problems.append(_failed("set_references", node.label, node.source, exc))
                 view.stop_recording()
                 node.needs.update(index_of[i] for i in view.recorded if i in index_of)
             try:
-                node.needs.update(self._declared(spec.config, node, references, index_of))
+                node.needs.update(self._declared(spec, node, references, index_of))
             except ConfigError as exc:
                 problems.append(exc)
             node.needs.discard(node.index)
@@ -238,16 +237,17 @@ class Container:
 
     @staticmethod
     def _declared(
-        config: ConfigParams, node: Node, references: References, index_of: dict[int, int]
+        spec: ComponentSpec, node: Node, references: References, index_of: dict[int, int]
     ) -> set[int]:
         needs: set[int] = set()
-        declared = [(k, v) for k, v in config.items() if k.startswith("dependencies.")]
-        for name, value in declared:
+        for name, value in spec.config.items():
+            if not name.startswith("dependencies.") or value is None:
+                continue  # no value: the component's own default applies
             try:
                 found = references.find(to_locator(value), False)
             except ConfigError as exc:
                 raise ConfigError(
-                    f"{name}: {exc.message}", component=node.label, source=node.source
+                    f"{name}: {exc.message}", component=node.label, source=spec.source_of(name)
                 ) from exc
             needs.update(index_of[id(c)] for c in found if id(c) in index_of)
         return needs
@@ -328,6 +328,14 @@ class Container:
         tb: TracebackType | None,
     ) -> None:
         self.close(None)
+
+
+def _located(error: WireworkError, node: Node, spec: ComponentSpec) -> WireworkError:
+    """``error`` from wiring ``node``, naming it and the line of the config key it is about."""
+    if error.component not in (None, node.label):
+        return error  # about another component, and it says which
+    key = error.config_key
+    return error.locate(node.label, spec.source_of(key) if key else error.source or node.source)
 
 
 def _failed(step: str, label: str, source: str | None, cause: Exception) -> LifecycleError:

@@ -36,9 +36,9 @@ from typing import TYPE_CHECKING, Any, cast
 from dependency_injector import providers
 
 from wirework.config import ComponentSpec, ConfigParams
-from wirework.descriptor import Descriptor
+from wirework.descriptor import Descriptor, closest_descriptors
 from wirework.di.containers import WireworkContainer
-from wirework.di.markers import DescriptorModifier, closest_descriptors
+from wirework.di.markers import DescriptorModifier
 from wirework.di.naming import CONFIG_SUFFIX, Claim, NameTable, derived_alias, explicit_alias
 from wirework.di.override import Override
 from wirework.errors import (
