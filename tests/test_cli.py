@@ -104,7 +104,7 @@ def test_parameters_and_check(tmp_path: Path) -> None:
     process = wirework("check", "-c", str(path), "-p", "KIND=special", cwd=tmp_path)
     out, err = process.communicate(timeout=20)
     assert process.returncode == 0, err
-    assert "OK, 1 components" in out
+    assert "OK, 1 component," in out
     assert "t:p:special:x:1.0" in out
 
 

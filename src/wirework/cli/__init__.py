@@ -2,7 +2,10 @@
 
 ``run`` installs its signal handlers before anything opens, so a SIGTERM during
 start-up still closes what was opened; a second signal exits at once. A failed start
-prints one readable error (the traceback only with ``--debug``) and exits 1.
+prints one readable error (the traceback only with ``--debug``) and exits 1. A config
+without a logger still gets its start and stop lines, on stderr, so a quiet service
+does not look hung. Output cut short by its reader (``wirework graph | head``) ends
+the command quietly, with status 0: the reader got what it asked for.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import traceback
 from collections.abc import Sequence
 from types import FrameType
 
+import wirework
 from wirework.container import Container
 from wirework.container.graph import FORMATS
 from wirework.errors import WireworkError
@@ -23,6 +27,7 @@ from wirework.errors import WireworkError
 __all__ = ["main"]
 
 DEFAULT_CONFIG = "./config/config.yml"
+DESCRIPTION = "Run a service assembled from a YAML config, check the config, or draw its graph."
 
 
 def _parameter(text: str) -> tuple[str, str]:
@@ -53,10 +58,12 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument(
         "--app-dir",
         default=".",
-        help="directory put first on sys.path for 'type:' imports (default: .)",
+        help="directory of the modules 'type:' entries name; searched after the installed "
+        "packages, which it cannot shadow (default: .)",
     )
     common.add_argument("--debug", action="store_true", help="print tracebacks on errors")
-    parser = argparse.ArgumentParser(prog="wirework", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="wirework", description=DESCRIPTION)
+    parser.add_argument("--version", action="version", version=f"wirework {wirework.__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("run", parents=[common], help="open the components and run until a signal")
     commands.add_parser("check", parents=[common], help="build and wire without opening")
@@ -67,18 +74,51 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    sys.path.insert(0, os.path.abspath(args.app_dir))
+    use_app_dir(args.app_dir)
     try:
         if args.command == "run":
             return _run(args)
-        container = Container.from_file(args.config, dict(args.params))
-        graph = container.check()
-        if args.command == "check":
-            print(f"{args.config}: OK, {len(graph.nodes)} components, in open order:")
-        print(graph.render(getattr(args, "format", "text")))
-        return 0
+        return _report(args)
     except WireworkError as exc:
         return _fail(exc, args.debug)
+
+
+def use_app_dir(app_dir: str) -> None:
+    """Make the application's modules importable without letting them replace any other.
+
+    The directory goes last on ``sys.path``, not first. Drivers (psycopg, redis-py)
+    are imported only when a store opens, so with the application's directory first
+    a ``psycopg.py`` or ``redis.py`` there would be imported in their place; last,
+    the standard library and every installed package win over a module of the same
+    name, and a ``type:`` naming such a module fails with the file that was found
+    instead. The working directory that ``python -m`` puts first is moved too, so
+    ``python -m wirework`` and the ``wirework`` script import alike.
+    """
+    path = os.path.abspath(app_dir)
+    cwd = os.getcwd()
+    launched_with_m = bool(sys.path) and sys.path[0] == cwd and not sys.flags.safe_path
+    sys.path[:] = [
+        entry
+        for position, entry in enumerate(sys.path)
+        if os.path.abspath(entry or ".") != path and not (launched_with_m and position == 0)
+    ]
+    sys.path.append(path)
+
+
+def _report(args: argparse.Namespace) -> int:
+    graph = Container.from_file(args.config, dict(args.params)).check()
+    text = graph.render(getattr(args, "format", "text"))
+    if args.command == "check":
+        count = len(graph.nodes)
+        plural = "" if count == 1 else "s"
+        text = f"{args.config}: OK, {count} component{plural}, in open order:\n{text}"
+    try:
+        print(text, flush=True)
+    except BrokenPipeError:
+        # Python would report the pipe again when it flushes at exit: point stdout
+        # at /dev/null first.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return 0
 
 
 def _fail(exc: BaseException, debug: bool) -> int:
@@ -104,11 +144,22 @@ def _run(args: argparse.Namespace) -> int:
     try:
         container.read_config_from_file(None, args.config, dict(args.params))
         container.open(None)
+        unlogged = not container.references.get_optional("*:logger:*:*:*")
+        if unlogged:
+            count = len(container.components)
+            print(
+                f"wirework: container {container.info.name} started ({count} "
+                f"component{'' if count == 1 else 's'}, no logger); stop it with Ctrl-C",
+                file=sys.stderr,
+                flush=True,
+            )
         container.logger.info(container.info.name, "press Ctrl-C to stop")
         while not signals:
             time.sleep(0.1)
         container.logger.info(container.info.name, "stopping on signal")
         container.close(container.info.name)
+        if unlogged:
+            print(f"wirework: container {container.info.name} stopped", file=sys.stderr)
         return 0
     except (WireworkError, ExceptionGroup) as exc:
         _close_quietly(container)
