@@ -87,7 +87,8 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str, filename: str) -> Config
     mark = exc.problem_mark or exc.context_mark
     if mark is None:
         return ConfigError(f"invalid YAML: {exc.problem or exc}", source=filename)
-    line_text = text.splitlines()[mark.line] if mark.line < text.count("\n") + 1 else ""
+    lines = text.splitlines()
+    line_text = lines[mark.line] if mark.line < len(lines) else ""
     forgotten = line_text.lstrip().startswith(("descriptor:", "type:"))
     return ConfigError(
         f"invalid YAML: {exc.problem or exc}",
