@@ -155,3 +155,25 @@ def test_the_pure_python_composer_recursion_is_a_config_error(
         parse_config(nested(995), "deep.yml")
     assert str(info.value).startswith("deep.yml: nested too deeply for the YAML composer")
     assert isinstance(info.value.__cause__, RecursionError)
+
+
+def test_merges_nested_inline_beyond_the_limit_are_refused() -> None:
+    merges = "{<<: " * 150 + "{a: 1}" + "}" * 150
+    with pytest.raises(ConfigError) as info:
+        parse_config(f"- descriptor: a:b:c:d:1.0\n  x: {merges}\n", "deep.yml")
+    assert str(info.value).startswith("deep.yml:2: merges nested deeper than 100 levels")
+
+
+def test_merge_of_a_list_holding_a_scalar_is_refused() -> None:
+    text = "- descriptor: a:b:c:d:1.0\n  base: &b {a: 1}\n  x:\n    <<: [*b, 5]\n"
+    with pytest.raises(ConfigError) as info:
+        parse_config(text, "merge.yml")
+    assert str(info.value).startswith("merge.yml:4: '<<' merges a map or a list of maps")
+
+
+def test_a_key_that_is_a_list_is_refused_with_its_line() -> None:
+    with pytest.raises(ConfigError) as info:
+        parse_config("- descriptor: a:b:c:d:1.0\n  options:\n    ? [a, b]\n    : 1\n", "key.yml")
+    assert str(info.value).startswith(
+        "key.yml:3: invalid YAML: a key must be a scalar, not a map or a list"
+    )

@@ -6,6 +6,11 @@ resolution is one of the two costs that dominate PyYAML on large configs; it is 
 here only for plain scalars whose first character some resolver can match (everything
 else is a string, exactly as the resolver would decide) and remembered per text (keys
 repeat in every entry).
+
+Composing recurses once per level of nesting, in C with libyaml and in Python
+without it. libyaml refuses more than 1,000 levels itself (a marked error, with the
+line); the pure-Python composer would hit the interpreter's recursion limit first, and
+that is reported as a config error too. The walk then allows far fewer levels.
 """
 
 from __future__ import annotations
