@@ -29,6 +29,17 @@ def command(*args: str, cwd: Path, **kwargs: object) -> subprocess.CompletedProc
     )
 
 
+def start_run(path: Path, cwd: Path) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "wirework", "run", "-c", str(path)],
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+
+
 def write(directory: Path, text: str, name: str = "config.yml") -> Path:
     path = directory / name
     path.write_text(text)
@@ -82,13 +93,7 @@ def test_graph_into_a_closed_pipe_exits_quietly(tmp_path: Path) -> None:
 
 def test_run_without_a_logger_still_says_started_and_stopped(tmp_path: Path) -> None:
     path = write(tmp_path, "- descriptor: pip-services:state-store:memory:default:1.0\n")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "wirework", "run", "-c", str(path)],
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    process = start_run(path, tmp_path)
     assert process.stderr is not None
     first = process.stderr.readline()
     assert first.startswith("wirework: container ")
@@ -157,14 +162,7 @@ def test_run_with_shadowing_modules_uses_the_real_drivers(tmp_path: Path) -> Non
         checked = command("check", "-c", str(path), cwd=app)
         assert checked.returncode == 0, checked.stderr
         assert "OK, 4 components" in checked.stdout
-        process = subprocess.Popen(
-            [sys.executable, "-m", "wirework", "run", "-c", str(path)],
-            cwd=app,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        )
+        process = start_run(path, app)
         assert process.stdout is not None
         started = process.stdout.readline()
         process.send_signal(signal.SIGTERM)
