@@ -7,12 +7,12 @@ here):
 - ``python``: run with this interpreter (``python -c``); it must exit 0.
 - ``yaml``/``yml``: a wirework config; ``wirework check`` must accept it (built,
   configured and wired, not opened).
-- ``sh``/``bash``/``shell``: one command per line (``#`` starts a comment).
-  ``wirework ...`` and ``python ...`` run with this environment's command and
-  interpreter, also when written ``.venv/bin/wirework`` or ``../../.venv/bin/python``;
-  ``NAME=value`` before a command sets its environment. ``wirework run`` runs until it
-  reports "started", then gets SIGTERM and must exit 0. Every command must exit 0;
-  any other program (``make``, ``pip``) needs an annotation.
+- ``sh``/``bash``/``shell``: each line runs in bash (with ``pipefail``) and must exit
+  0. ``wirework`` and ``python`` are this environment's, also when written
+  ``.venv/bin/wirework`` or ``../../.venv/bin/python``; pipes, redirections and
+  ``NAME=value`` prefixes work. A line ``wirework run ...`` runs until it reports
+  "started", then gets SIGTERM and must exit 0. Programs other than those and a few
+  text tools (``head``, ``grep``...) need an annotation: ``make``, ``pip``...
 - ``json``: must parse.
 - ``text`` and untagged blocks: output shown to the reader; nothing runs (a skip).
 - any other language fails until it is annotated.
@@ -34,13 +34,17 @@ render as plain text.
 
 from __future__ import annotations
 
+import atexit
+import functools
 import json
 import os
 import re
 import shlex
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,6 +54,12 @@ __all__ = ["Block", "parse", "run", "table_problems"]
 _FENCE = re.compile(r"^(?P<indent> *)(?P<fence>`{3,}|~{3,})\s*(?P<lang>[\w+-]*)")
 _ANNOTATION = re.compile(r"^\s*<!--\s*readme:\s*(?P<text>.*?)\s*-->\s*$")
 _ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+_VENV_PROGRAM = re.compile(r"(?<![\w/.-])[\w./-]*\.venv/bin/(?=(?:wirework|python3?)\b)")
+_SEPARATORS = frozenset({"|", "||", "&&", ";", "&"})
+_REDIRECTS = frozenset({">", ">>", "<", "2>", "&>", "2>&1"})
+_PROGRAMS = frozenset(
+    {"wirework", "python", "python3", "cd", "head", "tail", "grep", "cat", "echo", "wc", "sort"}
+)
 _SHELLS = frozenset({"sh", "bash", "shell", "console"})
 _OUTPUT = frozenset({"", "text", "output"})
 TIMEOUT = 60.0
@@ -176,9 +186,8 @@ def run(block: Block, directory: Path) -> None:
         _command([*_wirework(), "check", "-c", "config.yml"], directory, {}, where)
     elif block.lang in _SHELLS:
         for line in block.text.splitlines():
-            words = shlex.split(line, comments=True)
-            if words:
-                _shell(words, directory, where)
+            if line.strip() and not line.lstrip().startswith("#"):
+                _shell(line, directory, where)
     elif block.lang == "json":
         try:
             json.loads(block.text)
@@ -216,25 +225,58 @@ def _check_file(block: Block, directory: Path, where: str) -> None:
             raise AssertionError(f"{where}: {exc}") from exc
 
 
-def _shell(words: list[str], directory: Path, where: str) -> None:
-    env: dict[str, str] = {}
-    while words and _ASSIGNMENT.match(words[0]):
-        name, _, value = words.pop(0).partition("=")
-        env[name] = value
-    program = Path(words[0]).name if words else ""
-    if program == "wirework":
-        argv = [*_wirework(), *words[1:]]
-    elif program in ("python", "python3"):
-        argv = [sys.executable, *words[1:]]
+def _shell(line: str, directory: Path, where: str) -> None:
+    """One line of a shell block, run by bash with this environment's programs first."""
+    script = _VENV_PROGRAM.sub("", line)
+    commands = _commands(script)
+    for words in commands:
+        if Path(words[0]).name not in _PROGRAMS:
+            raise AssertionError(
+                f"{where}: {shlex.join(words)!r} cannot run in the README test; annotate the "
+                "block with <!-- readme: skip: WHY -->"
+            )
+    env = {"PATH": f"{_shims()}{os.pathsep}{os.environ.get('PATH', '')}"}
+    if commands[0][:2] == ["wirework", "run"]:
+        if len(commands) > 1:
+            raise AssertionError(f"{where}: 'wirework run' must be alone on its line")
+        _run_until_started(["bash", "-c", f"exec {script}"], directory, env, where)
     else:
-        raise AssertionError(
-            f"{where}: {shlex.join(words)!r} cannot run in the README test; annotate the "
-            "block with <!-- readme: skip: WHY -->"
-        )
-    if words[1:2] == ["run"] and program == "wirework":
-        _run_until_started(argv, directory, env, where)
-    else:
-        _command(argv, directory, env, where)
+        _command(["bash", "-o", "pipefail", "-c", script], directory, env, where)
+
+
+def _commands(script: str) -> list[list[str]]:
+    """The simple commands of a shell line, without their ``NAME=value`` prefixes."""
+    lexer = shlex.shlex(script, posix=True, punctuation_chars=True)
+    lexer.whitespace_split = True
+    lexer.commenters = "#"
+    commands: list[list[str]] = [[]]
+    redirected = False
+    for token in lexer:
+        if token in _SEPARATORS:
+            commands.append([])
+        elif token in _REDIRECTS:
+            redirected = True
+        elif redirected:
+            redirected = False  # the file name after a redirection
+        elif commands[-1] or not _ASSIGNMENT.match(token):
+            commands[-1].append(token)
+    return [words for words in commands if words]
+
+
+@functools.cache
+def _shims() -> str:
+    """A directory whose ``wirework`` and ``python`` are this environment's."""
+    folder = Path(tempfile.mkdtemp(prefix="readme-bin-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    for name, argv in (
+        ("wirework", _wirework()),
+        ("python", [sys.executable]),
+        ("python3", [sys.executable]),
+    ):
+        shim = folder / name
+        shim.write_text(f'#!/bin/sh\nexec {shlex.join(argv)} "$@"\n', encoding="utf-8")
+        shim.chmod(0o755)
+    return str(folder)
 
 
 def _wirework() -> list[str]:

@@ -61,6 +61,14 @@ wirework check -c no-such-config.yml
 make run
 ```
 
+```sh
+wirework check -c config.yml 2>&1 | grep -q "this is not in the output"
+```
+
+```sh
+X=1 pip install something | head
+```
+
 ```toml
 [tool]
 ```
@@ -119,6 +127,7 @@ with Container.from_file("config.yml") as container:
 ```sh
 GREETING=hi wirework check -c config.yml  # a comment
 .venv/bin/python -c "import things"
+wirework graph -c config.yml --format dot | head -n 1 > graph.txt && grep -q digraph graph.txt
 wirework run -c config.yml
 ```
 
@@ -147,6 +156,8 @@ def test_every_broken_block_fails(tmp_path: Path) -> None:
         "yaml",
         "sh",
         "sh",
+        "sh",
+        "sh",
         "toml",
         "json",
         "yaml",
@@ -159,6 +170,8 @@ def test_every_broken_block_fails(tmp_path: Path) -> None:
         "did you mean pip-services:logger:console:*:1.0",
         "config file not found",
         "'make run' cannot run in the README test",
+        "exited 1",
+        "'pip install something' cannot run in the README test",
         "nothing runs 'toml' blocks",
         "invalid JSON",
         "'descriptor:' must be a string",
@@ -177,11 +190,11 @@ def test_broken_annotations_and_tables_are_reported(tmp_path: Path) -> None:
     document = tmp_path / "README.md"
     problems = parse(document, tmp_path)[1]
     assert problems == [
-        f"{document}:47: unknown annotation 'skipp: typo'; "
+        f"{document}:55: unknown annotation 'skipp: typo'; "
         "expected 'skip: WHY', 'file NAME' or 'in the repository'"
     ]
     assert table_problems(document) == [
-        f"{document}:45: table rows without a header and separator row "
+        f"{document}:53: table rows without a header and separator row "
         "(is a blank line splitting a table?)"
     ]
 
