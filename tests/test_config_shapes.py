@@ -94,6 +94,9 @@ def test_top_level_map_of_scalars_says_entries_are_expected() -> None:
         "not a component entry"
     )
     assert "did you forget the '- '" in message
+    secret = error_of("password: hunter2\n")
+    assert secret.startswith("svc.yml:1: top-level key 'password' holds a value (not shown")
+    assert "hunter2" not in secret
 
 
 def test_duplicate_keys_at_any_depth_name_both_lines() -> None:

@@ -181,7 +181,9 @@ def _map_entries(root: yaml.MappingNode, filename: str) -> list[yaml.Node]:
         first_line[name] = line
         if isinstance(value_node, yaml.ScalarNode):
             raise ConfigError(
-                f"top-level key {name!r} holds {_shown(value_node)}, not a component entry",
+                f"top-level key {name!r} holds "
+                f"{'a value (not shown: secret)' if is_secret_key(name) else _shown(value_node)}, "
+                "not a component entry",
                 source=f"{filename}:{line}",
                 hint="a config is a list of entries (each starting with '- '), or a map of "
                 "named entries; did you forget the '- ' before an entry?",
