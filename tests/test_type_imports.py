@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from wirework.build import load_type, split_type
+from wirework.build import Factory, load_type, split_type
 from wirework.container import BuildError, Container
 from wirework.errors import CreateError
 
@@ -122,3 +122,21 @@ def test_missing_class_names_the_module_file(app_dir: Path) -> None:
         f"module 'has_thing' ({app_dir / 'has_thing.py'}) has no 'Thin' (type 'has_thing:Thin')"
     )
     assert "did you mean 'Thing'?" in str(error)
+
+
+def test_a_factory_registered_type_that_fails_to_import_is_reported_as_such(
+    app_dir: Path,
+) -> None:
+    (app_dir / "raising_mod.py").write_text("raise ValueError('boom')\n")
+    (app_dir / "config.yml").write_text("- descriptor: myapp:thing:default:a:1.0\n")
+    container = Container.from_file(app_dir / "config.yml")
+    factory = Factory()
+    factory.register_as_type("myapp:thing:*:*:1.0", "raising_mod:Thing")
+    container.add_factory(factory)
+    with pytest.raises(BuildError) as info:
+        container.check()
+    [problem] = info.value.problems
+    assert str(problem) == (
+        f"myapp:thing:default:a:1.0 ({app_dir}/config.yml:1): importing module 'raising_mod' "
+        "for type 'raising_mod:Thing' raised ValueError: boom"
+    )

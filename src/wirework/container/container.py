@@ -200,6 +200,8 @@ class Container:
             )
         try:
             return factories.create(descriptor)
+        except CreateError:
+            raise  # already says what failed (e.g. the import of a registered type)
         except Exception as exc:
             raise CreateError(f"factory raised {type(exc).__name__}: {exc}") from exc
 
