@@ -21,7 +21,7 @@ from types import FrameType
 
 import wirework
 from wirework.container import Container
-from wirework.container.graph import FORMATS
+from wirework.container.graph import FORMATS, Graph
 from wirework.errors import WireworkError
 
 __all__ = ["main"]
@@ -78,7 +78,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "run":
             return _run(args)
-        return _report(args)
+        container = Container.from_file(args.config, dict(args.params))
+        _print_graph(args, container.check())
+        return 0
     except WireworkError as exc:
         return _fail(exc, args.debug)
 
@@ -105,8 +107,8 @@ def use_app_dir(app_dir: str) -> None:
     sys.path.append(path)
 
 
-def _report(args: argparse.Namespace) -> int:
-    graph = Container.from_file(args.config, dict(args.params)).check()
+def _print_graph(args: argparse.Namespace, graph: Graph) -> None:
+    """The output of ``check`` and ``graph``; a reader that stops early ends it quietly."""
     text = graph.render(getattr(args, "format", "text"))
     if args.command == "check":
         count = len(graph.nodes)
@@ -118,7 +120,6 @@ def _report(args: argparse.Namespace) -> int:
         # Python would report the pipe again when it flushes at exit: point stdout
         # at /dev/null first.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    return 0
 
 
 def _fail(exc: BaseException, debug: bool) -> int:
