@@ -17,16 +17,18 @@ here):
 - ``text`` and untagged blocks: output shown to the reader; nothing runs (a skip).
 - any other language fails until it is annotated.
 
-Runnable blocks run in a fresh temporary directory. Annotations are HTML comments
-(invisible once rendered) on the lines right above a block's opening fence:
+Runnable blocks run in a fresh temporary directory that shows the Markdown file's own
+directory through links (``config/``, ``examples/``...: a command written "from the
+repository root" finds what it names), so what a block writes at its top stays there;
+a block must not write into a linked folder. Annotations are HTML comments (invisible
+once rendered) on the lines right above a block's opening fence:
 
 - ``<!-- readme: skip: WHY -->``: not run; WHY shows in the test id.
 - ``<!-- readme: file NAME -->``: the block is the file NAME (a relative path); every
   later block of the same Markdown file finds it in its directory. A YAML file is
   also checked as a config, a Python file compiled.
 - ``<!-- readme: in the repository -->``: runs in the Markdown file's own directory
-  instead (for commands about the repository's own config and examples; such a block
-  must not write there).
+  itself (such a block must not write there).
 
 Tables are checked too: a blank line inside a table splits it, and the rows after it
 render as plain text.
@@ -201,13 +203,18 @@ def run(block: Block, directory: Path) -> None:
 
 
 def prepare(block: Block, scratch: Path) -> Path:
-    """The directory ``block`` runs in, holding the file blocks written before it."""
+    """The directory ``block`` runs in: the file blocks written before it, and links to
+    the rest of the Markdown file's directory (a file block's name wins over a link)."""
     if block.in_repository:
         return block.path.parent
     for name, text in block.files:
         target = scratch / name
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
+    for entry in block.path.parent.iterdir():
+        link = scratch / entry.name
+        if not entry.name.startswith(".") and not link.exists():
+            link.symlink_to(entry, target_is_directory=entry.is_dir())
     return scratch
 
 
