@@ -1,6 +1,7 @@
 """Hostile config files: alias bombs, deep nesting, recursive aliases; refused cleanly."""
 
 import tracemalloc
+from pathlib import Path
 
 import pytest
 import yaml
@@ -170,3 +171,19 @@ def test_a_key_that_is_a_list_is_refused_with_its_line() -> None:
     assert str(info.value).startswith(
         "key.yml:3: invalid YAML: a key must be a scalar, not a map or a list"
     )
+
+
+def test_a_config_cut_short_anywhere_loads_or_is_refused() -> None:
+    """A file read while it was being written: every prefix loads or is a ConfigError."""
+    text = (Path(__file__).parent.parent / "config" / "config.yml").read_text()
+    text += "- descriptor: a:b:c:d:1.0\n  options: {<<: {x: 1}, y: [1, '2', {z: ${Z:-3}}]}\n"
+    outcomes = {"loaded": 0, "refused": 0}
+    for end in range(len(text) + 1):
+        try:
+            parse_config(text[:end], "cut.yml")
+        except ConfigError:
+            outcomes["refused"] += 1
+        else:
+            outcomes["loaded"] += 1
+    assert outcomes["loaded"] > 0
+    assert outcomes["refused"] > 0
