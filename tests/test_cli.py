@@ -56,16 +56,6 @@ def test_run_stops_gracefully_on_sigterm(tmp_path: Path) -> None:
     assert "stopped" in out
 
 
-def test_signal_during_startup_still_closes(tmp_path: Path) -> None:
-    write(tmp_path, "- type: probe:Slow\n  open_seconds: 1.5\n")
-    process = wirework("run", cwd=tmp_path)
-    wait_for(process, "slow: opening")
-    process.send_signal(signal.SIGINT)
-    out, err = process.communicate(timeout=20)
-    assert process.returncode == 0, err
-    assert out.index("slow: opened") < out.index("slow: closed")
-
-
 def test_second_signal_exits_at_once(tmp_path: Path) -> None:
     write(tmp_path, "- type: probe:Slow\n  close_seconds: 60\n")
     process = wirework("run", cwd=tmp_path)

@@ -1,8 +1,11 @@
 """The ``wirework`` command: run a service from its config, check it, draw its graph.
 
-``run`` installs its signal handlers before anything opens, so a SIGTERM during
-start-up still closes what was opened; a second signal exits at once. A failed start
-prints one readable error (the traceback only with ``--debug``) and exits 1.
+``run`` installs its signal handlers before anything opens. A SIGTERM or SIGINT
+during start-up stops it at once: nothing more opens, what opened is closed in
+reverse, and the process exits with 128 + the signal's number. Once running, a
+signal closes everything and exits 0. A second signal, while anything is still
+closing, exits at once with 1, naming what was left unclosed. A failed start prints
+one readable error (the traceback only with ``--debug``) and exits 1.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from types import FrameType
 
 from wirework.container import Container
 from wirework.container.graph import FORMATS
+from wirework.container.interrupt import Interrupted, Interruption
 from wirework.errors import WireworkError
 
 __all__ = ["main"]
@@ -90,26 +94,32 @@ def _fail(exc: BaseException, debug: bool) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    # The handler only flips a flag: taking a lock there (threading.Event.set) can
-    # deadlock when the signal lands while the main thread holds that same lock.
-    signals: list[int] = []
+    container = Container()
+    interruption = Interruption()
 
     def on_signal(signum: int, frame: FrameType | None) -> None:
-        if signals:
+        # No lock may be taken here (the main thread may hold it): the interruption
+        # only sets a field, and the second signal writes with os.write and leaves.
+        if interruption.requested:
+            left = ", ".join(node.label for node in reversed(container.open_order))
+            os.write(2, f"wirework: second signal: exiting now; left unclosed: {left}\n".encode())
             os._exit(1)
-        signals.append(signum)
+        interruption.request(signum, frame)
 
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
-    container = Container()
     try:
         container.read_config_from_file(None, args.config, dict(args.params))
-        container.open(None)
+        container.open(None, interruption=interruption)
         container.logger.info(container.info.name, "press Ctrl-C to stop")
-        while not signals:
+        while not interruption.requested:
             time.sleep(0.1)
         container.logger.info(container.info.name, "stopping on signal")
         container.close(container.info.name)
         return 0
+    except Interrupted as exc:
+        details = "; ".join(getattr(exc, "__notes__", []))
+        print(f"wirework: {exc}" + (f": {details}" if details else ""), file=sys.stderr)
+        return 128 + exc.signum
     except (WireworkError, ExceptionGroup) as exc:
         _close_quietly(container)
         return _fail(exc, args.debug)
