@@ -98,18 +98,21 @@ class Faulty:
 
 
 class Signalled(Faulty):
-    """Gets a SIGTERM while it opens: inside its own code (``where: component``), or
-    as if the signal landed a moment later, in the container's own code
-    (``where: container``)."""
+    """Gets a SIGTERM while it opens: inside its own code (``where: component``), the
+    same but after it has opened (``where: component-after``), or as if the signal
+    landed a moment later, in the container's own code (``where: container``)."""
 
     def configure(self, config: ConfigParams) -> None:
         super().configure(config)
         self.where = config.get_as_string("where")
 
     def open(self, correlation_id: str | None) -> None:
+        if self.where == "component-after":
+            super().open(correlation_id)
         module = "wirework.container.engine" if self.where == "container" else __name__
         INTERRUPTION.request(signal.SIGTERM, frame_in(module))
-        super().open(correlation_id)
+        if self.where != "component-after":
+            super().open(correlation_id)
 
 
 class Sleeper:

@@ -57,9 +57,9 @@ def test_run_stops_gracefully_on_sigterm(tmp_path: Path) -> None:
 
 
 def test_second_signal_exits_at_once(tmp_path: Path) -> None:
-    write(tmp_path, "- type: probe:Slow\n  close_seconds: 60\n")
+    write(tmp_path, LOGGER + "- type: probe:Slow\n  close_seconds: 60\n")
     process = wirework("run", cwd=tmp_path)
-    wait_for(process, "slow: opened")
+    wait_for(process, "started")  # a signal before this would interrupt the start-up
     process.send_signal(signal.SIGTERM)
     wait_for(process, "slow: closing")
     started = time.monotonic()

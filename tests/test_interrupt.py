@@ -77,6 +77,17 @@ def test_interrupted_inside_an_open_rolls_back_what_opened_before(tmp_path: Path
     assert not any(f.opened or f.wired for f in faults.ALL)
 
 
+def test_interrupted_after_it_opened_the_component_is_closed_too(tmp_path: Path) -> None:
+    """The signal cut the open short at its very end: the component reports it is open,
+    and nothing else would ever close it."""
+    container = chain(tmp_path, "component-after")
+    with pytest.raises(Interrupted):
+        container.open(interruption=faults.INTERRUPTION)
+    opens = [c for c in faults.CALLS if c.startswith(("open", "close"))]
+    assert opens == ["open first", "open signalled", "close signalled", "close first"]
+    assert not any(f.opened or f.wired for f in faults.ALL)
+
+
 def test_interrupted_in_the_containers_code_stops_before_the_next_open(tmp_path: Path) -> None:
     container = chain(tmp_path, "container")
     with pytest.raises(Interrupted):

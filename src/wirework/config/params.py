@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from wirework.config.secrets import is_secret_key, redact_value
+
 __all__ = [
     "ConfigParams",
     "TypedGetters",
@@ -21,15 +23,8 @@ __all__ = [
     "to_integer",
 ]
 
-_SECRET_WORDS = ("password", "secret", "token")
 _TRUE = frozenset({"true", "t", "yes", "y", "1", "on"})
 _FALSE = frozenset({"false", "f", "no", "n", "0", "off"})
-
-
-def is_secret_key(key: str) -> bool:
-    """Keys whose values must never reach logs, errors or ``repr``."""
-    leaf = key.rsplit(".", 1)[-1].lower()
-    return any(word in leaf for word in _SECRET_WORDS)
 
 
 def to_integer(value: Any) -> int | None:
@@ -152,7 +147,7 @@ class ConfigParams(TypedGetters, dict[str, Any]):
     """A flat ``{dotted.key: value}`` map with the seed's typed getters."""
 
     def __repr__(self) -> str:
-        shown = {k: "***" if is_secret_key(k) else v for k, v in self.items()}
+        shown = {k: redact_value(str(k), v) for k, v in self.items()}
         return f"ConfigParams({shown!r})"
 
     @classmethod

@@ -31,7 +31,10 @@ def open_all(
 
     Stops at the first failure, without unwinding: an ``Exception`` from an ``open``
     becomes a :class:`LifecycleError` naming the component; anything else is raised
-    as itself, with a note saying which open it interrupted.
+    as itself, with a note saying which open it interrupted. A component whose open
+    failed is not closed, unless a ``BaseException`` cut its open short after it had
+    opened (it says so through ``is_open()``): an interrupt gives it no chance to
+    clean up after itself, so the rollback does.
     """
     current: Node | None = None
     try:
@@ -52,6 +55,8 @@ def open_all(
     except BaseException as exc:
         if current is not None:
             exc.add_note(f"during open of {current.where()}")
+            if current is not (opened[-1] if opened else None) and _reports_open(current):
+                opened.append(current)
         raise
 
 
@@ -109,6 +114,13 @@ def failed(step: str, label: str, source: str | None, cause: Exception) -> Lifec
     )
     error.__cause__ = cause
     return error
+
+
+def _reports_open(node: Node) -> bool:
+    try:
+        return bool(node.component.is_open())
+    except Exception:
+        return False  # a component that cannot tell is left as a failed open
 
 
 def _attempt(

@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 
 from wirework.config import ConfigParams
 from wirework.config.connection import ConnectionSettings
+from wirework.config.secrets import redact
 from wirework.errors import BackendError, ConfigError, InvalidStateError
 from wirework.lifecycle.retry import retry
 
@@ -197,7 +198,8 @@ class RedisLink:
             cause = exc.cause if isinstance(exc, _Refused) else exc
             tries = "1 attempt" if attempts == 1 else f"{attempts} attempts"
             raise BackendError(
-                f"cannot connect to Redis at {self.address} ({tries}): {cause}",
+                f"cannot connect to Redis at {self.address} ({tries}): "
+                f"{redact(str(cause), self._settings.secrets, one_line=True)}",
                 component=self._component,
                 hint="check that Redis runs there and the credentials are right",
             ) from cause
@@ -216,9 +218,10 @@ class RedisLink:
         if settings.uri is not None:
             try:
                 options = driver.connection.parse_url(settings.uri)
-            except ValueError as exc:  # its text never repeats the URI
+            except ValueError as exc:  # not chained: its text might quote the URI
+                reason = redact(str(exc), settings.secrets, one_line=True)
                 raise ConfigError(
-                    f"connection.uri is not a valid Redis URI: {exc}", component=self._component
+                    f"connection.uri is not a valid Redis URI: {reason}", component=self._component
                 ) from None
         if settings.uri is None or not settings.uri.startswith("unix://"):
             options["host"] = settings.host
