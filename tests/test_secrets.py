@@ -6,6 +6,7 @@ The same forms go through the ``wirework`` command in ``test_secrets_cli.py``.
 
 from __future__ import annotations
 
+import logging
 import socket
 import traceback
 from collections.abc import Iterator
@@ -27,6 +28,7 @@ from wirework.config.secrets import (
 )
 from wirework.container import Container
 from wirework.errors import BackendError, ConfigError, WireworkError
+from wirework.log import ConsoleLogger, StdlibLogger
 
 
 # -- what a secret is ----------------------------------------------------------------------
@@ -238,3 +240,20 @@ def test_no_secret_is_shown_by_any_backend(
     else:  # a valid form on a closed port: refused by the server's absence only
         assert list(refused) == ["open"]
         assert isinstance(refused["open"].__cause__, BackendError)
+
+
+# -- logs ------------------------------------------------------------------------------------
+def test_log_lines_never_carry_a_password(
+    capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    console = ConsoleLogger()
+    console.info(None, "connecting to %s", f"redis://u:a{MARK}/x@h:1/0")
+    console.warn(None, f"retrying postgresql://u:b{MARK}@h/db?password=c{MARK}")
+    console.error(None, ValueError(f"bad dsn host=h password=d{MARK}"), "open failed")
+    stdlib = StdlibLogger()
+    with caplog.at_level(logging.DEBUG):
+        stdlib.info(None, "dsn %s", {"password": f"e{MARK}"})
+    out, err = capsys.readouterr()
+    shown = out + err + caplog.text
+    assert MARK not in shown
+    assert shown.count(REDACTED) == 5
