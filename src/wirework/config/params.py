@@ -1,7 +1,7 @@
 """``ConfigParams``: a component's config section as a flat map of dotted keys.
 
-The seeds hand components a flat ``options.timeout``-style map with typed getters;
-that shape is kept. Unlike the reference system, values stay native (a YAML ``true``
+Pip.Services hands components a flat ``options.timeout``-style map with typed getters;
+that shape is kept. Unlike Pip.Services, values stay native (a YAML ``true``
 stays ``True``, ``60000`` stays an int): the getters convert, the map does not
 stringify.
 """
@@ -102,7 +102,7 @@ def flatten(value: Any, prefix: str = "") -> dict[str, Any]:
 
 
 class TypedGetters:
-    """The seed's ``get_as_*`` family over any map with ``get``; shared by
+    """Pip.Services' ``get_as_*`` family over any map with ``get``; shared by
     ``ConfigParams`` and ``AnyValueMap`` so both convert exactly alike."""
 
     if TYPE_CHECKING:  # provided by the dict the mixin is combined with
@@ -168,7 +168,7 @@ class TypedGetters:
 
 
 class ConfigParams(TypedGetters, dict[str, Any]):
-    """A flat ``{dotted.key: value}`` map with the seed's typed getters."""
+    """A flat ``{dotted.key: value}`` map with Pip.Services' typed getters."""
 
     def __repr__(self) -> str:
         shown = {k: redact_value(str(k), v) for k, v in self.items()}

@@ -3,9 +3,11 @@
 Phases: create and configure every entry (config order); wire each component through
 a recording view of the references; derive the dependency graph from those lookups
 plus ``dependencies:`` sections; open in topological order; close in the exact
-reverse of the actual open order. A failed open rolls back what was opened; close
-goes on past errors and raises them together. Every problem names the component and
-its YAML line, and building reports all problems at once.
+reverse of the actual open order. Whatever fails, or interrupts (Ctrl-C,
+``SystemExit``, a signal during start-up), what was opened is closed and what was
+wired is unwired before the error goes on; close goes on past errors and raises them
+together (the rules live in ``engine``). Every problem names the component and its
+YAML line, and building reports all problems at once.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The seed's logger API and a convenience base that implements it over one ``write``.
+"""Pip.Services' logger API and a convenience base that implements it over one ``write``.
 
 Message formatting never raises: a log call with a stray ``%`` must not take the
 service down (Pip.Services' does). A formatted message never carries a password: the
@@ -51,7 +51,7 @@ def format_message(message: str, args: tuple[Any, ...]) -> str:
 
 
 class Logger:
-    """Base for loggers: level filtering, ``level``/``source`` config, the seed's methods."""
+    """Base for loggers: level filtering, ``level``/``source`` config, Pip.Services' methods."""
 
     def __init__(self, level: LogLevel = LogLevel.INFO, source: str | None = None) -> None:
         self.level = level
