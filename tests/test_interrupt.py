@@ -66,34 +66,27 @@ def chain(tmp_path: Path, where: str) -> Container:
     return Container.from_file(tmp_path / "config.yml")
 
 
-def test_interrupted_inside_an_open_rolls_back_what_opened_before(tmp_path: Path) -> None:
-    container = chain(tmp_path, "component")
+@pytest.mark.parametrize(
+    ("where", "opens_and_closes"),
+    [
+        # in the component's code, mid-open: it never finished opening, so is not closed
+        ("component", ["open first", "close first"]),
+        # in its code at the very end of its open: it says it is open, so it is closed
+        ("component-after", ["open first", "open signalled", "close signalled", "close first"]),
+        # in the container's own code: the open completes, the next one never starts
+        ("container", ["open first", "open signalled", "close signalled", "close first"]),
+    ],
+)
+def test_a_signal_while_opening_rolls_back_and_leaves_nothing_open(
+    tmp_path: Path, where: str, opens_and_closes: list[str]
+) -> None:
+    container = chain(tmp_path, where)
     with pytest.raises(Interrupted) as info:
         container.open(interruption=faults.INTERRUPTION)
-    opens = [c for c in faults.CALLS if c.startswith(("open", "close"))]
-    assert opens == ["open first", "close first"]  # signalled never finished opening
-    assert "during open of test:faulty:default:signalled:1.0" in "\n".join(info.value.__notes__)
+    assert [c for c in faults.CALLS if c.startswith(("open", "close"))] == opens_and_closes
+    if where.startswith("component"):
+        assert "during open of test:faulty:default:signalled:1.0" in info.value.__notes__[0]
     assert not container.is_open()
-    assert not any(f.opened or f.wired for f in faults.ALL)
-
-
-def test_interrupted_after_it_opened_the_component_is_closed_too(tmp_path: Path) -> None:
-    """The signal cut the open short at its very end: the component reports it is open,
-    and nothing else would ever close it."""
-    container = chain(tmp_path, "component-after")
-    with pytest.raises(Interrupted):
-        container.open(interruption=faults.INTERRUPTION)
-    opens = [c for c in faults.CALLS if c.startswith(("open", "close"))]
-    assert opens == ["open first", "open signalled", "close signalled", "close first"]
-    assert not any(f.opened or f.wired for f in faults.ALL)
-
-
-def test_interrupted_in_the_containers_code_stops_before_the_next_open(tmp_path: Path) -> None:
-    container = chain(tmp_path, "container")
-    with pytest.raises(Interrupted):
-        container.open(interruption=faults.INTERRUPTION)
-    opens = [c for c in faults.CALLS if c.startswith(("open", "close"))]
-    assert opens == ["open first", "open signalled", "close signalled", "close first"]
     assert not any(f.opened or f.wired for f in faults.ALL)
 
 

@@ -7,15 +7,20 @@ The same forms go through the ``wirework`` command in ``test_secrets_cli.py``.
 from __future__ import annotations
 
 import logging
-import socket
 import traceback
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from secret_forms import (
+    CASES,
+    ENV_NAME,
+    ENV_VALUE,
+    MARK,
+    Backend,
+    Form,
+    entry,
+)
 
-from secret_forms import CASES, ENV_NAME, ENV_VALUE, MARK, TABLES, Backend, Form, entry
-from servers import POSTGRES_URI, REDIS_URI, require
 from wirework.config import ConfigParams
 from wirework.config.connection import ConnectionSettings
 from wirework.config.secrets import (
@@ -168,23 +173,6 @@ def test_a_deep_or_cyclic_value_is_shown_cut_short() -> None:
 
 
 # -- every form, every backend, every outcome --------------------------------------------------
-@pytest.fixture(scope="module")
-def servers() -> Iterator[dict[str, str]]:
-    uris = {"redis": require(REDIS_URI, "Redis"), "postgres": require(POSTGRES_URI, "PostgreSQL")}
-    yield uris
-    import psycopg
-
-    with psycopg.connect(uris["postgres"], autocommit=True) as conn:
-        for table in TABLES:
-            conn.execute(f'DROP TABLE IF EXISTS "{table}"')
-
-
-@pytest.fixture(scope="module")
-def closed_port() -> int:
-    """A port nothing listens on: connecting is refused at once."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def everything_shown(error: BaseException) -> list[str]:
@@ -199,14 +187,14 @@ def test_no_secret_is_shown_by_any_backend(
     form: Form,
     reachable: bool,
     servers: dict[str, str],
-    closed_port: int,
+    unreachable: int,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv(ENV_NAME, ENV_VALUE)
     path = tmp_path / "config.yml"
     path.write_text(
-        entry(backend, form, servers[backend.server], port=None if reachable else closed_port)
+        entry(backend, form, servers[backend.server], port=None if reachable else unreachable)
     )
     container = Container.from_file(path)
     spec = container.config[0]

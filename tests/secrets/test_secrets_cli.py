@@ -7,40 +7,26 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-
-from secret_forms import BACKENDS, ENV_NAME, ENV_VALUE, FORMS, MARK, TABLES, Form, entry
-from servers import POSTGRES_URI, REDIS_URI, require
+from secret_forms import (
+    BACKENDS,
+    ENV_NAME,
+    ENV_VALUE,
+    FORMS,
+    MARK,
+    Form,
+    entry,
+)
 
 pytestmark = pytest.mark.server
 
 LOGGER = "- descriptor: pip-services:logger:console:default:1.0\n  level: trace\n"
 STARTED = "started ("  # the container's log line once everything is open
-
-
-@pytest.fixture(scope="module")
-def servers() -> Iterator[dict[str, str]]:
-    uris = {"redis": require(REDIS_URI, "Redis"), "postgres": require(POSTGRES_URI, "PostgreSQL")}
-    yield uris
-    import psycopg
-
-    with psycopg.connect(uris["postgres"], autocommit=True) as conn:
-        for table in TABLES:
-            conn.execute(f'DROP TABLE IF EXISTS "{table}"')
-
-
-@pytest.fixture(scope="module")
-def closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def wirework(config: Path, *args: str) -> tuple[int, str]:
@@ -68,7 +54,7 @@ def wirework(config: Path, *args: str) -> tuple[int, str]:
 
 @pytest.mark.parametrize("form", FORMS, ids=lambda form: form.name)
 def test_no_command_shows_a_secret(
-    form: Form, servers: dict[str, str], closed_port: int, tmp_path: Path
+    form: Form, servers: dict[str, str], unreachable: int, tmp_path: Path
 ) -> None:
     backends = [backend for backend in BACKENDS if backend.server in form.servers]
     every = tmp_path / "all-up.yml"
@@ -79,7 +65,7 @@ def test_no_command_shows_a_secret(
     else:
         for backend in backends:
             for reachable, extra in ((True, ()), (False, ("--debug",))):
-                port = None if reachable else closed_port
+                port = None if reachable else unreachable
                 config = tmp_path / f"{backend.name}-{'up' if reachable else 'down'}.yml"
                 config.write_text(LOGGER + entry(backend, form, servers[backend.server], port=port))
                 runs.append((f"run {config.stem} {' '.join(extra)}", config, ("run", *extra)))
