@@ -7,6 +7,7 @@ The same forms go through the ``wirework`` command in ``test_secrets_cli.py``.
 from __future__ import annotations
 
 import logging
+import time
 import traceback
 from pathlib import Path
 
@@ -245,3 +246,23 @@ def test_log_lines_never_carry_a_password(
     shown = out + err + caplog.text
     assert MARK not in shown
     assert shown.count(REDACTED) == 5
+
+
+# -- hostile text ------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a" * 200_000,  # one long word that is almost a key=
+        "'password': '" + "\\" * 200_000,  # escapes with no closing quote
+        "x" * 200_000 + "://",
+        "redis://" + "@" * 200_000,
+        ("password=" + "p" * 1000 + " ") * 200,
+        "'" + "k" * 200_000,
+    ],
+    ids=["word", "backslashes", "scheme", "ats", "pairs", "quote"],
+)
+def test_redaction_takes_linear_time_on_hostile_text(text: str) -> None:
+    started = time.monotonic()
+    redact(text, ["p" * 10])
+    redact_uri(text)
+    assert time.monotonic() - started < 5  # quadratic or worse would take minutes here

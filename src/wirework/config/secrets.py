@@ -61,8 +61,8 @@ _NAMES = frozenset({"username", "user", "login", "accessid", "clientid"})
 _DEPTH = 20  # nesting shown by redact_value before it stops looking
 # 'key': 'value' or "key": 123 as a dict's repr prints them
 _QUOTED_PAIR = re.compile(
-    r"""(?P<q>['"])(?P<key>[\w.-]+)(?P=q)\s*:\s*"""
-    r"""(?:(?P<vq>['"])(?P<value>(?:\\.|(?!(?P=vq)).)*)(?P=vq)|(?P<bare>[^\s,}\]]+))"""
+    r"""(?P<q>['"])(?P<key>[\w.-]++)(?P=q)\s*+:\s*+"""
+    r"""(?:(?P<vq>['"])(?P<value>(?:\\.|(?!(?P=vq))[^\\])*+)(?P=vq)|(?P<bare>[^\s,}\]]++))"""
 )
 
 

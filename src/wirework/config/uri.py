@@ -28,8 +28,13 @@ __all__ = [
     "urls_in",
 ]
 
-_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
-_PAIR = re.compile(r"(?P<key>[A-Za-z_][\w.-]*)[ \t]*=[ \t]*(?P<value>'(?:[^'\\]|\\.)*'?|[^\s']*)")
+# Each pattern starts only where a word starts and never backtracks into what it
+# matched (possessive quantifiers), so scanning hostile text stays linear.
+_SCHEME = re.compile(r"(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]*+://")
+_PAIR = re.compile(
+    r"(?<![\w.-])(?P<key>[A-Za-z_][\w.-]*+)[ \t]*+=[ \t]*+"
+    r"(?P<value>'(?:[^'\\]|\\.)*+'?|[^\s']*+)"
+)
 _TOKEN_END = re.compile(r"[\s'\"<>]")
 
 
