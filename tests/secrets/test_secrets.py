@@ -266,3 +266,16 @@ def test_redaction_takes_linear_time_on_hostile_text(text: str) -> None:
     redact(text, ["p" * 10])
     redact_uri(text)
     assert time.monotonic() - started < 5  # quadratic or worse would take minutes here
+
+
+def test_a_connection_string_of_the_wrong_kind_is_named_by_its_scheme_only() -> None:
+    """A password pasted into connection.uri is not a URL: nothing of it is shown."""
+    from wirework.state.entity.memory import InMemoryStateStore
+    from wirework.state.redis import RedisStateStore
+
+    for uri, scheme in ((f"hunter{MARK}", "(none)"), (f"u:p{MARK}@h://x", "(none)")):
+        for store in (RedisStateStore(), InMemoryStateStore()):
+            with pytest.raises(ConfigError) as info:
+                store.configure(ConfigParams({"connection.uri": uri}))
+            assert MARK not in str(info.value)
+            assert f"got scheme {scheme!r}" in str(info.value)

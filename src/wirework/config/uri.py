@@ -25,6 +25,7 @@ __all__ = [
     "find_userinfo",
     "is_url",
     "query_pairs",
+    "scheme_of",
     "urls_in",
 ]
 
@@ -40,6 +41,12 @@ _TOKEN_END = re.compile(r"[\s'\"<>]")
 
 def is_url(text: str) -> bool:
     return _SCHEME.match(text) is not None
+
+
+def scheme_of(text: str) -> str:
+    """The scheme of a URL, safe to show; ``(none)`` for anything else, which may be
+    anything at all, a password pasted in the wrong place included."""
+    return text.partition("://")[0] if is_url(text) else "(none)"
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 from wirework.config import ConfigParams
 from wirework.config.connection import ConnectionSettings
 from wirework.config.secrets import redact
+from wirework.config.uri import scheme_of
 from wirework.errors import BackendError, ConfigError, InvalidStateError
 from wirework.lifecycle.retry import retry
 
@@ -113,9 +114,9 @@ def redis_settings(config: ConfigParams, component: str) -> ConnectionSettings:
 def check_uri(uri: str | None, component: str) -> None:
     """Refuse a URI that is not Redis's, naming only its scheme (it may hold a password)."""
     if uri is not None and not uri.startswith(_SCHEMES):
-        scheme = uri.partition("://")[0] if "://" in uri else "(none)"
         raise ConfigError(
-            f"connection.uri must start with redis://, rediss:// or unix://, got scheme {scheme!r}",
+            "connection.uri must start with redis://, rediss:// or unix://, "
+            f"got scheme {scheme_of(uri)!r}",
             component=component,
         )
 
