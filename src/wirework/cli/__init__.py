@@ -121,7 +121,7 @@ def _run(args: argparse.Namespace, container: Container) -> int:
         # No lock may be taken here (the main thread may hold it): the interruption
         # only sets a field, and the second signal writes with os.write and leaves.
         if interruption.requested:
-            left = ", ".join(node.label for node in reversed(container.open_order))
+            left = ", ".join(node.label for node in reversed(container.open_order)) or "none"
             os.write(2, f"wirework: second signal: exiting now; left unclosed: {left}\n".encode())
             os._exit(1)
         interruption.request(signum, frame)

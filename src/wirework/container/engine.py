@@ -55,7 +55,8 @@ def open_all(
     except BaseException as exc:
         if current is not None:
             exc.add_note(f"during open of {current.where()}")
-            if current is not (opened[-1] if opened else None) and _reports_open(current):
+            recorded = bool(opened) and opened[-1] is current  # cut short after the append
+            if not recorded and _reports_open(current):
                 opened.append(current)
         raise
 
