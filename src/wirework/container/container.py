@@ -3,9 +3,11 @@
 Phases: create and configure every entry (config order); wire each component through
 a recording view of the references; derive the dependency graph from those lookups
 plus ``dependencies:`` sections; open in topological order; close in the exact
-reverse of the actual open order. A failed open rolls back what was opened; close
-goes on past errors and raises them together. Every problem names the component and
-its YAML line, and building reports all problems at once.
+reverse of the actual open order. Whatever fails, or interrupts (Ctrl-C,
+``SystemExit``, a signal during start-up), what was opened is closed and what was
+wired is unwired before the error goes on; close goes on past errors and raises them
+together (the rules live in ``engine``). Every problem names the component and its
+YAML line, and building reports all problems at once.
 """
 
 from __future__ import annotations
@@ -20,14 +22,16 @@ from typing import Any
 from wirework.build import CompositeFactory, IFactory, discover_factories, load_type
 from wirework.config import ComponentSpec, ConfigParams, load_config
 from wirework.container.defaults import DefaultFactory
+from wirework.container.engine import failed as _failed
+from wirework.container.engine import open_all, raise_failures, unwind, unwind_then_raise
 from wirework.container.graph import Graph, Node
 from wirework.container.info import ContextInfo
+from wirework.container.interrupt import Interruption
 from wirework.descriptor import WILDCARD, Descriptor
 from wirework.errors import (
     ConfigError,
     CreateError,
     InvalidStateError,
-    LifecycleError,
     WireworkError,
     closest,
 )
@@ -118,10 +122,12 @@ class Container:
         """Build, configure and wire without opening; returns the graph (open order)."""
         with self._lock:
             plan = self._build()
-            self._unset(plan.order, [])
+            failures, interrupt = unwind(None, [], plan.order)
+            raise_failures(f"container {self.info.name} failed to unwire", failures, interrupt)
             return plan.graph
 
     def _build(self) -> _Plan:
+        """Create, configure and wire every entry; on any failure, unwire what was wired."""
         references = References()
         references.put(_INFO_LOCATOR, self._own_info)
         factories = CompositeFactory(*self._factories.factories)
@@ -132,18 +138,32 @@ class Container:
                 nodes.append(self._create(index, spec, references, factories))
             except WireworkError as exc:
                 problems.append(exc)
+            except BaseException as exc:
+                exc.add_note(f"during create or configure of {spec.label} ({spec.source})")
+                raise
         info = references.get_one_optional("*:context-info:*:*:*")
         self.info = info if isinstance(info, ContextInfo) else self._own_info
         if problems:
             raise BuildError(problems)
-        self._wire(nodes, references, problems)
-        if problems:
-            raise BuildError(problems)
-        graph = Graph(nodes)
+        wired: list[Node] = []
         try:
-            order = graph.order()
-        except WireworkError as exc:
-            raise BuildError([exc]) from exc
+            self._wire(nodes, references, problems, wired)
+        except BaseException as exc:
+            unwind_then_raise(None, [], wired, exc)
+        graph = Graph(nodes)
+        order: list[Node] = []
+        if not problems:
+            try:
+                order = graph.order()
+            except WireworkError as exc:
+                problems.append(exc)
+        if problems:
+            failures, interrupt = unwind(None, [], wired)
+            error = BuildError([*problems, *failures])
+            if interrupt is not None:
+                interrupt.add_note(f"while unwiring after: {error}")
+                raise interrupt
+            raise error
         return _Plan(references, graph, order)
 
     def _create(
@@ -215,20 +235,32 @@ class Container:
         )
 
     def _wire(
-        self, nodes: list[Node], references: References, problems: list[WireworkError]
+        self,
+        nodes: list[Node],
+        references: References,
+        problems: list[WireworkError],
+        wired: list[Node],
     ) -> None:
+        """``set_references`` on every node, in config order; ``wired`` collects those
+        it succeeded on, so a failure can unwire exactly them."""
         index_of = {id(node.component): node.index for node in nodes}
         for node, spec in zip(nodes, self.config, strict=True):
             if capabilities(node.component).referenceable:
                 view = ReferencesView(references, node.component, node.label, node.source)
                 try:
                     node.component.set_references(view)
+                    wired.append(node)
                 except WireworkError as exc:
                     problems.append(exc)
                 except Exception as exc:
                     problems.append(_failed("set_references", node.label, node.source, exc))
+                except BaseException as exc:
+                    exc.add_note(f"during set_references of {node.where()}")
+                    raise
                 view.stop_recording()
                 node.needs.update(index_of[i] for i in view.recorded if i in index_of)
+            else:
+                wired.append(node)
             try:
                 node.needs.update(self._declared(spec.config, node, references, index_of))
             except ConfigError as exc:
@@ -253,27 +285,34 @@ class Container:
         return needs
 
     # -- lifecycle ----------------------------------------------------------------
-    def open(self, correlation_id: str | None = None) -> None:
-        """Build and open every component; on failure close what was opened, in reverse."""
+    def open(
+        self, correlation_id: str | None = None, *, interruption: Interruption | None = None
+    ) -> None:
+        """Build and open every component in dependency order.
+
+        On any failure, an exception or an interruption alike (``KeyboardInterrupt``,
+        ``SystemExit``, an ``interruption`` request), what was opened is closed in
+        reverse and everything is unwired before the error is raised: a wirework error
+        naming the component for an ``Exception``, the ``BaseException`` itself otherwise.
+        """
         with self._lock:
             if self._plan is not None:
                 raise InvalidStateError(f"container {self.info.name} is already open")
-            plan = self._build()
-            opened: list[Node] = []
-            for node in plan.order:
-                if not capabilities(node.component).openable:
-                    continue
+            if interruption is not None:
+                interruption.arm()
+            try:
+                plan = self._build()
+                opened: list[Node] = []
+                self._opened = opened  # live, so a second signal can name what is open
                 try:
-                    node.component.open(correlation_id)
-                except Exception as exc:
-                    failures = self._close_all(correlation_id, opened)
-                    self._unset(plan.order, failures)
-                    error = _failed("open", node.label, node.source, exc)
-                    for failure in failures:
-                        error.add_note(f"while rolling back: {failure}")
-                    raise error from exc
-                opened.append(node)
-            self._plan, self._opened = plan, opened
+                    open_all(plan.order, opened, correlation_id, interruption)
+                except BaseException as exc:
+                    self.logger = NullLogger()
+                    unwind_then_raise(correlation_id, opened, plan.order, exc)
+            finally:
+                if interruption is not None:
+                    interruption.disarm()
+            self._plan = plan
             self.logger.info(
                 correlation_id,
                 "container %s started (%d components)",
@@ -282,40 +321,24 @@ class Container:
             )
 
     def close(self, correlation_id: str | None = None) -> None:
-        """Close in exact reverse of open; go on past errors; idempotent."""
+        """Close in exact reverse of open, then unwire; go on past any error; idempotent.
+
+        Exceptions are raised together as an ``ExceptionGroup`` once everything is
+        closed; a ``BaseException`` from one component is re-raised after that,
+        carrying the others as notes.
+        """
         with self._lock:
             if self._plan is None:
                 return
-            plan, opened = self._plan, self._opened
-            self._plan, self._opened = None, []
-            failures = self._close_all(correlation_id, opened)
-            self._unset(plan.order, failures)
+            plan, self._plan = self._plan, None
+            failures, interrupt = unwind(correlation_id, self._opened, plan.order)
             self.logger.info(correlation_id, "container %s stopped", self.info.name)
             self.logger = NullLogger()
-            if failures:
-                raise ExceptionGroup(
-                    f"{len(failures)} component(s) of container {self.info.name} failed to close",
-                    failures,
-                )
-
-    @staticmethod
-    def _close_all(correlation_id: str | None, opened: list[Node]) -> list[Exception]:
-        failures: list[Exception] = []
-        for node in reversed(opened):
-            try:
-                node.component.close(correlation_id)
-            except Exception as exc:
-                failures.append(_failed("close", node.label, node.source, exc))
-        return failures
-
-    @staticmethod
-    def _unset(order: list[Node], failures: list[Exception]) -> None:
-        for node in reversed(order):
-            if capabilities(node.component).unreferenceable:
-                try:
-                    node.component.unset_references()
-                except Exception as exc:
-                    failures.append(_failed("unset_references", node.label, node.source, exc))
+            raise_failures(
+                f"{len(failures)} component(s) of container {self.info.name} failed to close",
+                failures,
+                interrupt,
+            )
 
     def __enter__(self) -> Container:
         self.open(None)
@@ -328,12 +351,3 @@ class Container:
         tb: TracebackType | None,
     ) -> None:
         self.close(None)
-
-
-def _failed(step: str, label: str, source: str | None, cause: Exception) -> LifecycleError:
-    """The error for a component's failed lifecycle ``step``, chained to its cause."""
-    error = LifecycleError(
-        f"{step} failed: {type(cause).__name__}: {cause}", component=label, source=source
-    )
-    error.__cause__ = cause
-    return error

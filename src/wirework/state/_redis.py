@@ -28,6 +28,8 @@ from urllib.parse import urlsplit
 
 from wirework.config import ConfigParams
 from wirework.config.connection import ConnectionSettings
+from wirework.config.secrets import redact
+from wirework.config.uri import scheme_of
 from wirework.errors import BackendError, ConfigError, InvalidStateError
 from wirework.lifecycle.retry import retry
 
@@ -112,9 +114,9 @@ def redis_settings(config: ConfigParams, component: str) -> ConnectionSettings:
 def check_uri(uri: str | None, component: str) -> None:
     """Refuse a URI that is not Redis's, naming only its scheme (it may hold a password)."""
     if uri is not None and not uri.startswith(_SCHEMES):
-        scheme = uri.partition("://")[0] if "://" in uri else "(none)"
         raise ConfigError(
-            f"connection.uri must start with redis://, rediss:// or unix://, got scheme {scheme!r}",
+            "connection.uri must start with redis://, rediss:// or unix://, "
+            f"got scheme {scheme_of(uri)!r}",
             component=component,
         )
 
@@ -197,7 +199,8 @@ class RedisLink:
             cause = exc.cause if isinstance(exc, _Refused) else exc
             tries = "1 attempt" if attempts == 1 else f"{attempts} attempts"
             raise BackendError(
-                f"cannot connect to Redis at {self.address} ({tries}): {cause}",
+                f"cannot connect to Redis at {self.address} ({tries}): "
+                f"{redact(str(cause), self._settings.secrets, one_line=True)}",
                 component=self._component,
                 hint="check that Redis runs there and the credentials are right",
             ) from cause
@@ -216,9 +219,10 @@ class RedisLink:
         if settings.uri is not None:
             try:
                 options = driver.connection.parse_url(settings.uri)
-            except ValueError as exc:  # its text never repeats the URI
+            except ValueError as exc:  # not chained: its text might quote the URI
+                reason = redact(str(exc), settings.secrets, one_line=True)
                 raise ConfigError(
-                    f"connection.uri is not a valid Redis URI: {exc}", component=self._component
+                    f"connection.uri is not a valid Redis URI: {reason}", component=self._component
                 ) from None
         if settings.uri is None or not settings.uri.startswith("unix://"):
             options["host"] = settings.host

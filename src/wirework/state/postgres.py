@@ -24,13 +24,13 @@ import threading
 from collections.abc import Callable, Sequence
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, TypeVar
-from urllib.parse import parse_qs, urlsplit
 
 from wirework.config import ConfigParams
 from wirework.config.connection import ConnectionSettings
+from wirework.config.secrets import redact
 from wirework.errors import BackendError, ConfigError
 from wirework.lifecycle.retry import retry
-from wirework.state.sql import DbSession, Row, Session, SqlEngine, SqlStateStore, redact
+from wirework.state.sql import DbSession, Row, Session, SqlEngine, SqlStateStore
 
 if TYPE_CHECKING:
     import psycopg
@@ -85,7 +85,7 @@ class PostgresEngine(SqlEngine):
         options: dict[str, Any],
         *,
         where: str,
-        secrets: Sequence[str | None],
+        secrets: frozenset[str],
         retries: int,
         pool_size: int,
         wait: float,
@@ -138,7 +138,7 @@ class PostgresEngine(SqlEngine):
         return _Pooled(self._pg.connect(self._conninfo, autocommit=True, **self._options))
 
     def _unreachable(self, exc: BaseException, attempts: str = "") -> BackendError:
-        reason = redact(f"{type(exc).__name__}: {exc}", self._secrets)
+        reason = redact(f"{type(exc).__name__}: {exc}", self._secrets, one_line=True)
         return BackendError(
             f"cannot connect to PostgreSQL at {self._where}{attempts}: {reason}",
             component=self.owner,
@@ -292,17 +292,10 @@ def postgres_engine(
             component=owner,
         )
     options: dict[str, Any] = {"connect_timeout": max(1, math.ceil(settings.connect_timeout))}
-    secrets: list[str | None] = [settings.password]
-    database = settings.database
     if settings.uri is None or config.get("connection.host") is not None:
         options["host"] = settings.host
     if settings.uri is None or config.get("connection.port") is not None:
         options["port"] = settings.port
-    if settings.uri is not None:
-        parts = urlsplit(settings.uri)
-        secrets.append(parts.password)
-        secrets.extend(parse_qs(parts.query).get("password", []))
-        database = database or parts.path.lstrip("/") or None
     for name, value in (
         ("dbname", settings.database),
         ("user", settings.username),
@@ -313,8 +306,8 @@ def postgres_engine(
     return PostgresEngine(
         settings.uri or "",
         options,
-        where=settings.address + (f"/{database}" if database else ""),
-        secrets=secrets,
+        where=settings.location,
+        secrets=settings.secrets,
         retries=settings.retries,
         pool_size=pool_size,
         wait=settings.connect_timeout,

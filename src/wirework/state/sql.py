@@ -31,6 +31,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, ClassVar, NoReturn, Protocol, TypeVar
 
 from wirework.config import ConfigParams
+from wirework.config.secrets import redact
 from wirework.data.values import (
     InvalidArgumentError,
     check_key,
@@ -53,7 +54,6 @@ __all__ = [
     "SqlEngine",
     "SqlStateStore",
     "check_table",
-    "redact",
 ]
 
 T = TypeVar("T")
@@ -77,14 +77,6 @@ def check_table(name: Any, component: str, what: str = "options.table") -> str:
             component=component,
         )
     return name
-
-
-def redact(text: str, secrets: Iterable[str | None]) -> str:
-    """``text`` with every non-empty secret replaced by ``***``, and on one line."""
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, "***")
-    return " ".join(text.split())
 
 
 class Session(Protocol):
@@ -185,11 +177,9 @@ class SqlEngine(ABC):
         text = template.format(t=f'"{table}"', name=table, c=self.collate, suffix=self.table_suffix)
         return text if self.placeholder == "?" else text.replace("?", self.placeholder)
 
-    def failed(
-        self, op: str, exc: BaseException, secrets: Iterable[str | None] = ()
-    ) -> BackendError:
+    def failed(self, op: str, exc: BaseException, secrets: Iterable[str] = ()) -> BackendError:
         """The error for a statement the database refused or a connection that broke."""
-        reason = redact(f"{type(exc).__name__}: {exc}", secrets)
+        reason = redact(f"{type(exc).__name__}: {exc}", secrets, one_line=True)
         return BackendError(
             f"{op}() failed on {self.name} at {self.where}: {reason}", component=self.owner
         )

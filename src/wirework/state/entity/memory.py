@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NamedTuple, TypeVar
 
 from wirework.config import ConfigParams
+from wirework.config.uri import scheme_of
 from wirework.data.values import (
     InvalidArgumentError,
     UnstorableValueError,
@@ -182,7 +183,7 @@ def _check_uri(uri: str | None) -> str | None:
     if uri and not uri.startswith(_SCHEME):
         raise ConfigError(
             f"the in-memory entity store takes no connection string or one starting with "
-            f"{_SCHEME!r}, got {uri!r}; use the store for that backend instead",
+            f"{_SCHEME!r}, got scheme {scheme_of(uri)!r}; use the store for that backend instead",
             component=InMemoryStateStore.__name__,
         )
     return uri
