@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
 
@@ -37,9 +37,9 @@ from wirework.errors import (
 )
 from wirework.lifecycle import capabilities
 from wirework.log import CompositeLogger, ILogger, NullLogger
-from wirework.refer import References, ReferencesView, to_locator
+from wirework.refer import Locator, References, ReferencesView, to_locator
 
-__all__ = ["BuildError", "Container"]
+__all__ = ["BuildError", "Container", "Replacement"]
 
 _INFO_LOCATOR = Descriptor("pip-services", "context-info", "default", WILDCARD, "1.0")
 
@@ -55,6 +55,31 @@ class BuildError(ConfigError):
 
 
 @dataclass(frozen=True, slots=True)
+class Replacement:
+    """A stand-in for the config entries an override locator matches.
+
+    The entries it replaces are never created: the replacement is registered under
+    each entry's descriptor (or type) and goes through the lifecycle like any
+    component: ``set_references``, ``open``, ``close`` and ``unset_references`` when
+    it has them. ``configure`` gets a config without the real entry's options (only
+    its ``descriptor``/``type``), so a fake is never set up for the real backend;
+    ``with_config=True`` hands it the entry's whole config instead. A bare object
+    given as an override is ``Replacement(obj)``.
+    """
+
+    component: Any
+    with_config: bool = False
+
+
+@dataclass(slots=True)
+class _Overrides:
+    """The replacements of one build: entry index -> replacement, and each one's node."""
+
+    by_index: dict[int, Replacement] = field(default_factory=dict)
+    nodes: dict[int, Node] = field(default_factory=dict)  # id(component) -> its first node
+
+
+@dataclass(frozen=True, slots=True)
 class _Plan:
     references: References
     graph: Graph
@@ -64,7 +89,15 @@ class _Plan:
 class Container:
     """Builds, opens and closes the components a config declares."""
 
-    def __init__(self, name: str | None = None, description: str | None = None) -> None:
+    def __init__(
+        self,
+        name: str | None = None,
+        description: str | None = None,
+        *,
+        overrides: Mapping[Locator, Any] | None = None,
+    ) -> None:
+        """``overrides`` maps locators to stand-ins used instead of the entries they match
+        (see :class:`Replacement`); a locator that matches no entry fails the build."""
         self._own_info = ContextInfo(name, description)
         self.info = self._own_info
         self.config: list[ComponentSpec] = []
@@ -73,14 +106,23 @@ class Container:
         self._lock = threading.RLock()
         self._plan: _Plan | None = None
         self._opened: list[Node] = []
+        self.overrides: dict[Locator, Any] = dict(overrides or {})
 
     # -- configuration ------------------------------------------------------------
     @classmethod
     def from_file(
-        cls, path: str | os.PathLike[str], parameters: Mapping[str, Any] | None = None
+        cls,
+        path: str | os.PathLike[str],
+        parameters: Mapping[str, Any] | None = None,
+        *,
+        overrides: Mapping[Locator, Any] | None = None,
     ) -> Container:
-        """A container for the config at ``path`` (not yet open: use ``with`` or ``open``)."""
-        container = cls()
+        """A container for the config at ``path`` (not yet open: use ``with`` or ``open``).
+
+        ``overrides`` swap config entries for stand-ins at build time, so every
+        component is wired to the stand-in (see :class:`Replacement`).
+        """
+        container = cls(overrides=overrides)
         container.read_config_from_file(None, path, parameters)
         return container
 
@@ -132,10 +174,16 @@ class Container:
         references.put(_INFO_LOCATOR, self._own_info)
         factories = CompositeFactory(*self._factories.factories)
         problems: list[WireworkError] = []
+        overrides = self._match_overrides(problems)
         nodes: list[Node] = []
         for index, spec in enumerate(self.config):
             try:
-                nodes.append(self._create(index, spec, references, factories))
+                if index in overrides.by_index:
+                    node = self._replace(index, spec, overrides, references, factories)
+                    if node is not None:
+                        nodes.append(node)
+                else:
+                    nodes.append(self._create(index, spec, references, factories))
             except WireworkError as exc:
                 problems.append(exc)
             except BaseException as exc:
@@ -194,6 +242,64 @@ class Container:
             factories.add(component)
         return Node(index, spec.label, spec.source, component, locator)
 
+    def _match_overrides(self, problems: list[WireworkError]) -> _Overrides:
+        """Which entries each override replaces; a locator matching none is a problem."""
+        found = _Overrides()
+        for locator, given in self.overrides.items():
+            replacement = given if isinstance(given, Replacement) else Replacement(given)
+            try:
+                key = to_locator(locator)
+            except ConfigError as exc:
+                problems.append(ConfigError(f"override {locator!r}: {exc.message}"))
+                continue
+            matched = [i for i, spec in enumerate(self.config) if _replaces(key, spec)]
+            if not matched:
+                problems.append(self._unmatched(key))
+            for index in matched:
+                found.by_index.setdefault(index, replacement)
+        return found
+
+    def _unmatched(self, key: Descriptor | type) -> ConfigError:
+        declared = [str(spec.descriptor) for spec in self.config if spec.descriptor is not None]
+        near = closest(str(key), declared)
+        return ConfigError(
+            f"override {key} matches no entry of the config, so nothing would be replaced",
+            hint=f"did you mean {' or '.join(near)}?"
+            if near
+            else f"the config declares {', '.join(declared) or 'no descriptors'}",
+        )
+
+    def _replace(
+        self,
+        index: int,
+        spec: ComponentSpec,
+        overrides: _Overrides,
+        references: References,
+        factories: CompositeFactory,
+    ) -> Node | None:
+        """Register an override's stand-in for ``spec``; its node only the first time."""
+        replacement = overrides.by_index[index]
+        component = replacement.component
+        locator: Descriptor | type = (
+            self._clarify(spec.descriptor, factories)
+            if spec.descriptor is not None
+            else load_type(str(spec.type))
+        )
+        references.put(locator, component)
+        first = overrides.nodes.get(id(component))
+        if first is not None:
+            return None  # one object standing in for several entries: one lifecycle
+        label = f"{spec.label} (overridden by {type(component).__name__})"
+        if capabilities(component).configurable:
+            config = spec.config if replacement.with_config else _own_keys(spec.config)
+            try:
+                component.configure(config)
+            except Exception as exc:
+                raise _failed("configure", label, spec.source, exc) from exc
+        node = Node(index, label, spec.source, component, locator)
+        overrides.nodes[id(component)] = node
+        return node
+
     def _construct(self, spec: ComponentSpec) -> Any:
         cls = load_type(str(spec.type))
         try:
@@ -244,7 +350,8 @@ class Container:
         """``set_references`` on every node, in config order; ``wired`` collects those
         it succeeded on, so a failure can unwire exactly them."""
         index_of = {id(node.component): node.index for node in nodes}
-        for node, spec in zip(nodes, self.config, strict=True):
+        for node in nodes:
+            spec = self.config[node.index]
             if capabilities(node.component).referenceable:
                 view = ReferencesView(references, node.component, node.label, node.source)
                 try:
@@ -351,3 +458,20 @@ class Container:
         tb: TracebackType | None,
     ) -> None:
         self.close(None)
+
+
+def _replaces(key: Descriptor | type, spec: ComponentSpec) -> bool:
+    """Whether an override ``key`` names the entry ``spec``."""
+    if isinstance(key, Descriptor):
+        return spec.descriptor is not None and key.match(spec.descriptor)
+    if spec.type is None:
+        return False
+    try:
+        return load_type(spec.type) is key
+    except CreateError:
+        return False  # the build reports the bad type for the entry itself
+
+
+def _own_keys(config: ConfigParams) -> ConfigParams:
+    """What a stand-in is configured with by default: the entry's identity, no options."""
+    return ConfigParams({k: v for k, v in config.items() if k in ("descriptor", "type")})
