@@ -143,3 +143,14 @@ def test_a_locator_matching_nothing_fails_with_the_near_miss(config: Path) -> No
 def test_a_malformed_locator_is_a_build_problem(config: Path) -> None:
     with pytest.raises(BuildError, match="override 'state-store': descriptor 'state-store'"):
         Container.from_file(config, overrides={"state-store": FakeStore()}).open()
+
+
+def test_the_command_takes_overrides_from_a_python_caller(
+    config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from wirework.cli import main
+
+    assert main(["graph", "-c", str(config)], overrides={STORE: FakeStore()}) == 0
+    assert "(overridden by FakeStore)" in capsys.readouterr().out
+    assert main(["check", "-c", str(config)], overrides={"x:y:z:w:1.0": FakeStore()}) == 1
+    assert "override x:y:z:w:1.0 matches no entry" in capsys.readouterr().err

@@ -16,14 +16,16 @@ import signal
 import sys
 import time
 import traceback
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from types import FrameType
+from typing import Any
 
 from wirework.config.secrets import redact, secret_values
 from wirework.container import Container
 from wirework.container.graph import FORMATS
 from wirework.container.interrupt import Interrupted, Interruption
 from wirework.errors import WireworkError
+from wirework.refer import Locator
 
 __all__ = ["main"]
 
@@ -70,10 +72,14 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(
+    argv: Sequence[str] | None = None, *, overrides: Mapping[Locator, Any] | None = None
+) -> int:
+    """The ``wirework`` command; ``overrides`` (for a Python caller, e.g. a test of a
+    service's start-up) swap config entries for stand-ins, as ``Container`` does."""
     args = _parser().parse_args(argv)
     sys.path.insert(0, os.path.abspath(args.app_dir))
-    container = Container()
+    container = Container(overrides=overrides)
     if args.command == "run":
         return _run(args, container)
     try:
