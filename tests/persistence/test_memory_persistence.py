@@ -9,11 +9,12 @@ from typing import Any
 
 import pytest
 from dummies import Dummy
+from recording import Recorder
 
 from wirework.config import ConfigParams
 from wirework.data import FilterParams, PagingParams, SortParams
 from wirework.errors import ConfigError, ConflictError, InvalidStateError, WireworkError
-from wirework.log import LogLevel, NullLogger
+from wirework.log import LogLevel
 from wirework.persistence import IdentifiableMemoryPersistence, MemoryPersistence
 from wirework.refer import References
 
@@ -204,22 +205,6 @@ def test_operations_before_the_first_open_fail_with_a_hint() -> None:
 
 
 # -- logging -----------------------------------------------------------------------------
-class Recorder(NullLogger):
-    def __init__(self, level: LogLevel) -> None:
-        super().__init__()
-        self.level = level
-        self.lines: list[str] = []
-
-    def write(
-        self,
-        level: LogLevel,
-        correlation_id: str | None,
-        error: BaseException | None,
-        message: str,
-    ) -> None:
-        self.lines.append(f"{correlation_id}:{level.name}:{message}")
-
-
 def test_operations_trace_to_referenced_loggers() -> None:
     tracing, quiet = Recorder(LogLevel.TRACE), Recorder(LogLevel.INFO)
     store: Store = IdentifiableMemoryPersistence()

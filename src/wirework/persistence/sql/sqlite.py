@@ -23,6 +23,7 @@ from wirework.config import ConfigParams
 from wirework.config.connection import ConnectionSettings
 from wirework.errors import BackendError, ConfigError
 from wirework.lifecycle.retry import retry
+from wirework.persistence.codec import ItemTypes
 from wirework.persistence.sql.core import DuplicateKeyError, IdentifiableSqlPersistence, Session
 from wirework.persistence.sql.dialect import SQLITE
 
@@ -56,8 +57,9 @@ class IdentifiableSqlitePersistence(IdentifiableSqlPersistence[T]):
         *,
         path: str | Path | None = None,
         item_type: type[T] | None = None,
+        item_types: ItemTypes | None = None,
     ) -> None:
-        super().__init__(table, item_type=item_type)
+        super().__init__(table, item_type=item_type, item_types=item_types)
         self._path = str(path) if path is not None else DEFAULT_SQLITE_PATH
         self._timeout = 5.0
         self._retries = 3
