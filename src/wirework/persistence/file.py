@@ -39,7 +39,7 @@ from wirework.data.values import check_document, encode_document
 from wirework.errors import ConfigError, WireworkError
 from wirework.persistence.codec import ItemCodec, ItemTypes
 from wirework.persistence.identifiable import IdentifiableMemoryPersistence
-from wirework.persistence.items import key_of
+from wirework.persistence.items import get_id, key_of
 
 __all__ = ["FilePersistence", "JsonFilePersister", "UnreadableItem", "atomic_write_text"]
 
@@ -112,11 +112,12 @@ class JsonFilePersister(Generic[T]):
     def save(self, correlation_id: str | None, items: Sequence[T]) -> None:
         """Replace the file's content with ``items`` (and the unreadable documents), atomically."""
         path = self._require_path()
-        documents = [self.codec.encode(item) for item in items]
-        text = encode_document(documents, str(path), "the items of")
-        if self.unreadable:
-            kept = ",".join(entry.text for entry in self.unreadable)
-            text = f"{text[:-1]}{',' if documents else ''}{kept}]"
+        texts = [
+            encode_document(self.codec.encode(item), str(get_id(item)), "the item with id")
+            for item in items
+        ]
+        texts += [entry.text for entry in self.unreadable]
+        text = "[" + ",\n".join(texts) + "]\n"
         try:
             atomic_write_text(path, text)
         except OSError as exc:

@@ -273,6 +273,12 @@ class SqliteDialect(Dialect):
     def parser(self) -> Callable[[Any], Any] | None:
         return lenient_loads
 
+    def guarded(self, sql: str) -> str:
+        """``sql`` with every JSON function reading a row whose text is not valid JSON
+        as NULL, instead of failing the statement (``json_valid`` parses each row once
+        more, so backends use this only after the plain statement failed)."""
+        return sql.replace(_DOCUMENT_ARGUMENTS, _GUARDED_ARGUMENTS)
+
     # json_extract gives objects and arrays as JSON text and true/false as 1/0, so the
     # JSON type is tested beside the value: only a string equals a string, only a
     # number a number, and a boolean is matched by its type alone.
@@ -309,6 +315,8 @@ class SqliteDialect(Dialect):
         return f"json_extract(doc, ?) {order}", [_json_path(path)]
 
 
+_DOCUMENT_ARGUMENTS = "(doc, ?)"
+_GUARDED_ARGUMENTS = "(CASE WHEN json_valid(doc) THEN doc END, ?)"
 _TEXT = "= 'text'"
 _NUMBER = "IN ('integer', 'real')"
 

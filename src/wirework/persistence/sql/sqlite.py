@@ -138,7 +138,12 @@ class IdentifiableSqlitePersistence(IdentifiableSqlPersistence[T]):
                 raise self._not_open(operation)
             try:
                 if not transaction:
-                    return work(connection)
+                    try:
+                        return work(connection)
+                    except sqlite.OperationalError as exc:
+                        if not _damaged_json(exc):
+                            raise
+                        return work(_GuardedSession(connection))
                 # IMMEDIATE takes the write lock first: no other process can slip in
                 # between the read and the write.
                 connection.execute("BEGIN IMMEDIATE")
@@ -162,7 +167,12 @@ class IdentifiableSqlitePersistence(IdentifiableSqlPersistence[T]):
             if connection is None:
                 raise self._not_open(operation)
             try:
-                rows: list[Any] = connection.execute(sql, params).fetchall()
+                try:
+                    rows: list[Any] = connection.execute(sql, params).fetchall()
+                except self._driver.OperationalError as exc:
+                    if not _damaged_json(exc):
+                        raise
+                    rows = connection.execute(SQLITE.guarded(sql), params).fetchall()
             except self._driver.Error as exc:
                 raise self._failure(operation, exc) from exc
         return rows
@@ -173,7 +183,12 @@ class IdentifiableSqlitePersistence(IdentifiableSqlPersistence[T]):
             if connection is None:
                 raise self._not_open(operation)
             try:
-                count: int = connection.execute(sql, params).rowcount
+                try:
+                    count: int = connection.execute(sql, params).rowcount
+                except self._driver.OperationalError as exc:
+                    if not _damaged_json(exc):
+                        raise
+                    count = connection.execute(SQLITE.guarded(sql), params).rowcount
             except self._driver.Error as exc:
                 raise self._failure(operation, exc) from exc
         return count
@@ -184,3 +199,23 @@ class IdentifiableSqlitePersistence(IdentifiableSqlPersistence[T]):
         return BackendError(
             f"{operation}() on {self._location()} failed: {exc}", component=self._component
         )
+
+
+def _damaged_json(exc: Exception) -> bool:
+    """SQLite's JSON functions met a row whose text is not JSON (or nests too deeply).
+
+    The statement failed as a whole and changed nothing, so it is run again with
+    ``SQLITE.guarded``, which reads such a row as having no fields: one damaged row then
+    costs a filter only itself, and the guard's parse per row is paid only when needed.
+    """
+    return str(exc) == "malformed JSON"
+
+
+class _GuardedSession:
+    """A connection whose statements read a damaged document as one without fields."""
+
+    def __init__(self, connection: Any) -> None:
+        self._connection = connection
+
+    def execute(self, sql: Any, params: Any = (), /) -> Any:
+        return self._connection.execute(SQLITE.guarded(sql), params)
