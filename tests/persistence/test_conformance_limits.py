@@ -302,3 +302,11 @@ def test_a_refusal_names_the_backend(store: Any) -> None:
     with pytest.raises(WireworkError) as info:
         store.create(None, {"id": True})
     assert type(store).__name__ in str(info.value)
+
+
+def test_sorting_values_of_one_kind_agrees_everywhere(store: Any) -> None:
+    rows = [("t", True), ("n", None), ("f", False), ("m", "missing"), ("t2", True)]
+    for item_id, flag in rows:
+        store.create(None, {"id": item_id} if flag == "missing" else {"id": item_id, "b": flag})
+    assert ids(store.get_list_by_filter(None, None, SortParams("b"))) == ["n", "m", "f", "t", "t2"]
+    assert ids(store.get_list_by_filter(None, None, SortParams("-b"))) == ["t", "t2", "f", "n", "m"]

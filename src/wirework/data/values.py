@@ -357,8 +357,8 @@ _DOCUMENT_EXPECTED = (
 )
 
 
-def check_id(item_id: Any, what: str = "id") -> str:
-    """The text an item is keyed by, or :class:`InvalidKeyError`.
+def check_id(item_id: Any, component: str | None = None) -> str:
+    """The text an item is keyed by, or :class:`InvalidKeyError` (naming ``component``).
 
     An id is a ``str`` (the rules of :func:`check_key`, at most :data:`MAX_ID_BYTES`)
     or an ``int`` within 64 bits, keyed by its decimal text: ``1`` and ``"1"`` name one
@@ -366,47 +366,76 @@ def check_id(item_id: Any, what: str = "id") -> str:
     ``1`` and ``1.0`` is no id at all, so both are refused rather than matched by
     accident.
     """
+    if (
+        type(item_id) is str
+        and len(item_id) <= MAX_ID_BYTES // 4
+        and item_id.isascii()
+        and "\x00" not in item_id
+    ):
+        return item_id  # the common case, without the general checks below
+    try:
+        return _id_text(item_id)
+    except InvalidKeyError as exc:
+        if component is None:
+            raise
+        raise InvalidKeyError(exc.message, component=component) from exc
+
+
+def _id_text(item_id: Any) -> str:
     if isinstance(item_id, int) and not isinstance(item_id, bool):
         if not INT64_MIN <= item_id <= INT64_MAX:
-            raise InvalidKeyError(f"{what} {item_id} does not fit in 64 bits")
+            raise InvalidKeyError(f"id {item_id} does not fit in 64 bits")
         return str(int(item_id))
     if not isinstance(item_id, str):
         shown = "None" if item_id is None else f"{type(item_id).__name__} {item_id!r}"
-        raise InvalidKeyError(f"{what} must be a str or an int, got {shown}")
-    key = check_key(item_id, what)
-    if len(key) > MAX_ID_BYTES // 4 and len(key.encode("utf-8")) > MAX_ID_BYTES:
+        raise InvalidKeyError(f"id must be a str or an int, got {shown}")
+    key = check_key(item_id, "id")
+    size = len(key.encode("utf-8"))
+    if size > MAX_ID_BYTES:
         raise InvalidKeyError(
-            f"{what} {key[:40]!r}... is {len(key.encode('utf-8'))} bytes long; "
-            f"ids are at most {MAX_ID_BYTES} bytes of UTF-8"
+            f"id {key[:40]!r}... is {size} bytes long; ids are at most {MAX_ID_BYTES} bytes "
+            f"of UTF-8"
         )
     return key
 
 
-def check_document(value: Any, key: str, what: str = "the item") -> Any:
+def check_document(
+    value: Any, key: Any, what: str = "the item", component: str | None = None
+) -> Any:
     """``value`` (or its canonical copy) if a persistence can store it and give it back
-    equal; otherwise :class:`UnstorableValueError` naming the offending part."""
+    equal; otherwise :class:`UnstorableValueError` naming ``component`` and the part."""
     try:
-        plain = _as_plain(value, key, what)
-    except UnstorableValueError as exc:
-        raise UnstorableValueError(exc.message, hint=_DOCUMENT_EXPECTED) from exc
+        if _is_plain(value, 0) and _within_limits(value):
+            return value  # the common case: one pass for each rule, nothing copied
+    except RecursionError:  # the caller's stack was already deep: explain below
+        pass
     try:
+        plain = canonical(value, key, what)
         _check_limits(plain)
+    except UnstorableValueError as exc:
+        raise UnstorableValueError(
+            exc.message, component=component, hint=_DOCUMENT_EXPECTED
+        ) from exc
     except _Reject as reject:
         where = "value" + "".join(reversed(reject.path))
         raise UnstorableValueError(
-            f"cannot store {what} {key!r}: {where} {reject.problem}", hint=_DOCUMENT_EXPECTED
+            f"cannot store {what} {key!r}: {where} {reject.problem}",
+            component=component,
+            hint=_DOCUMENT_EXPECTED,
         ) from None
     return plain
 
 
-def encode_document(value: Any, key: str, what: str = "the item") -> str:
+def encode_document(
+    value: Any, key: Any, what: str = "the item", component: str | None = None
+) -> str:
     """JSON text of a persistence document, after :func:`check_document`."""
-    plain = check_document(value, key, what)
+    plain = check_document(value, key, what, component)
     try:
         return _ENCODER.encode(plain)
     except (ValueError, RecursionError) as exc:  # the caller's stack was already deep
         raise UnstorableValueError(
-            f"cannot store {what} {key!r}: {exc}", hint=_DOCUMENT_EXPECTED
+            f"cannot store {what} {key!r}: {exc}", component=component, hint=_DOCUMENT_EXPECTED
         ) from exc
 
 
@@ -431,8 +460,33 @@ def check_filter_value(value: Any, field: str) -> Any:
     return plain
 
 
+def _within_limits(value: Any) -> bool:
+    """A quick yes for :func:`_check_limits`. Scalar checks are inlined, as in
+    :func:`_is_plain`, since a call per field would double what a write costs."""
+    kind = type(value)
+    if kind is dict:
+        for key in value:
+            if "\x00" in key:
+                return False
+        items = value.values()
+    else:
+        items = value if kind is list else (value,)
+    for item in items:
+        kind = type(item)
+        if kind is str:
+            if "\x00" in item:
+                return False
+        elif kind is int:
+            if not INT64_MIN <= item <= INT64_MAX:
+                return False
+        elif (kind is dict or kind is list) and not _within_limits(item):
+            return False
+    return True
+
+
 def _check_limits(value: Any) -> None:
-    """The persistences' two limits, on a value the rules above already made plain."""
+    """The persistences' two limits, on a value the rules above already made plain;
+    raises ``_Reject`` with the path to the first value beyond them."""
     kind = type(value)
     if kind is dict:
         for key, item in value.items():

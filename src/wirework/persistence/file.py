@@ -35,11 +35,11 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from wirework.config import ConfigParams
-from wirework.data.values import check_document, encode_document
+from wirework.data.values import check_document, check_id, encode_document
 from wirework.errors import ConfigError, WireworkError
 from wirework.persistence.codec import ItemCodec, ItemTypes
 from wirework.persistence.identifiable import IdentifiableMemoryPersistence
-from wirework.persistence.items import get_id, key_of
+from wirework.persistence.items import get_id
 
 __all__ = ["FilePersistence", "JsonFilePersister", "UnreadableItem", "atomic_write_text"]
 
@@ -133,7 +133,7 @@ class JsonFilePersister(Generic[T]):
         item_id = document.get("id") if type(document) is dict else None
         check_document(document, "?" if item_id is None else str(item_id), "the item with id")
         if item_id is not None:
-            key = key_of(item_id, type(self).__name__)
+            key = check_id(item_id, type(self).__name__)
             if key in keys:
                 raise WireworkError(f"id {item_id!r} appears earlier in the file")
             keys.add(key)

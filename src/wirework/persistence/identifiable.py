@@ -1,6 +1,6 @@
 """In-memory persistence of items with ids: O(1) by-id operations, the SQL backends' id rule.
 
-Items are keyed by ``items.key_of`` their id, the text a SQL row is keyed by: ``1``
+Items are keyed by ``check_id`` of their id, the text a SQL row is keyed by: ``1``
 and ``"1"`` are one item here as they are in SQLite and PostgreSQL, and ``True`` or
 ``1.0`` is refused rather than found as ``1``. An invalid id can never be stored, so a
 read that finds its item needs no check; only a miss checks the id, which keeps the
@@ -13,12 +13,12 @@ from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
 from wirework.data.id_generator import IdGenerator
+from wirework.data.values import check_id
 from wirework.errors import ConflictError, WireworkError
 from wirework.persistence.items import (
     PLAIN_CLASSES,
     check_item,
     get_id,
-    key_of,
     keys_of,
     new_copy,
     set_field,
@@ -47,7 +47,8 @@ class IdentifiableMemoryPersistence(MemoryPersistence[T]):
         """Store a copy; a missing id is generated. An existing id raises ``ConflictError``."""
         if not self._opened:
             self._require_open("create")
-        stored, key = self._checked_copy(item)
+        stored, key = new_copy(item, self._component)
+        check_item(stored, key, self._component)
         with self._lock:
             if key in self._items:
                 raise ConflictError(
@@ -66,7 +67,8 @@ class IdentifiableMemoryPersistence(MemoryPersistence[T]):
         """Create or replace the item with this id (an id is generated when missing)."""
         if not self._opened:
             self._require_open("set")
-        stored, key = self._checked_copy(item)
+        stored, key = new_copy(item, self._component)
+        check_item(stored, key, self._component)
         with self._lock:
             before = self._snapshot()
             self._items[key] = stored
@@ -81,7 +83,8 @@ class IdentifiableMemoryPersistence(MemoryPersistence[T]):
             self._require_open("update")
         if get_id(item) is None:
             return None
-        stored, key = self._checked_copy(item)
+        stored, key = new_copy(item, self._component)
+        check_item(stored, key, self._component)
         with self._lock:
             found = key in self._items
             if found:
@@ -109,7 +112,7 @@ class IdentifiableMemoryPersistence(MemoryPersistence[T]):
         changes = dict(data or {})
         if id is None:
             return None
-        key = key_of(id, self._component)
+        key = check_id(id, self._component)
         check_id_unchanged(id, key, changes, self._component)
         with self._lock:
             current = self._items.get(key)
@@ -135,7 +138,7 @@ class IdentifiableMemoryPersistence(MemoryPersistence[T]):
             self._require_open("delete_by_id")
         if id is None:
             return None
-        key = key_of(id, self._component)
+        key = check_id(id, self._component)
         with self._lock:
             if key not in self._items:
                 removed = None
@@ -170,9 +173,9 @@ class IdentifiableMemoryPersistence(MemoryPersistence[T]):
         if type(id) is str:
             item = self._items.get(id)
             if item is None:
-                key_of(id, self._component)  # only an id that could be stored is "not found"
+                check_id(id, self._component)  # only an id that could be stored is "not found"
         else:
-            item = None if id is None else self._items.get(key_of(id, self._component))
+            item = None if id is None else self._items.get(check_id(id, self._component))
         if self._loggers:
             found = "Retrieved item %s" if item is not None else "Item %s not found"
             self._trace(correlation_id, found, id)
@@ -196,11 +199,6 @@ class IdentifiableMemoryPersistence(MemoryPersistence[T]):
         return result
 
     # -- helpers -----------------------------------------------------------------------
-    def _checked_copy(self, item: T) -> tuple[T, str]:
-        stored, key = new_copy(item, self._component)
-        check_item(stored, key, self._component)
-        return stored, key
-
     def _index(self, items: Iterable[T]) -> dict[Any, T]:
         index: dict[Any, T] = {}
         for item in items:
@@ -208,7 +206,7 @@ class IdentifiableMemoryPersistence(MemoryPersistence[T]):
             if item_id is None:
                 item_id = IdGenerator.next_long()
                 set_id(item, item_id)
-            key = key_of(item_id, self._component)
+            key = check_id(item_id, self._component)
             if key in index:
                 raise ConflictError(
                     f"the loaded data holds id {item_id!r} more than once",
@@ -220,7 +218,7 @@ class IdentifiableMemoryPersistence(MemoryPersistence[T]):
 
 def check_id_unchanged(item_id: Any, key: str, changes: Mapping[str, Any], component: str) -> None:
     """``update_partially`` may restate the id, but not change the item it names."""
-    if "id" in changes and key_of(changes["id"], component) != key:
+    if "id" in changes and check_id(changes["id"], component) != key:
         raise WireworkError(
             f"update_partially cannot change an item's id ({item_id!r} to {changes['id']!r})",
             component=component,

@@ -2,7 +2,7 @@
 
 Items are either dicts with an ``"id"`` key or objects with an ``id`` attribute; both
 shapes go through these few functions so that memory, file and SQL backends agree.
-Every backend keys an item by :func:`key_of` its id and refuses, through
+Every backend keys an item by ``check_id`` of its id and refuses, through
 :func:`check_item`, what a serialising backend could not give back equal
 (``wirework.data.values`` holds the rules), memory included: swapping memory for
 SQLite must not turn a working write into a failing one.
@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, Final, TypeVar
 
 from wirework.data.id_generator import IdGenerator
-from wirework.data.values import InvalidKeyError, UnstorableValueError, check_document, check_id
+from wirework.data.values import check_document, check_id
 from wirework.errors import WireworkError
 
 __all__ = [
@@ -31,7 +31,6 @@ __all__ = [
     "get_field",
     "get_id",
     "item_state",
-    "key_of",
     "keys_of",
     "new_copy",
     "set_field",
@@ -149,17 +148,11 @@ def _plain_class(klass: Any) -> bool:
     )
 
 
-def key_of(item_id: Any, component: str) -> str:
-    """The text every backend keys the item with this id by (``1`` and ``"1"`` alike)."""
-    try:
-        return check_id(item_id)
-    except InvalidKeyError as exc:
-        raise InvalidKeyError(exc.message, component=component, hint=exc.hint) from exc
-
-
 def keys_of(ids: Iterable[Any], component: str) -> list[str]:
     """The distinct keys of ``ids``, in order; ``None`` (no id) is skipped."""
-    return list(dict.fromkeys(key_of(item_id, component) for item_id in ids if item_id is not None))
+    return list(
+        dict.fromkeys(check_id(item_id, component) for item_id in ids if item_id is not None)
+    )
 
 
 def new_copy(item: T, component: str) -> tuple[T, str]:
@@ -170,22 +163,17 @@ def new_copy(item: T, component: str) -> tuple[T, str]:
         key = IdGenerator.next_long()
         set_id(stored, key)
     else:
-        key = key_of(item_id, component)
+        key = check_id(item_id, component)
     return stored, key
 
 
-def check_item(item: Any, key: Any, component: str) -> None:
+def check_item(item: Any, key: str, component: str) -> None:
     """Refuse an item whose fields a serialising backend could not give back equal."""
-    fields = item if type(item) is dict else _fields(item)
-    try:
-        check_document(fields, key, "the item with id")
-    except UnstorableValueError as exc:
-        raise UnstorableValueError(exc.message, component=component, hint=exc.hint) from exc
-
-
-def _fields(item: Any) -> Any:
-    # A plain object's fields are its __dict__: checking that costs no copy.
-    return item.__dict__ if type(item) in PLAIN_CLASSES else item_state(item)
+    if type(item) is dict:
+        fields = item
+    else:  # a plain object's fields are its __dict__: checking that costs no copy
+        fields = item.__dict__ if type(item) in PLAIN_CLASSES else item_state(item)
+    check_document(fields, key, "the item with id", component)
 
 
 def item_state(item: Any) -> dict[str, Any]:

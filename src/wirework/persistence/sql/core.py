@@ -24,11 +24,12 @@ from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from wirework.config import ConfigParams
 from wirework.data.paging import DataPage, PagingParams
+from wirework.data.values import check_id
 from wirework.errors import BackendError, ConfigError, ConflictError, InvalidStateError
 from wirework.log import CompositeLogger
 from wirework.persistence.codec import ItemCodec, ItemTypes
 from wirework.persistence.identifiable import check_id_unchanged
-from wirework.persistence.items import get_id, key_of, keys_of, new_copy, set_field
+from wirework.persistence.items import get_id, keys_of, new_copy, set_field
 from wirework.persistence.memory import DEFAULT_MAX_PAGE_SIZE, configured_page_size
 from wirework.persistence.query import Filter, Select, Sort, compile_select
 from wirework.persistence.sql.dialect import Dialect, Statements, check_table
@@ -247,7 +248,7 @@ class IdentifiableSqlPersistence(Generic[T]):
         changes = dict(data or {})
         if id is None:
             return None
-        key = key_of(id, self._component)
+        key = check_id(id, self._component)
         check_id_unchanged(id, key, changes, self._component)
 
         def change(session: Session) -> T | None:
@@ -267,7 +268,7 @@ class IdentifiableSqlPersistence(Generic[T]):
         sql = self._sql("delete_by_id")
         if id is None:
             return None
-        key = key_of(id, self._component)
+        key = check_id(id, self._component)
         # Not retryable: a delete that did run would come back as "not found".
         rows = self._query("delete_by_id", sql.delete, (key,), retryable=False)
         if not rows:
@@ -297,7 +298,7 @@ class IdentifiableSqlPersistence(Generic[T]):
             raise self._not_open("get_one_by_id")
         if id is None:
             return None
-        key = key_of(id, self._component)
+        key = check_id(id, self._component)
         rows = self._query("get_one_by_id", sql.get, (key,))
         return self._rows.item(rows[0][0], key, self._where()) if rows else None
 

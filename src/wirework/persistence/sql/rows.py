@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
-from wirework.data.values import UnstorableValueError, encode_document
+from wirework.data.values import encode_document
 from wirework.log import CompositeLogger
 from wirework.persistence.codec import ItemCodec, UnreadableItemError
 from wirework.persistence.sql.dialect import Dialect, UnparsedDocument
@@ -42,12 +42,8 @@ class Rows(Generic[T]):
 
     def text(self, item: T, key: str) -> str:
         """The JSON text stored for ``item``, held to the rules every backend shares."""
-        try:
-            text = encode_document(self.codec.encode(item), key, "the item with id")
-        except UnstorableValueError as exc:
-            raise UnstorableValueError(
-                exc.message, component=self._component, hint=exc.hint
-            ) from exc
+        document = self.codec.encode(item)
+        text = encode_document(document, key, "the item with id", self._component)
         return self._dialect.document_text(text)
 
     def item(self, value: Any, key: str, where: str, done: str = "") -> T:
