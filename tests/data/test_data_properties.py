@@ -17,7 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wirework.data import FilterParams, PagingParams, SortField, SortParams
-from wirework.data.values import INT64_MAX, INT64_MIN, InvalidArgumentError
+from wirework.data.documents import INT64_MAX, INT64_MIN
+from wirework.data.values import InvalidArgumentError
 
 NUMERIC_TEXT = st.one_of(
     st.integers().map(str),

@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 
 from wirework.data import PagingParams, SortParams
+from wirework.data.documents import MAX_ID_BYTES
 from wirework.data.values import (
     MAX_DEPTH,
-    MAX_ID_BYTES,
     InvalidArgumentError,
     InvalidKeyError,
     UnstorableValueError,

@@ -1,9 +1,9 @@
 """``PagingParams`` and ``DataPage``: how much of a result to return, and what came back.
 
-The clamping follows the seed exactly, with one fix Pip.Services needs: a negative
-``take`` means "nothing" (the seed's getter says so, but its persistence then treated
-0 as "no limit" and returned everything). ``take == 0`` still becomes "unset" on
-construction, as in the seed, so ``PagingParams(0, 0)`` asks for a default page; ask
+The clamping follows Pip.Services exactly, with one fix: a negative ``take`` means
+"nothing" (its getter says so, but its persistence then treated 0 as "no limit" and
+returned everything). ``take == 0`` still becomes "unset" on construction, as in
+Pip.Services, so ``PagingParams(0, 0)`` asks for a default page; ask
 for a count alone with ``PagingParams(take=-1, total=True)``.
 
 ``skip`` and ``take`` are whole numbers within 64 bits, checked when they are set:
@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from wirework.config.params import to_boolean
-from wirework.data.values import INT64_MAX, INT64_MIN, InvalidArgumentError
+from wirework.data.documents import INT64_MAX, INT64_MIN
+from wirework.data.values import InvalidArgumentError
 
 __all__ = ["DataPage", "PagingParams", "whole_number"]
 
@@ -30,7 +31,7 @@ T = TypeVar("T")
 def whole_number(value: Any, name: str) -> int | None:
     """``value`` as a whole number within 64 bits; ``None`` for ``None`` or ``""``.
 
-    Lenient in the seed's way (``"10"``, ``" 2 "``, ``"1.7"`` -> 1, ``True`` -> 1), so
+    Lenient in Pip.Services' way (``"10"``, ``" 2 "``, ``"1.7"`` -> 1, ``True`` -> 1), so
     paging can come straight from a query string; anything else is an
     :class:`InvalidArgumentError` naming ``name``.
     """

@@ -1,4 +1,4 @@
-"""Persistence components: in-memory and JSON-file stores with the seed's CRUD API,
+"""Persistence components: in-memory and JSON-file stores with Pip.Services' CRUD API,
 the protocols other backends implement, and the shared item helpers they reuse."""
 
 from wirework.persistence.codec import TYPE_KEY, ItemCodec, UnreadableItemError

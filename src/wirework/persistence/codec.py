@@ -62,7 +62,6 @@ class ItemCodec(Generic[T]):
     """Encodes items to JSON-ready dicts and decodes documents into declared classes."""
 
     def __init__(self, item_type: type[T] | None = None, item_types: ItemTypes | None = None):
-        self.item_type = item_type
         self._default: type = item_type if item_type is not None else dict
         self._names: dict[type, str] = {}
         self._builders: dict[str, Callable[[dict[str, Any]], Any]] = {}
@@ -77,11 +76,6 @@ class ItemCodec(Generic[T]):
         self._build_default = _builder(self._default)
         # Where "__type__" is a marker: with a registry, or under a class (never a field there).
         self._marked = bool(self._names) or not issubclass(self._default, dict)
-
-    def describe(self) -> str:
-        """The declared classes, for messages."""
-        names = [self._default.__name__, *(cls.__name__ for cls in self._names)]
-        return names[0] if len(names) == 1 else ", ".join(names)
 
     def encode(self, item: T) -> dict[str, Any]:
         """The item's fields (a new dict), with the registry name of a non-default class."""
@@ -135,7 +129,8 @@ class ItemCodec(Generic[T]):
                 hint="pass item_type= for one class, or item_types= to store several",
             )
         return WireworkError(
-            f"{cls.__qualname__} is not one of the declared item types ({self.describe()})",
+            f"{cls.__qualname__} is not one of the declared item types "
+            f"({', '.join(known.__name__ for known in (self._default, *self._names))})",
             hint="add the class to item_types",
         )
 

@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from wirework.config import ConfigParams
-from wirework.data.values import check_document, check_id, encode_document
+from wirework.data.documents import check_document, check_id, encode_document
 from wirework.errors import ConfigError, WireworkError
 from wirework.persistence.codec import ItemCodec, ItemTypes
 from wirework.persistence.identifiable import IdentifiableMemoryPersistence
@@ -112,8 +112,9 @@ class JsonFilePersister(Generic[T]):
     def save(self, correlation_id: str | None, items: Sequence[T]) -> None:
         """Replace the file's content with ``items`` (and the unreadable documents), atomically."""
         path = self._require_path()
+        component = type(self).__name__
         texts = [
-            encode_document(self.codec.encode(item), str(get_id(item)), "the item with id")
+            encode_document(self.codec.encode(item), get_id(item), "the item with id", component)
             for item in items
         ]
         texts += [entry.text for entry in self.unreadable]

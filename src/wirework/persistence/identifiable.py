@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
+from wirework.data.documents import check_id
 from wirework.data.id_generator import IdGenerator
-from wirework.data.values import check_id
 from wirework.errors import ConflictError, WireworkError
 from wirework.persistence.items import (
     PLAIN_CLASSES,
@@ -37,7 +37,7 @@ _new = object.__new__
 class IdentifiableMemoryPersistence(MemoryPersistence[T]):
     """Items with unique ids (``item.id`` or ``item["id"]``), with O(1) by-id operations.
 
-    In the seed's style, subclasses usually only add a filter builder and call
+    In Pip.Services' style, subclasses usually only add a filter builder and call
     ``get_page_by_filter`` with it; a ``FilterParams`` or dict of field values works
     unchanged and is the form other backends understand.
     """

@@ -1,4 +1,4 @@
-"""In-memory persistence with the seed's CRUD API and Pip.Services' defects fixed.
+"""In-memory persistence with Pip.Services' CRUD API and its defects fixed.
 
 What differs from pip-services3's ``MemoryPersistence`` (and, in ``identifiable``, its
 ``IdentifiableMemoryPersistence``), and why:

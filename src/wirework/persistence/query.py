@@ -2,7 +2,7 @@
 
 The declarative forms (a ``FilterParams``/dict of field values, ``SortParams``, a list
 of field names) are the contract every backend honours; callables are a memory-only
-convenience kept for the seed's subclass style. The exact meaning of the declarative
+convenience kept for Pip.Services' subclass style. The exact meaning of the declarative
 forms is written down in ``wirework.data.filter`` and ``wirework.data.sort`` so a SQL
 backend can reproduce it, and :func:`conditions` and :func:`field_path` are the one
 check of them that memory and SQL both run, so every backend refuses the same filters.
@@ -15,8 +15,9 @@ from itertools import compress, repeat
 from operator import attrgetter, eq, itemgetter
 from typing import Any, NamedTuple
 
+from wirework.data.documents import check_filter_value
 from wirework.data.sort import SortField, SortParams
-from wirework.data.values import InvalidArgumentError, check_filter_value, check_key
+from wirework.data.values import InvalidArgumentError, check_key
 from wirework.errors import WireworkError
 from wirework.persistence.items import MISSING, get_field
 
@@ -61,7 +62,7 @@ def conditions(filter: Mapping[Any, Any], component: str | None) -> list[Conditi
     """The filter's constraints, each checked by the rules every backend shares.
 
     A field name must be addressable in SQLite's JSON paths as in memory; a value
-    must be one a document could hold (``wirework.data.values``). Refusing here,
+    must be one a document could hold (``wirework.data.documents``). Refusing here,
     before any backend runs, is what makes a filter mean one thing everywhere.
     """
     found: list[Condition] = []
@@ -225,7 +226,7 @@ class AllOf(ItemTest):
 
 
 def compile_filter(
-    filter: Filter,  # noqa: A002 - the seed's name
+    filter: Filter,  # noqa: A002 - Pip.Services' name
     component: str | None = None,
 ) -> Predicate | None:
     """``None`` when everything matches; otherwise a predicate over items.

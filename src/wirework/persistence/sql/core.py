@@ -23,13 +23,13 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from wirework.config import ConfigParams
+from wirework.data.documents import check_id
 from wirework.data.paging import DataPage, PagingParams
-from wirework.data.values import check_id
 from wirework.errors import BackendError, ConfigError, ConflictError, InvalidStateError
 from wirework.log import CompositeLogger
 from wirework.persistence.codec import ItemCodec, ItemTypes
 from wirework.persistence.identifiable import check_id_unchanged
-from wirework.persistence.items import get_id, keys_of, new_copy, set_field
+from wirework.persistence.items import get_id, keys_of, set_field
 from wirework.persistence.memory import DEFAULT_MAX_PAGE_SIZE, configured_page_size
 from wirework.persistence.query import Filter, Select, Sort, compile_select
 from wirework.persistence.sql.dialect import Dialect, Statements, check_table
@@ -206,7 +206,7 @@ class IdentifiableSqlPersistence(Generic[T]):
     def create(self, correlation_id: str | None, item: T) -> T:
         """Store the item (a missing id is generated); an existing id is a ``ConflictError``."""
         sql = self._sql("create")
-        stored, key, text = self._prepared(item)
+        stored, key, text = self._rows.prepared(item)
         try:
             # Not retryable: a create that did run would come back as a conflict.
             self._execute("create", sql.insert, (key, text), retryable=False)
@@ -221,7 +221,7 @@ class IdentifiableSqlPersistence(Generic[T]):
     def set(self, correlation_id: str | None, item: T) -> T:
         """Create or replace the item with this id (an id is generated when missing)."""
         sql = self._sql("set")
-        stored, key, text = self._prepared(item)
+        stored, key, text = self._rows.prepared(item)
         self._execute("set", sql.upsert, (key, text), retryable=True)
         return stored
 
@@ -230,7 +230,7 @@ class IdentifiableSqlPersistence(Generic[T]):
         sql = self._sql("update")
         if get_id(item) is None:
             return None
-        stored, key, text = self._prepared(item)
+        stored, key, text = self._rows.prepared(item)
         return stored if self._execute("update", sql.update, (text, key), retryable=True) else None
 
     def update_partially(
@@ -394,11 +394,6 @@ class IdentifiableSqlPersistence(Generic[T]):
             component=self._component,
             hint="call open() first (a container opens its components for you)",
         )
-
-    def _prepared(self, item: T) -> tuple[T, str, str]:
-        """A copy of ``item`` (with an id generated if it has none), its key and its text."""
-        stored, key = new_copy(item, self._component)
-        return stored, key, self._rows.text(stored, key)
 
     def _where(self) -> str:
         return f"table {self._table!r} of {self._location()}"

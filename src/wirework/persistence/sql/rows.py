@@ -1,6 +1,6 @@
 """Items to the JSON text a SQL row stores, and rows back to items, for both dialects.
 
-Writes are held to the rules every backend shares (``wirework.data.values``), so a
+Writes are held to the rules every backend shares (``wirework.data.documents``), so a
 document PostgreSQL would refuse is refused on SQLite too, before any statement.
 
 Reads cannot be held to anything: a row may have been written by an older version,
@@ -14,9 +14,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
-from wirework.data.values import encode_document
+from wirework.data.documents import encode_document
 from wirework.log import CompositeLogger
 from wirework.persistence.codec import ItemCodec, UnreadableItemError
+from wirework.persistence.items import new_copy
 from wirework.persistence.sql.dialect import Dialect, UnparsedDocument
 
 __all__ = ["Rows"]
@@ -39,6 +40,11 @@ class Rows(Generic[T]):
     def forget_reports(self) -> None:
         """Report each unreadable row again (called on open)."""
         self._reported = set()
+
+    def prepared(self, item: T) -> tuple[T, str, str]:
+        """A copy of ``item`` (with an id generated if it has none), its key and its text."""
+        stored, key = new_copy(item, self._component)
+        return stored, key, self.text(stored, key)
 
     def text(self, item: T, key: str) -> str:
         """The JSON text stored for ``item``, held to the rules every backend shares."""
