@@ -310,3 +310,22 @@ def test_sorting_values_of_one_kind_agrees_everywhere(store: Any) -> None:
         store.create(None, {"id": item_id} if flag == "missing" else {"id": item_id, "b": flag})
     assert ids(store.get_list_by_filter(None, None, SortParams("b"))) == ["n", "m", "f", "t", "t2"]
     assert ids(store.get_list_by_filter(None, None, SortParams("-b"))) == ["t", "t2", "f", "n", "m"]
+
+
+# -- arguments of the wrong shape ------------------------------------------------------------
+@pytest.mark.parametrize("ids_argument", ["12", b"12", 5, None], ids=repr)
+def test_ids_must_be_a_collection_of_ids(store: Any, ids_argument: Any) -> None:
+    store.create(None, {"id": "1"})
+    store.create(None, {"id": "2"})
+    for call in (store.get_list_by_ids, store.delete_by_ids):
+        with pytest.raises(InvalidArgumentError, match=r"ids must be a list, tuple or set of ids"):
+            call(None, ids_argument)
+    assert store.get_count_by_filter(None, None) == 2
+
+
+@pytest.mark.parametrize("data", [[("a", 1)], "ab", 5], ids=repr)
+def test_partial_update_data_must_be_a_mapping(store: Any, data: Any) -> None:
+    store.create(None, {"id": "1", "a": 0})
+    with pytest.raises(InvalidArgumentError, match=r"update_partially needs a mapping of fields"):
+        store.update_partially(None, "1", data)
+    assert store.get_one_by_id(None, "1") == {"id": "1", "a": 0}

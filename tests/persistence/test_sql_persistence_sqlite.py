@@ -105,3 +105,16 @@ def test_an_unopenable_path_names_the_file(tmp_path: Path) -> None:
 def test_an_empty_path_is_a_config_error() -> None:
     with pytest.raises(ConfigError, match="connection.database must be a file path"):
         sqlite({"connection": {"database": " "}})
+
+
+def test_a_path_with_a_nul_character_is_a_config_error() -> None:
+    with pytest.raises(ConfigError, match="connection.database must be a file path"):
+        sqlite({"connection": {"database": "data/a\x00b.db"}})
+    with pytest.raises(ConfigError, match="connection.database must be a file path"):
+        IdentifiableSqlitePersistence("items", path="a\x00b.db")
+
+
+def test_a_connection_uri_is_refused_rather_than_ignored() -> None:
+    """It was ignored: the items went to the default file instead of the one named."""
+    with pytest.raises(ConfigError, match="takes connection.database, not connection.uri"):
+        sqlite({"connection": {"uri": "sqlite:///data/other.db"}})

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 from wirework.data.documents import check_id
 from wirework.data.id_generator import IdGenerator
+from wirework.data.values import InvalidArgumentError
 from wirework.errors import ConflictError, WireworkError
 from wirework.persistence.items import (
     PLAIN_CLASSES,
@@ -109,11 +110,10 @@ class IdentifiableMemoryPersistence(MemoryPersistence[T]):
         Fields the item does not have yet are added. The id itself cannot change.
         """
         self._require_open("update_partially")
-        changes = dict(data or {})
         if id is None:
             return None
         key = check_id(id, self._component)
-        check_id_unchanged(id, key, changes, self._component)
+        changes = partial_changes(id, key, data, self._component)
         with self._lock:
             current = self._items.get(key)
             if current is None:
@@ -216,11 +216,22 @@ class IdentifiableMemoryPersistence(MemoryPersistence[T]):
         return index
 
 
-def check_id_unchanged(item_id: Any, key: str, changes: Mapping[str, Any], component: str) -> None:
-    """``update_partially`` may restate the id, but not change the item it names."""
+def partial_changes(item_id: Any, key: str, data: Any, component: str) -> dict[str, Any]:
+    """The fields ``update_partially`` sets: a mapping, which may restate the id but not
+    change the item it names."""
+    if data is None:
+        return {}
+    if not isinstance(data, Mapping):
+        raise InvalidArgumentError(
+            f"update_partially needs a mapping of fields to values (a dict or AnyValueMap), "
+            f"got {type(data).__name__}",
+            component=component,
+        )
+    changes = dict(data)
     if "id" in changes and check_id(changes["id"], component) != key:
         raise WireworkError(
             f"update_partially cannot change an item's id ({item_id!r} to {changes['id']!r})",
             component=component,
             hint="delete the item and create it under the new id",
         )
+    return changes

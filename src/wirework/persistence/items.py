@@ -22,6 +22,7 @@ from typing import Any, Final, TypeVar
 
 from wirework.data.documents import check_document, check_id
 from wirework.data.id_generator import IdGenerator
+from wirework.data.values import InvalidArgumentError
 from wirework.errors import WireworkError
 
 __all__ = [
@@ -149,10 +150,18 @@ def _plain_class(klass: Any) -> bool:
 
 
 def keys_of(ids: Iterable[Any], component: str) -> list[str]:
-    """The distinct keys of ``ids``, in order; ``None`` (no id) is skipped."""
-    return list(
-        dict.fromkeys(check_id(item_id, component) for item_id in ids if item_id is not None)
-    )
+    """The distinct keys of ``ids``, in order; ``None`` (no id) is skipped.
+
+    A string is refused rather than read as its characters: ``"12"`` passed where
+    ``["12"]`` was meant would otherwise address items ``"1"`` and ``"2"``.
+    """
+    if isinstance(ids, str | bytes | bytearray) or not isinstance(ids, Iterable):
+        raise InvalidArgumentError(
+            f"ids must be a list, tuple or set of ids, got {type(ids).__name__} {ids!r:.40}",
+            component=component,
+        )
+    keys = (check_id(item_id, component) for item_id in ids if item_id is not None)
+    return list(dict.fromkeys(keys))
 
 
 def new_copy(item: T, component: str) -> tuple[T, str]:

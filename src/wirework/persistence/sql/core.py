@@ -28,7 +28,7 @@ from wirework.data.paging import DataPage, PagingParams
 from wirework.errors import BackendError, ConfigError, ConflictError, InvalidStateError
 from wirework.log import CompositeLogger
 from wirework.persistence.codec import ItemCodec, ItemTypes
-from wirework.persistence.identifiable import check_id_unchanged
+from wirework.persistence.identifiable import partial_changes
 from wirework.persistence.items import get_id, keys_of, set_field
 from wirework.persistence.memory import DEFAULT_MAX_PAGE_SIZE, configured_page_size
 from wirework.persistence.query import Filter, Select, Sort, compile_select
@@ -245,11 +245,10 @@ class IdentifiableSqlPersistence(Generic[T]):
         fields change exactly as ``set_field`` changes them in memory.
         """
         sql = self._sql("update_partially")
-        changes = dict(data or {})
         if id is None:
             return None
         key = check_id(id, self._component)
-        check_id_unchanged(id, key, changes, self._component)
+        changes = partial_changes(id, key, data, self._component)
 
         def change(session: Session) -> T | None:
             rows = session.execute(sql.get_for_update, (key,)).fetchall()

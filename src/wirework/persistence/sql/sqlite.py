@@ -60,7 +60,7 @@ class IdentifiableSqlitePersistence(IdentifiableSqlPersistence[T]):
         item_types: ItemTypes | None = None,
     ) -> None:
         super().__init__(table, item_type=item_type, item_types=item_types)
-        self._path = str(path) if path is not None else DEFAULT_SQLITE_PATH
+        self._path = self._checked_path(str(path)) if path is not None else DEFAULT_SQLITE_PATH
         self._timeout = 5.0
         self._retries = 3
         self._lock = threading.Lock()
@@ -76,14 +76,24 @@ class IdentifiableSqlitePersistence(IdentifiableSqlPersistence[T]):
 
     def _configure_connection(self, config: ConfigParams) -> None:
         settings = ConnectionSettings.from_config(config)
+        if settings.uri is not None and settings.database is None:
+            raise ConfigError(
+                "the SQLite persistence takes connection.database, not connection.uri",
+                component=self._component,
+                hint="set connection.database to the file path",
+            )
         if settings.database is not None:
-            if not settings.database.strip():
-                raise ConfigError(
-                    "connection.database must be a file path", component=self._component
-                )
-            self._path = settings.database
+            self._path = self._checked_path(settings.database)
         self._timeout = settings.connect_timeout
         self._retries = settings.retries
+
+    def _checked_path(self, path: str) -> str:
+        if not path.strip() or "\x00" in path:
+            raise ConfigError(
+                f"connection.database must be a file path, got {path!r}",
+                component=self._component,
+            )
+        return path
 
     def _connect(self) -> None:
         sqlite = importlib.import_module("sqlite3")
