@@ -141,7 +141,9 @@ HOSTILE_VALUES = st.recursive(
     sort=st.lists(st.text(max_size=5), max_size=2),
 )
 def test_hostile_filters_and_sorts_are_refused_alike(filter_: Any, sort: list[str]) -> None:
-    memory, sqlite = filled([{"a": 1, "b": "x"}, {"a": [1], "b": {"c": None}}])
+    # Each field holds scalars of one kind: sorting mixed kinds, objects or lists is not
+    # portable (README).
+    memory, sqlite = filled([{"a": 1, "b": "x"}, {"a": 2.5, "b": "y"}])
     order: Any = None
     with contextlib.suppress(WireworkError):
         order = SortParams(*sort)
