@@ -58,18 +58,16 @@ _TRACE = LogLevel.TRACE
 def configured_page_size(config: ConfigParams, component: str) -> int | None:
     """``options.max_page_size``: a whole number >= 1, or ``None`` when not set."""
     raw = config.get("options.max_page_size")
+    cause: WireworkError | None = None
     try:
         size = whole_number(raw, "options.max_page_size")
+        if size is None or size >= 1:
+            return size
     except WireworkError as exc:
-        size = 0
-        cause: WireworkError | None = exc
-    else:
-        cause = None
-    if size is not None and size < 1:
-        raise ConfigError(
-            f"options.max_page_size must be a positive integer, got {raw!r}", component=component
-        ) from cause
-    return size
+        cause = exc
+    raise ConfigError(
+        f"options.max_page_size must be a positive integer, got {raw!r}", component=component
+    ) from cause
 
 
 class MemoryPersistence(Generic[T]):
