@@ -31,8 +31,9 @@ from wirework.config.params import to_integer
 from wirework.config.secrets import redact
 from wirework.errors import BackendError, ConfigError
 from wirework.lifecycle.retry import retry
+from wirework.persistence.codec import ItemTypes
 from wirework.persistence.sql.core import DuplicateKeyError, IdentifiableSqlPersistence, Session
-from wirework.persistence.sql.dialect import POSTGRES
+from wirework.persistence.sql.dialect import POSTGRES, lenient_loads
 from wirework.persistence.sql.pool import ConnectionPool
 
 if TYPE_CHECKING:
@@ -60,8 +61,14 @@ class IdentifiablePostgresPersistence(IdentifiableSqlPersistence[T]):
 
     dialect = POSTGRES
 
-    def __init__(self, table: str | None = None, *, item_type: type[T] | None = None) -> None:
-        super().__init__(table, item_type=item_type)
+    def __init__(
+        self,
+        table: str | None = None,
+        *,
+        item_type: type[T] | None = None,
+        item_types: ItemTypes | None = None,
+    ) -> None:
+        super().__init__(table, item_type=item_type, item_types=item_types)
         self._settings = ConnectionSettings(port=5432)
         self._explicit: set[str] = set()
         self._pool_size = DEFAULT_MAX_POOL_SIZE
@@ -170,6 +177,8 @@ class IdentifiablePostgresPersistence(IdentifiableSqlPersistence[T]):
                 component=self._component,
                 hint="check that the server runs there and accepts this user",
             ) from exc
+        # One row too deep for json.loads must not fail the whole result it is in.
+        driver.types.json.set_json_loads(lenient_loads, connection)
         return connection
 
     def _scrub(self, text: str) -> str:
