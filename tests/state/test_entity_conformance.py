@@ -13,7 +13,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from edge_values import LONGEST_KEYS, PAST_LIMIT
 
+from wirework.data.values import MAX_PAGE_INDEX, MAX_VERSION
 from wirework.errors import ConcurrencyError, InvalidStateError
 from wirework.state import InvalidArgumentError, InvalidKeyError, UnstorableValueError
 from wirework.state.entity import (
@@ -126,6 +128,58 @@ def test_bad_ids_and_states_are_clear_errors(
         entity_store.set_state(entity_id, state)
 
 
+@pytest.mark.parametrize("name", list(LONGEST_KEYS))
+def test_ids_and_states_at_the_length_limit_work_everywhere(entity_store: Any, name: str) -> None:
+    longest = LONGEST_KEYS[name]
+    state = longest[::-1]  # another string as long: PostgreSQL indexes both in one entry
+    entity_store.set_state(longest, state, metadata={"context": {"n": 1}})
+    entity_store.set_states_batch({longest: state, "other": state})
+    assert entity_store.get_state_versioned(longest)[0] == state
+    assert entity_store.get_states_batch([longest]) == {longest: state}
+    assert entity_store.list_entities(state) == sorted([longest, "other"])
+    assert entity_store.count_by_state() == {state: 2}
+    assert entity_store.get_context(longest) == {"n": 1}
+    assert entity_store.delete_entity(longest) is True
+
+
+_ID_CALLS: dict[str, Callable[[Any, str], Any]] = {
+    "get_state": lambda s, i: s.get_state(i),
+    "set_state": lambda s, i: s.set_state(i, "s"),
+    "get_context": lambda s, i: s.get_context(i),
+    "set_context": lambda s, i: s.set_context(i, {}),
+    "get_state_versioned": lambda s, i: s.get_state_versioned(i),
+    "set_state_versioned": lambda s, i: s.set_state_versioned(i, "s", expected_version=0),
+    "get_states_batch": lambda s, i: s.get_states_batch(["ok", i]),
+    "set_states_batch": lambda s, i: s.set_states_batch({"ok": "s", i: "s"}),
+    "delete_entity": lambda s, i: s.delete_entity(i),
+}
+
+
+@pytest.mark.parametrize("name", list(LONGEST_KEYS))
+@pytest.mark.parametrize("operation", list(_ID_CALLS))
+def test_an_id_one_byte_past_the_limit_is_refused(
+    entity_store: Any, name: str, operation: str
+) -> None:
+    with pytest.raises(InvalidKeyError, match=r"^entity id '.{20,}\.\.\..*'" + PAST_LIMIT):
+        _ID_CALLS[operation](entity_store, LONGEST_KEYS[name] + "k")
+    assert entity_store.list_entities() == []
+
+
+@pytest.mark.parametrize("name", list(LONGEST_KEYS))
+def test_a_state_one_byte_past_the_limit_is_refused(entity_store: Any, name: str) -> None:
+    state = LONGEST_KEYS[name] + "k"
+    message = r"^state '.{20,}\.\.\..*'" + PAST_LIMIT
+    for write in (
+        lambda: entity_store.set_state("e", state),
+        lambda: entity_store.set_state_versioned("e", state, expected_version=0),
+        lambda: entity_store.set_states_batch({"ok": "s", "e": state}),
+        lambda: entity_store.list_entities(state),
+    ):
+        with pytest.raises(InvalidKeyError, match=message):
+            write()
+    assert entity_store.list_entities() == []
+
+
 def test_unicode_ids_and_states_round_trip(entity_store: Any) -> None:
     entity_store.set_state("заказ/1 🎉", "оплачен")
     assert entity_store.get_state("заказ/1 🎉") == "оплачен"
@@ -172,10 +226,33 @@ def test_a_versioned_write_expecting_a_missing_entity_to_exist_raises(entity_sto
     assert entity_store.get_state("ghost") is None
 
 
-@pytest.mark.parametrize("bad", [-1, "1", 1.0, True])
-def test_a_malformed_expected_version_is_refused(entity_store: Any, bad: Any) -> None:
-    with pytest.raises(InvalidArgumentError, match=rf"expected_version must be .*got {bad!r}"):
+@pytest.mark.parametrize(
+    ("bad", "shown"),
+    [
+        (-1, "-1"),
+        ("1", "'1'"),
+        (1.0, "1.0"),
+        (True, "True"),
+        (MAX_VERSION + 1, str(MAX_VERSION + 1)),
+        (2**63, str(2**63)),  # SQLite: OverflowError
+        (10**400, "an integer of about 401 digits"),
+    ],
+)
+def test_a_malformed_expected_version_is_refused(entity_store: Any, bad: Any, shown: str) -> None:
+    entity_store.set_state("e", "before")
+    message = (
+        rf"^expected_version must be a whole number from 0 to 9,007,199,254,740,991 .*got {shown}$"
+    )
+    with pytest.raises(InvalidArgumentError, match=message):
         entity_store.set_state_versioned("e", "s", expected_version=bad)
+    assert entity_store.get_state("e") == "before"
+
+
+def test_the_largest_expected_version_is_an_ordinary_conflict(entity_store: Any) -> None:
+    entity_store.set_state("e", "before")
+    with pytest.raises(ConcurrencyError, match=rf"expected version {MAX_VERSION}, found"):
+        entity_store.set_state_versioned("e", "s", expected_version=MAX_VERSION)
+    assert entity_store.get_state("e") == "before"
 
 
 def test_racing_transitions_each_version_is_won_once(entity_store: Any) -> None:
@@ -258,11 +335,33 @@ def test_list_entities_defaults_to_a_page_of_100(entity_store: Any) -> None:
     assert entity_store.list_entities(offset=100)[0] == "e100"
 
 
+@pytest.mark.parametrize("state", [None, "open"])
+def test_paging_at_its_largest_numbers_works(entity_store: Any, state: Any) -> None:
+    entity_store.set_states_batch({"a": "open", "b": "open"})
+    assert entity_store.list_entities(state, MAX_PAGE_INDEX, 0) == ["a", "b"]
+    assert entity_store.list_entities(state, MAX_PAGE_INDEX, 1) == ["b"]
+    assert entity_store.list_entities(state, 1, MAX_PAGE_INDEX) == []
+    assert entity_store.list_entities(state, MAX_PAGE_INDEX, MAX_PAGE_INDEX) == []
+
+
 @pytest.mark.parametrize(
-    ("limit", "offset", "name"), [(-1, 0, "limit"), (10, -1, "offset"), ("5", 0, "limit")]
+    ("limit", "offset", "name", "shown"),
+    [
+        (-1, 0, "limit", "-1"),
+        (10, -1, "offset", "-1"),
+        ("5", 0, "limit", "'5'"),
+        (True, 0, "limit", "True"),
+        (10, 1.0, "offset", "1.0"),
+        (10, 2**63, "offset", str(2**63)),  # SQLite: OverflowError; PostgreSQL: BackendError
+        (2**63, 0, "limit", str(2**63)),
+        (10, 10**400, "offset", "an integer of about 401 digits"),
+    ],
 )
-def test_bad_paging_is_a_clear_error(entity_store: Any, limit: Any, offset: Any, name: str) -> None:
-    with pytest.raises(InvalidArgumentError, match=rf"^{name} must be a whole number >= 0, got"):
+def test_bad_paging_is_a_clear_error(
+    entity_store: Any, limit: Any, offset: Any, name: str, shown: str
+) -> None:
+    message = rf"^{name} must be a whole number from 0 to 2\*\*63 - 1, got {shown}$"
+    with pytest.raises(InvalidArgumentError, match=message):
         entity_store.list_entities(None, limit, offset)
 
 

@@ -8,6 +8,7 @@ reference implementation or one backend went wrong.
 from __future__ import annotations
 
 import enum
+import re
 import sys
 import threading
 from collections import OrderedDict
@@ -15,7 +16,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from edge_values import LONGEST_KEYS, PAST_LIMIT
 
+from wirework.data.values import MAX_TTL, MAX_VERSION
 from wirework.errors import ConcurrencyError, ConfigError, InvalidStateError
 from wirework.state import (
     InvalidArgumentError,
@@ -158,6 +161,29 @@ def test_unusual_but_valid_keys_work(kv_store: Store, key: str) -> None:
     assert kv_store.load(CID, key) == "v"
     assert kv_store.load_bulk(CID, [key]) == [StateValue(key, "v")]
     assert kv_store.delete(CID, key) == "v"
+
+
+@pytest.mark.parametrize("name", list(LONGEST_KEYS))
+def test_a_key_at_the_length_limit_works_everywhere(kv_store: Store, name: str) -> None:
+    key = LONGEST_KEYS[name]
+    kv_store.save(CID, key, "v", expected_version=0)
+    kv_store.save_bulk(CID, {key: "w"})
+    assert kv_store.load(CID, key) == "w"
+    assert kv_store.load_bulk(CID, [key]) == [StateValue(key, "w")]
+    assert kv_store.load_versioned(CID, key)[0] == "w"
+    assert kv_store.delete(CID, key) == "w"
+
+
+@pytest.mark.parametrize("name", list(LONGEST_KEYS))
+@pytest.mark.parametrize("operation", list(_KEY_CALLS))
+def test_a_key_one_byte_past_the_limit_is_refused(
+    kv_store: Store, name: str, operation: str
+) -> None:
+    """PostgreSQL failed with an index error past ~2.7 kB while the others stored it."""
+    key = LONGEST_KEYS[name] + "k"
+    with pytest.raises(InvalidKeyError, match=r"^state key '.{20,}\.\.\..*'" + PAST_LIMIT):
+        _KEY_CALLS[operation](kv_store, key)
+    assert kv_store.load(CID, "ok") is None
 
 
 # -- values -------------------------------------------------------------------------------
@@ -359,14 +385,41 @@ def test_conditional_delete(kv_store: Store) -> None:
     assert kv_store.load_versioned(CID, "k") == (None, 0)
 
 
-@pytest.mark.parametrize("bad", [-1, 1.0, "1", True])
-def test_a_malformed_expected_version_is_refused(kv_store: Store, bad: Any) -> None:
-    message = rf"expected_version must be a whole number >= 0 .*got {bad!r}"
+def test_the_largest_expected_version_is_an_ordinary_conflict(kv_store: Store) -> None:
+    kv_store.save(CID, "k", "v")
+    with pytest.raises(ConcurrencyError, match=rf"expected version {MAX_VERSION}, found"):
+        kv_store.save(CID, "k", "w", expected_version=MAX_VERSION)
+    with pytest.raises(ConcurrencyError, match=rf"expected version {MAX_VERSION}, found"):
+        kv_store.delete(CID, "k", expected_version=MAX_VERSION)
+    assert kv_store.load(CID, "k") == "v"
+
+
+@pytest.mark.parametrize(
+    ("bad", "shown"),
+    [
+        (-1, "-1"),
+        (1.0, "1.0"),
+        ("1", "'1'"),
+        (True, "True"),
+        (MAX_VERSION + 1, str(MAX_VERSION + 1)),
+        (2**63, "9223372036854775808"),
+        (2**64, "an integer of about 20 digits"),
+        (10**400, "an integer of about 401 digits"),
+    ],
+)
+def test_a_malformed_expected_version_is_refused(kv_store: Store, bad: Any, shown: str) -> None:
+    kv_store.save(CID, "k", "before")
+    message = (
+        r"^expected_version must be a whole number from 0 to 9,007,199,254,740,991 "
+        rf"\(0 = create only if absent\), got {shown}$"
+    )
     with pytest.raises(InvalidArgumentError, match=message):
         kv_store.save(CID, "k", "v", expected_version=bad)
     with pytest.raises(InvalidArgumentError, match=message):
+        kv_store.save(CID, "k", None, expected_version=bad)
+    with pytest.raises(InvalidArgumentError, match=message):
         kv_store.delete(CID, "k", expected_version=bad)
-    assert kv_store.load(CID, "k") is None
+    assert kv_store.load(CID, "k") == "before"
 
 
 def _run_threads(count: int, work: Callable[[int], None]) -> None:
@@ -553,31 +606,97 @@ def test_many_entries_expiring_at_once_break_nothing(
     assert store.load(CID, "fresh") == 1
 
 
-@pytest.mark.parametrize("bad", [-1, 1.5, "100", True])
-def test_a_malformed_ttl_is_refused(kv_store: Store, bad: Any) -> None:
-    message = rf"ttl must be a whole number of milliseconds >= 0 .*got {bad!r}"
+def test_the_longest_ttl_is_kept_until_it_ends(kv_store: Store, clock: ManualClock) -> None:
+    kv_store.save(CID, "k", "v", ttl=MAX_TTL)
+    kv_store.save_bulk(CID, {"b": 1}, ttl=MAX_TTL)
+    clock.advance_ms(MAX_TTL - 1)
+    assert [item.value for item in kv_store.load_bulk(CID, ["k", "b"])] == ["v", 1]
+    clock.advance_ms(2)
+    assert [item.value for item in kv_store.load_bulk(CID, ["k", "b"])] == [None, None]
+
+
+@pytest.mark.parametrize(
+    ("bad", "shown"),
+    [
+        (-1, "-1"),
+        (1.5, "1.5"),
+        ("100", "'100'"),
+        (True, "True"),
+        (float("inf"), "inf"),
+        (MAX_TTL + 1, "1000000000001"),
+        (10**17, "100000000000000000"),  # Redis refused it after writing the value
+        (10**400, "an integer of about 401 digits"),  # an OverflowError
+    ],
+)
+def test_a_malformed_ttl_is_refused_and_writes_nothing(
+    kv_store: Store, bad: Any, shown: str
+) -> None:
+    kv_store.save(CID, "k", "before")
+    before = kv_store.load_versioned(CID, "k")
+    message = (
+        r"^ttl must be a whole number of milliseconds from 0 to 1,000,000,000,000 "
+        rf"\(0 = never expire\), got {shown}$"
+    )
     with pytest.raises(InvalidArgumentError, match=message):
         kv_store.save(CID, "k", "v", ttl=bad)
     with pytest.raises(InvalidArgumentError, match=message):
-        kv_store.save_bulk(CID, {"k": "v"}, ttl=bad)
-    assert kv_store.load(CID, "k") is None
+        kv_store.save(CID, "k", "v", ttl=bad, expected_version=before[1])
+    with pytest.raises(InvalidArgumentError, match=message):
+        kv_store.save_bulk(CID, {"k": "v", "new": 1}, ttl=bad)
+    assert kv_store.load_versioned(CID, "k") == before
+    assert kv_store.load(CID, "new") is None
+    kv_store.save(CID, "k", "retried", expected_version=before[1])  # no conflict: nothing moved
+    assert kv_store.load(CID, "k") == "retried"
 
 
-@pytest.mark.parametrize("bad", ["soon", -5, "1e"])
+@pytest.mark.parametrize(
+    ("bad", "shown"),
+    [
+        ("soon", "'soon'"),
+        (-5, "-5"),
+        ("1e", "'1e'"),
+        (True, "True"),  # read as 1 ms by a lenient integer getter
+        ("true", "'true'"),
+        (1.5, "1.5"),  # read as 1 ms
+        (float("inf"), "inf"),  # an OverflowError
+        ("inf", "'inf'"),
+        ("1e400", "'1e400'"),
+        (float("nan"), "nan"),
+        (MAX_TTL + 1, "1000000000001"),
+        ([1000], "[1000]"),
+    ],
+)
 def test_a_malformed_timeout_option_is_a_config_error(
-    new_kv_store: Callable[..., Store], bad: Any
+    new_kv_store: Callable[..., Store], bad: Any, shown: str
 ) -> None:
-    message = r"options.timeout must be a whole number of milliseconds"
+    message = (
+        r": options.timeout must be a whole number of milliseconds from 0 to 1,000,000,000,000 "
+        rf"\(0 = never expire\), got {re.escape(shown)}$"
+    )
     with pytest.raises(ConfigError, match=message):
         new_kv_store(options_timeout=bad)
 
 
-def test_a_timeout_given_as_text_is_accepted(
+@pytest.mark.parametrize("timeout", ["1000", " 1000 ", "1e3", 1000.0])
+def test_a_timeout_given_as_text_or_a_whole_float_is_accepted(
+    open_kv_store: Callable[..., Store], clock: ManualClock, timeout: Any
+) -> None:
+    store = open_kv_store(options_timeout=timeout)  # text: what an env-var substitution yields
+    store.save(CID, "k", "v")
+    clock.advance_ms(999)
+    assert store.load(CID, "k") == "v"
+    clock.advance_ms(2)
+    assert store.load(CID, "k") is None
+
+
+def test_the_longest_timeout_option_is_accepted(
     open_kv_store: Callable[..., Store], clock: ManualClock
 ) -> None:
-    store = open_kv_store(options_timeout="1000")  # what an env-var substitution yields
+    store = open_kv_store(options_timeout=str(MAX_TTL))
     store.save(CID, "k", "v")
-    clock.advance_ms(1001)
+    clock.advance_ms(MAX_TTL - 1)
+    assert store.load(CID, "k") == "v"
+    clock.advance_ms(2)
     assert store.load(CID, "k") is None
 
 

@@ -353,9 +353,15 @@ def test_a_table_name_that_is_not_an_identifier_is_refused(name: str) -> None:
         PostgresEntityStore(table=name)
 
 
-def test_a_bad_pool_size_is_a_config_error() -> None:
-    with pytest.raises(ConfigError, match=r"options.max_pool_size must be >= 1"):
-        PostgresStateStore().configure(ConfigParams({"options.max_pool_size": 0}))
+@pytest.mark.parametrize(
+    ("size", "shown"), [(0, "0"), (True, "True"), (float("inf"), "inf"), ("1e400", "'1e400'")]
+)
+def test_a_bad_pool_size_is_a_config_error(size: Any, shown: str) -> None:
+    message = (
+        rf"^PostgresStateStore: options.max_pool_size must be a whole number >= 1, got {shown}$"
+    )
+    with pytest.raises(ConfigError, match=message):
+        PostgresStateStore().configure(ConfigParams({"options.max_pool_size": size}))
 
 
 def test_the_entity_store_reads_the_key_value_store_keys(uri: str) -> None:

@@ -30,6 +30,7 @@ from wirework.config import ConfigParams
 from wirework.config.connection import ConnectionSettings
 from wirework.errors import BackendError, ConfigError, InvalidStateError
 from wirework.lifecycle.retry import retry
+from wirework.state.options import count_option
 
 __all__ = [
     "DEFAULT_MAX_CONNECTIONS",
@@ -82,16 +83,7 @@ def link_for(config: ConfigParams, component: str, scripts: Sequence[Script]) ->
 
 def max_connections(config: ConfigParams, component: str) -> int:
     """``options.max_connections``: the pool's size (default 100, redis-py's)."""
-    raw = config.get("options.max_connections")
-    number = config.get_as_nullable_integer("options.max_connections")
-    if raw is None:
-        return DEFAULT_MAX_CONNECTIONS
-    if number is None or number < 1:
-        raise ConfigError(
-            f"options.max_connections must be a whole number >= 1, got {raw!r}",
-            component=component,
-        )
-    return number
+    return count_option(config, "options.max_connections", DEFAULT_MAX_CONNECTIONS, component)
 
 
 def redis_settings(config: ConfigParams, component: str) -> ConnectionSettings:

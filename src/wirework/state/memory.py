@@ -30,17 +30,18 @@ from typing import Any
 
 from wirework.config import ConfigParams
 from wirework.data.values import (
-    InvalidArgumentError,
+    MAX_KEY_BYTES,
     check_key,
     check_ttl,
     check_version,
     freeze,
     thaw,
 )
-from wirework.errors import ConcurrencyError, ConfigError, InvalidStateError
+from wirework.errors import ConcurrencyError, InvalidStateError
 from wirework.refer import IReferences
 from wirework.state.clock import Clock
 from wirework.state.expiry import NEVER, ExpirySchedule
+from wirework.state.options import timeout_option
 from wirework.state.protocol import StateValue, bulk_pairs
 
 __all__ = ["MemoryStateStore"]
@@ -61,12 +62,7 @@ class MemoryStateStore:
     """
 
     def __init__(self, *, timeout: int = 0, clock: Clock = time.monotonic) -> None:
-        if type(timeout) is not int or timeout < 0:
-            raise InvalidArgumentError(
-                "timeout must be a whole number of milliseconds >= 0 (0 = never expire), "
-                f"got {timeout!r}"
-            )
-        self._timeout = timeout / 1000.0
+        self._timeout = check_ttl(timeout, "timeout") / 1000.0
         self._clock = clock
         self._entries: dict[str, _Entry] = {}
         self._schedule = ExpirySchedule(self._is_current)  # ``next`` is read lock-free
@@ -76,17 +72,9 @@ class MemoryStateStore:
 
     # -- component lifecycle ----------------------------------------------------------
     def configure(self, config: ConfigParams) -> None:
-        raw = config.get("options.timeout")
-        if raw is None:
-            return
-        timeout = config.get_as_nullable_integer("options.timeout")
-        if timeout is None or timeout < 0:
-            raise ConfigError(
-                "options.timeout must be a whole number of milliseconds >= 0 "
-                f"(0 = never expire), got {raw!r}",
-                component=type(self).__name__,
-            )
-        self._timeout = timeout / 1000.0
+        timeout = timeout_option(config, type(self).__name__)
+        if timeout is not None:
+            self._timeout = timeout / 1000.0
 
     def set_references(self, references: IReferences) -> None:
         self._logger = references.get_one_optional("*:logger:*:*:1.0")
@@ -122,7 +110,7 @@ class MemoryStateStore:
 
     # -- reads: lock-free, because an entry is an immutable tuple swapped atomically ----
     def load(self, correlation_id: str | None, key: str) -> Any:
-        if type(key) is not str or "\x00" in key or not key.isascii():
+        if type(key) is not str or len(key) > MAX_KEY_BYTES or "\x00" in key or not key.isascii():
             key = check_key(key)
         if not self._opened:
             self._require_open("load")
@@ -170,7 +158,7 @@ class MemoryStateStore:
         expected_version: int | None = None,
     ) -> Any:
         """Store ``value`` (``None`` deletes) and return it; see ``IVersionedStateStore``."""
-        if type(key) is not str or "\x00" in key or not key.isascii():
+        if type(key) is not str or len(key) > MAX_KEY_BYTES or "\x00" in key or not key.isascii():
             key = check_key(key)
         if expected_version is not None:
             check_version(expected_version)

@@ -30,6 +30,7 @@ from wirework.config import ConfigParams
 from wirework.config.connection import ConnectionSettings
 from wirework.errors import BackendError, ConfigError
 from wirework.lifecycle.retry import retry
+from wirework.state.options import count_option
 from wirework.state.sql import DbSession, Row, Session, SqlEngine, SqlStateStore, redact
 
 if TYPE_CHECKING:
@@ -285,12 +286,7 @@ def postgres_engine(
 ) -> PostgresEngine:
     """The engine for a component's ``connection.*``, ``credential.*`` and ``options.*``."""
     settings = ConnectionSettings.from_config(config, default_port=5432)
-    pool_size = config.get_as_integer_with_default("options.max_pool_size", 5)
-    if pool_size < 1:
-        raise ConfigError(
-            f"options.max_pool_size must be >= 1, got {config.get('options.max_pool_size')!r}",
-            component=owner,
-        )
+    pool_size = count_option(config, "options.max_pool_size", 5, owner)
     options: dict[str, Any] = {"connect_timeout": max(1, math.ceil(settings.connect_timeout))}
     secrets: list[str | None] = [settings.password]
     database = settings.database

@@ -27,7 +27,7 @@ from typing import Any, TypeVar
 
 from wirework.config import ConfigParams
 from wirework.data.values import (
-    InvalidArgumentError,
+    MAX_KEY_BYTES,
     check_key,
     check_ttl,
     check_version,
@@ -38,6 +38,7 @@ from wirework.errors import ConcurrencyError, ConfigError, InvalidStateError
 from wirework.refer import IReferences
 from wirework.state._redis import RedisLink, Script, link_for
 from wirework.state.clock import Clock
+from wirework.state.options import timeout_option
 from wirework.state.protocol import StateValue, bulk_pairs
 
 __all__ = ["DEFAULT_KEY_PREFIX", "RedisStateStore"]
@@ -169,12 +170,7 @@ class RedisStateStore:
         clock: Clock = time.time,
         key_prefix: str = DEFAULT_KEY_PREFIX,
     ) -> None:
-        if type(timeout) is not int or timeout < 0:
-            raise InvalidArgumentError(
-                "timeout must be a whole number of milliseconds >= 0 (0 = never expire), "
-                f"got {timeout!r}"
-            )
-        self._timeout = timeout
+        self._timeout = check_ttl(timeout, "timeout")
         self._clock = clock
         self._prefix = _check_prefix(key_prefix)
         self._link = link_for(ConfigParams(), _NAME, _SCRIPTS)
@@ -190,16 +186,9 @@ class RedisStateStore:
     def configure(self, config: ConfigParams) -> None:
         if self._link.is_open:
             raise InvalidStateError("configure() must come before open()", component=_NAME)
-        raw = config.get("options.timeout")
-        timeout = (
-            self._timeout if raw is None else config.get_as_nullable_integer("options.timeout")
-        )
-        if timeout is None or timeout < 0:
-            raise ConfigError(
-                "options.timeout must be a whole number of milliseconds >= 0 "
-                f"(0 = never expire), got {raw!r}",
-                component=_NAME,
-            )
+        timeout = timeout_option(config, _NAME)
+        if timeout is None:
+            timeout = self._timeout
         prefix = config.get_as_nullable_string("options.key_prefix")
         prefix = self._prefix if prefix is None else _check_prefix(prefix)
         link = link_for(config, _NAME, _SCRIPTS)  # everything is checked before anything is set
@@ -237,7 +226,7 @@ class RedisStateStore:
 
     # -- reads ------------------------------------------------------------------------
     def load(self, correlation_id: str | None, key: str) -> Any:
-        if type(key) is not str or "\x00" in key or not key.isascii():
+        if type(key) is not str or len(key) > MAX_KEY_BYTES or "\x00" in key or not key.isascii():
             key = check_key(key)
         link = self._require_open("load")
         text = link.run("load", _LOAD, 1, self._prefix + key, self._now_ms())
@@ -275,7 +264,7 @@ class RedisStateStore:
         expected_version: int | None = None,
     ) -> Any:
         """Store ``value`` (``None`` deletes) and return it; see ``IVersionedStateStore``."""
-        if type(key) is not str or "\x00" in key or not key.isascii():
+        if type(key) is not str or len(key) > MAX_KEY_BYTES or "\x00" in key or not key.isascii():
             key = check_key(key)
         if expected_version is not None:
             check_version(expected_version)

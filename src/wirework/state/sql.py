@@ -32,7 +32,7 @@ from typing import Any, ClassVar, NoReturn, Protocol, TypeVar
 
 from wirework.config import ConfigParams
 from wirework.data.values import (
-    InvalidArgumentError,
+    MAX_KEY_BYTES,
     check_key,
     check_ttl,
     check_version,
@@ -42,6 +42,7 @@ from wirework.data.values import (
 from wirework.errors import BackendError, ConcurrencyError, ConfigError, InvalidStateError
 from wirework.refer import IReferences
 from wirework.state.clock import Clock
+from wirework.state.options import timeout_option
 from wirework.state.protocol import StateValue, bulk_pairs
 
 __all__ = [
@@ -262,12 +263,7 @@ class SqlStateStore(ABC):
     default_table: ClassVar[str] = "wirework_state"
 
     def __init__(self, *, timeout: int = 0, clock: Clock = time.time) -> None:
-        if type(timeout) is not int or timeout < 0:
-            raise InvalidArgumentError(
-                "timeout must be a whole number of milliseconds >= 0 (0 = never expire), "
-                f"got {timeout!r}"
-            )
-        self._timeout = timeout / 1000.0
+        self._timeout = check_ttl(timeout, "timeout") / 1000.0
         self._clock = clock
         self._table = self.default_table
         self._config = ConfigParams()
@@ -275,7 +271,7 @@ class SqlStateStore(ABC):
         self._next_purge = -math.inf
         self._lock = threading.Lock()  # open/close only; calls go straight to the engine
         self._logger: Any = None
-        self._prepare()
+        self._prepare(self._config, self._table)
 
     @abstractmethod
     def _new_engine(self, config: ConfigParams) -> SqlEngine:
@@ -283,27 +279,19 @@ class SqlStateStore(ABC):
 
     # -- component lifecycle ----------------------------------------------------------
     def configure(self, config: ConfigParams) -> None:
-        raw = config.get("options.timeout")
-        if raw is not None:
-            timeout = config.get_as_nullable_integer("options.timeout")
-            if timeout is None or timeout < 0:
-                raise ConfigError(
-                    "options.timeout must be a whole number of milliseconds >= 0 "
-                    f"(0 = never expire), got {raw!r}",
-                    component=type(self).__name__,
-                )
-            self._timeout = timeout / 1000.0
+        """Everything is checked before anything is set: a refused config changes nothing."""
+        timeout = timeout_option(config, type(self).__name__)
         table = config.get("options.table")
-        if table is not None:
-            self._table = check_table(table, type(self).__name__)
-        self._config = config
-        self._prepare()  # refuses a malformed connection config now, not at open
+        table = self._table if table is None else check_table(table, type(self).__name__)
+        self._prepare(config, table)  # refuses a malformed connection config now, not at open
+        if timeout is not None:
+            self._timeout = timeout / 1000.0
+        self._table, self._config = table, config
 
-    def _prepare(self) -> None:
+    def _prepare(self, config: ConfigParams, table: str) -> None:
         """Where the data is and the statements for it: they depend on config, not on I/O."""
-        engine = self._new_engine(self._config)
-        self._where = engine.where
-        self._kv = _KvSql(engine, self._table)
+        engine = self._new_engine(config)
+        self._where, self._kv = engine.where, _KvSql(engine, table)
 
     def set_references(self, references: IReferences) -> None:
         self._logger = references.get_one_optional("*:logger:*:*:1.0")
@@ -349,7 +337,7 @@ class SqlStateStore(ABC):
 
     # -- reads --------------------------------------------------------------------------
     def load(self, correlation_id: str | None, key: str) -> Any:
-        if type(key) is not str or "\x00" in key or not key.isascii():
+        if type(key) is not str or len(key) > MAX_KEY_BYTES or "\x00" in key or not key.isascii():
             key = check_key(key)
         engine = self._engine
         if engine is None:
@@ -398,7 +386,7 @@ class SqlStateStore(ABC):
         expected_version: int | None = None,
     ) -> Any:
         """Store ``value`` (``None`` deletes) and return it; see ``IVersionedStateStore``."""
-        if type(key) is not str or "\x00" in key or not key.isascii():
+        if type(key) is not str or len(key) > MAX_KEY_BYTES or "\x00" in key or not key.isascii():
             key = check_key(key)
         if expected_version is not None:
             check_version(expected_version)

@@ -15,9 +15,9 @@ from typing import Any, NamedTuple, TypeVar
 
 from wirework.config import ConfigParams
 from wirework.data.values import (
-    InvalidArgumentError,
     UnstorableValueError,
     check_key,
+    check_page,
     freeze,
     thaw,
 )
@@ -120,9 +120,7 @@ class InMemoryStateStore(EntityStoreBase):
         """Entity ids in ascending order, optionally only those in ``state``, then paged."""
         if state is not None:
             state = check_state(state)
-        for name, number in (("limit", limit), ("offset", offset)):
-            if type(number) is not int or number < 0:
-                raise InvalidArgumentError(f"{name} must be a whole number >= 0, got {number!r}")
+        limit, offset = check_page(limit, offset)
         with self._lock:
             self._require_connection("list_entities")
             items = list(self._records.items())

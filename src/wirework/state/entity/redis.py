@@ -27,10 +27,11 @@ from typing import Any
 
 from wirework.config import ConfigParams
 from wirework.data.values import (
-    InvalidArgumentError,
+    MAX_PAGE_INDEX,
     UnstorableValueError,
     canonical,
     check_key,
+    check_page,
     decode,
     encode,
 )
@@ -216,14 +217,13 @@ class RedisStateStore(EntityStoreBase):
         """Entity ids in ascending order, optionally only those in ``state``, then paged."""
         if state is not None:
             state = check_state(state)
-        for name, number in (("limit", limit), ("offset", offset)):
-            if type(number) is not int or number < 0:
-                raise InvalidArgumentError(f"{name} must be a whole number >= 0, got {number!r}")
+        limit, offset = check_page(limit, offset)
         link = self._require_connection("list_entities")
         if limit == 0:  # ZRANGE 0 -1 would mean "everything"
             return []
         index = self._prefix + ("ids" if state is None else "s:" + state)
-        ids = link.command("list_entities", "ZRANGE", index, offset, offset + limit - 1)
+        last = min(offset + limit - 1, MAX_PAGE_INDEX)  # Redis takes no index beyond int64
+        ids = link.command("list_entities", "ZRANGE", index, offset, last)
         return [str(entity_id, "utf-8") for entity_id in ids]
 
     def count_by_state(self) -> dict[str, int]:

@@ -30,10 +30,10 @@ from typing import Any, ClassVar
 
 from wirework.config import ConfigParams
 from wirework.data.values import (
-    InvalidArgumentError,
     UnstorableValueError,
     canonical,
     check_key,
+    check_page,
     decode,
     encode,
 )
@@ -230,9 +230,7 @@ class SqlEntityStore(EntityStoreBase):
         """Entity ids in ascending order, optionally only those in ``state``, then paged."""
         if state is not None:
             state = check_state(state)
-        for name, number in (("limit", limit), ("offset", offset)):
-            if type(number) is not int or number < 0:
-                raise InvalidArgumentError(f"{name} must be a whole number >= 0, got {number!r}")
+        limit, offset = check_page(limit, offset)
         engine = self._require_connection("list_entities")
         if state is None:
             rows = engine.all("list_entities", self._q.list_all, (limit, offset))
