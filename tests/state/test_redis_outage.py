@@ -125,8 +125,8 @@ def test_scripts_flushed_from_the_server_are_loaded_again(server: PrivateRedis) 
         ):
             raw.script_flush()
             call()
-        assert store.load_versioned(CID, "k") == (1, 1)
-        assert store.load_versioned(CID, "k2499") == (1, 1)
+        assert store.load(CID, "k") == 1
+        assert [item.value for item in store.load_bulk(CID, ["k2499", "one"])] == [1, 1]
     finally:
         raw.close()
         store.close(CID)

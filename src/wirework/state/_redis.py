@@ -7,7 +7,8 @@ Both Redis stores (key-value and entity) need the same four things, kept here on
   every backend. redis-py is imported only when a store opens (the ``redis`` extra);
 * ``open`` with bounded retries and backoff (a server still starting must not kill
   the service), and ``close`` that disconnects every pooled connection;
-* scripts run by EVALSHA and loaded on open. A server restarted or ``SCRIPT FLUSH``-ed
+* scripts run by EVALSHA and loaded on open, and the Lua they share
+  (:data:`NEXT_VERSION`). A server restarted or ``SCRIPT FLUSH``-ed
   meanwhile answers NOSCRIPT; the script is then loaded again and the call repeated.
   That is safe because a NOSCRIPT call never ran;
 * driver errors turned into :class:`BackendError` naming ``host:port`` and the
@@ -35,6 +36,7 @@ from wirework.state.options import count_option
 __all__ = [
     "DEFAULT_MAX_CONNECTIONS",
     "DEFAULT_PORT",
+    "NEXT_VERSION",
     "RedisLink",
     "Script",
     "check_uri",
@@ -50,6 +52,25 @@ _POOL_EXHAUSTED = ("No connection available.",)  # BlockingConnectionPool's time
 _SCHEMES = ("redis://", "rediss://", "unix://")
 _SCAN_BATCH = 1000
 _GLOB_SPECIALS = str.maketrans({c: "\\" + c for c in "*?[]\\"})
+
+
+NEXT_VERSION = """
+local function next_version(counter, old)
+  local version = redis.call('INCR', counter)
+  if version <= old then
+    version = old + 1
+    redis.call('SET', counter, version)
+  end
+  return version
+end
+"""
+"""Lua: the version a write gives, ``next_version(counter key, the key's stored version)``.
+
+The store's counter plus one, so a key deleted and written again never gets an old
+version back; and above the key's own version even if the counter was lost (evicted,
+or deleted by hand), so a live key's version only grows. Call it as the script's
+first write: it fails only if the counter holds something other than a number.
+"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,16 +295,19 @@ class RedisLink:
                 raise self._failure(operation, reply) from reply
         return replies
 
-    def delete_prefixed(self, operation: str, prefix: str) -> int:
-        """Remove every key starting with ``prefix`` (SCAN, then UNLINK in batches)."""
+    def delete_prefixed(self, operation: str, prefix: str, *, keep: str | None = None) -> int:
+        """Remove every key starting with ``prefix`` but ``keep`` (SCAN, then UNLINK in batches)."""
         if not prefix:
             raise InvalidStateError(
                 "refusing to delete every key of the database: the key prefix is empty",
                 component=self._component,
             )
+        kept = None if keep is None else keep.encode("utf-8")
         deleted = 0
         for batch in self._scan(operation, prefix.translate(_GLOB_SPECIALS) + "*"):
-            deleted += int(self.command(operation, "UNLINK", *batch))
+            doomed = [key for key in batch if key != kept]
+            if doomed:
+                deleted += int(self.command(operation, "UNLINK", *doomed))
         return deleted
 
     def _scan(self, operation: str, pattern: str) -> Iterator[list[bytes]]:

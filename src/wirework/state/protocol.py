@@ -43,9 +43,12 @@ class IStateStore(Protocol):
 class IVersionedStateStore(IStateStore, Protocol):
     """The full contract: versions, per-item TTL and bulk save on top of the seed.
 
-    A key's version is 0 while it is absent, 1 after it is first saved, and goes up
-    by exactly one on every save; deleting or expiring it takes it back to 0. So a
-    successful ``save(..., expected_version=v)`` leaves version ``v + 1``, and
+    A key's version is 0 while it is absent (never saved, deleted or expired). Every
+    save gives it a new version, higher than any version it had before, including
+    before a delete or an expiry: a version is never given to a key twice, so a
+    writer holding a stale version gets a ``ConcurrencyError`` whatever happened to
+    the key meanwhile (no ABA). Versions come from one counter per store, so they
+    are not consecutive: read the new one with ``load_versioned``.
     ``expected_version=0`` means "create only if absent".
     """
 

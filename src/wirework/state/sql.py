@@ -13,11 +13,17 @@ single statements, so that every guarantee holds across processes, not only thre
   are absent to every read and write, and a bounded ``DELETE`` on the indexed column
   removes them at most every :data:`PURGE_EVERY` seconds: never a scan per call;
 * values are the :func:`~wirework.data.values.encode` JSON text in a ``TEXT`` column
-  (PostgreSQL's ``jsonb`` refuses ``\\u0000``, which is a valid value here).
+  (PostgreSQL's ``jsonb`` refuses ``\\u0000``, which is a valid value here);
+* a version never comes back to a key: a row written again gets a higher version
+  (``{bump}`` in the statements) and a new row one above every version its key had
+  before (``{next}``), from a counter kept beside the table and used in the same
+  statement. A key deleted, expired or purged leaves no row behind, yet a writer
+  holding its old version always meets a conflict (no ABA).
 
-What differs between databases (placeholders, ``= ANY(?)`` vs ``IN (...)``, how
-connections are held and replaced) lives in a :class:`SqlEngine` subclass; the SQL
-text is written once, with ``?`` placeholders and ``{t}`` for the quoted table.
+What differs between databases (placeholders, ``= ANY(?)`` vs ``IN (...)``, the
+version counter, how connections are held and replaced) lives in a
+:class:`SqlEngine` subclass; the SQL text is written once, with ``?`` placeholders,
+``{t}`` for the quoted table, ``{next}`` and ``{bump}`` for versions.
 """
 
 from __future__ import annotations
@@ -135,6 +141,13 @@ class SqlEngine(ABC):
     placeholder: ClassVar[str] = "?"
     collate: ClassVar[str] = ""  # appended to key columns: byte order, like Python's sort
     table_suffix: ClassVar[str] = ""
+    next_version: ClassVar[str]
+    """SQL for a new row's version in table ``{name}``: above every version its key had
+    in earlier rows, deleted, expired or purged."""
+    bumped_version: ClassVar[str]
+    """SQL for the version of a row of ``{t}`` written again: above its current one."""
+    version_counter: ClassVar[tuple[str, ...]]
+    """Idempotent DDL creating the counter behind them, once the table exists."""
 
     def __init__(self, owner: str, closed_error: Callable[[str], Exception]) -> None:
         self.owner = owner
@@ -182,9 +195,22 @@ class SqlEngine(ABC):
         self.use("open", create, transaction=True)
 
     def sql(self, template: str, table: str) -> str:
-        """``template`` for ``table``: ``{t}`` quoted table, ``{name}`` bare name, ``?``."""
-        text = template.format(t=f'"{table}"', name=table, c=self.collate, suffix=self.table_suffix)
+        """``template`` for ``table``: ``{t}`` quoted table, ``{name}`` bare name, ``?``,
+        ``{next}`` / ``{bump}`` the version of a new row / of a row written again."""
+        quoted = f'"{table}"'
+        text = template.format(
+            t=quoted,
+            name=table,
+            c=self.collate,
+            suffix=self.table_suffix,
+            next=self.next_version.format(name=table),
+            bump=self.bumped_version.format(name=table, t=quoted),
+        )
         return text if self.placeholder == "?" else text.replace("?", self.placeholder)
+
+    def schema(self, table: str, statements: Sequence[str]) -> list[str]:
+        """The DDL templates ``statements`` and then the version counter, for ``table``."""
+        return [self.sql(statement, table) for statement in (*statements, *self.version_counter)]
 
     def failed(
         self, op: str, exc: BaseException, secrets: Iterable[str | None] = ()
@@ -201,38 +227,34 @@ class _KvSql:
 
     def __init__(self, engine: SqlEngine, table: str) -> None:
         q = engine.sql
-        self.schema = [
-            q(
+        self.schema = engine.schema(
+            table,
+            [
                 "CREATE TABLE IF NOT EXISTS {t} (key TEXT{c} PRIMARY KEY, value TEXT NOT NULL, "
                 "version BIGINT NOT NULL, expires_at DOUBLE PRECISION){suffix}",
-                table,
-            ),
-            q(
                 'CREATE INDEX IF NOT EXISTS "{name}_expires_at" ON {t} (expires_at) '
                 "WHERE expires_at IS NOT NULL",
-                table,
-            ),
-        ]
+            ],
+        )
         self.load = q("SELECT value FROM {t} WHERE key = ? AND " + _ALIVE, table)
         self.load_versioned = q("SELECT value, version FROM {t} WHERE key = ? AND " + _ALIVE, table)
         self.version = q("SELECT version FROM {t} WHERE key = ? AND " + _ALIVE, table)
         self.bulk_head = q("SELECT key, value FROM {t} WHERE ", table)
         self.bulk_tail = q(" AND " + _ALIVE, table)
-        insert = "INSERT INTO {t} (key, value, version, expires_at) VALUES (?, ?, 1, ?) "
-        # An expired row counts as absent: it restarts at version 1.
+        # {bump} is evaluated once the row is locked, so a key's versions only grow.
+        insert = "INSERT INTO {t} (key, value, version, expires_at) VALUES (?, ?, {next}, ?) "
         self.upsert = q(
             insert + "ON CONFLICT (key) DO UPDATE SET value = excluded.value, "
-            "expires_at = excluded.expires_at, "
-            "version = CASE WHEN {t}.expires_at <= ? THEN 1 ELSE {t}.version + 1 END",
+            "expires_at = excluded.expires_at, version = {bump}",
             table,
         )
         self.create = q(
-            insert + "ON CONFLICT (key) DO UPDATE SET value = excluded.value, version = 1, "
+            insert + "ON CONFLICT (key) DO UPDATE SET value = excluded.value, version = {bump}, "
             "expires_at = excluded.expires_at WHERE {t}.expires_at <= ?",
             table,
         )
         self.update = q(
-            "UPDATE {t} SET value = ?, version = version + 1, expires_at = ? "
+            "UPDATE {t} SET value = ?, version = {bump}, expires_at = ? "
             "WHERE key = ? AND version = ? AND " + _ALIVE,
             table,
         )
@@ -404,7 +426,7 @@ class SqlStateStore(ABC):
         expires = now + lifetime if lifetime else None
         sql = self._kv
         if expected_version is None:
-            engine.run("save", sql.upsert, (key, text, expires, now))
+            engine.run("save", sql.upsert, (key, text, expires))
         elif expected_version == 0:
             while not engine.run("save", sql.create, (key, text, expires, now)):
                 self._conflict(engine, "save", key, 0, now)
@@ -438,7 +460,7 @@ class SqlStateStore(ABC):
         runs: list[tuple[str, list[tuple[Any, ...]]]] = []
         for key, text in pairs:
             statement = sql.delete_bulk if text is None else sql.upsert
-            params = (key,) if text is None else (key, text, expires, now)
+            params = (key,) if text is None else (key, text, expires)
             if runs and runs[-1][0] is statement:
                 runs[-1][1].append(params)
             else:
@@ -506,8 +528,8 @@ class SqlStateStore(ABC):
     def _conflict(self, engine: SqlEngine, op: str, key: str, expected: int, now: float) -> None:
         """After a conditional write missed: raise, unless the key is back at ``expected``.
 
-        The key can be back at the expected version when it changed twice between the
-        write and this read (deleted and re-created); the caller then tries again.
+        Versions never repeat, so only ``expected`` 0 can come back: a create that met
+        a row which was deleted before this read. The caller then tries again.
         """
         actual = self._version(engine, op, key, now)
         if actual != expected:

@@ -72,6 +72,20 @@ class SqliteEngine(SqlEngine):
 
     name = "SQLite"
     table_suffix = " WITHOUT ROWID"  # the primary key is the table: one B-tree lookup
+    # One row holding the highest version a deleted row had, raised by a trigger in
+    # the deleting statement. A new row takes one above it, so above every version
+    # its key had before; a row written again takes its own plus one. A save of a
+    # live key so writes no second page. SQLite runs one writer at a time, so a
+    # statement reading the counter cannot race one raising it.
+    next_version = '(SELECT n + 1 FROM "{name}_version")'
+    bumped_version = "{t}.version + 1"
+    version_counter = (
+        'CREATE TABLE IF NOT EXISTS "{name}_version" (n INTEGER NOT NULL)',
+        'INSERT INTO "{name}_version" (n) SELECT 0 '
+        'WHERE NOT EXISTS (SELECT 1 FROM "{name}_version")',
+        'CREATE TRIGGER IF NOT EXISTS "{name}_deleted" AFTER DELETE ON {t} '
+        'BEGIN UPDATE "{name}_version" SET n = max(n, OLD.version); END',
+    )
 
     def __init__(
         self,
