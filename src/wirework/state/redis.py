@@ -124,7 +124,8 @@ elseif x > 0 then
   redis.call('PERSIST', KEYS[1])
 end
 return version
-"""
+""",
+    writes=True,
 )
 
 # KEYS = keys..., version counter; ARGV = now, ttl ms, expires_at, then one value per
@@ -158,12 +159,14 @@ for i = 1, count do
   end
 end
 return count
-"""
+""",
+    writes=True,
 )
 
 # KEYS[1] = key; ARGV = now, expected version (-1 = any).
 # {1, version removed (0 if absent), value} or {0, current version} on a conflict.
-_DELETE = Script("""
+_DELETE = Script(
+    """
 local now, expected = tonumber(ARGV[1]), tonumber(ARGV[2])
 if not (now and expected) then
   return redis.error_reply('ERR wirework: malformed arguments to the delete script')
@@ -179,7 +182,9 @@ if expected >= 0 and expected ~= version then return {0, version} end
 if version == 0 then return {1, 0} end
 redis.call('DEL', KEYS[1])
 return {1, version, r[1]}
-""")
+""",
+    writes=True,
+)
 
 _SCRIPTS = (_LOAD, _LOAD_VERSIONED, _LOAD_MANY, _SAVE, _SAVE_MANY, _DELETE)
 

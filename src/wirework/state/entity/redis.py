@@ -107,7 +107,8 @@ for i = 1, count do
   out[i + 1] = version
 end
 return out
-"""
+""",
+    writes=True,
 )
 
 # KEYS = entity, version counter; ARGV = context JSON. The new version, or 0 if there
@@ -120,12 +121,14 @@ if not r[1] then return 0 end
 local version = next_version(KEYS[2], tonumber(r[2]) or 0)
 redis.call('HSET', KEYS[1], 'c', ARGV[1], 'n', version)
 return version
-"""
+""",
+    writes=True,
 )
 
 # KEYS = ids, counts, entity; ARGV = prefix, id. 1 if removed, 0 if there was none.
 # The version counter is left as it is: it is above every version already.
-_DELETE = Script("""
+_DELETE = Script(
+    """
 local state = redis.call('HGET', KEYS[3], 's')
 if not state then return 0 end
 local index = ARGV[1] .. 's:' .. state
@@ -137,7 +140,9 @@ redis.call('ZREM', KEYS[1], ARGV[2])
 redis.call('ZREM', index, ARGV[2])
 if redis.call('HINCRBY', KEYS[2], state, -1) <= 0 then redis.call('HDEL', KEYS[2], state) end
 return 1
-""")
+""",
+    writes=True,
+)
 
 _SCRIPTS = (_WRITE, _SET_CONTEXT, _DELETE)
 
