@@ -2,7 +2,7 @@
 
 Backend-neutral: it only uses the public ``IVersionedStateStore`` API, the fixtures in
 ``conftest.py`` and the injected clock. Each block pins down a place where the
-reference implementation or one backend went wrong.
+Pip.Services implementation or one backend went wrong.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ def same_json(a: Any, b: Any) -> bool:
     return bool(a == b) or (a != a and b != b)
 
 
-# -- the seed's semantics -----------------------------------------------------------------
+# -- Pip.Services' semantics --------------------------------------------------------------
 
 
 def test_load_of_a_missing_key_is_none(kv_store: Store) -> None:
@@ -668,7 +668,7 @@ def test_many_entries_expiring_at_once_break_nothing(
 ) -> None:
     store = open_kv_store(options_timeout=100)
     store.save_bulk(CID, {f"k{i}": i for i in range(200)})
-    clock.advance_ms(101)  # the reference store raised "dictionary changed size" from here on
+    clock.advance_ms(101)  # Pip.Services' store raised "dictionary changed size" from here on
     assert store.load(CID, "k0") is None
     assert store.save(CID, "fresh", 1) == 1
     assert store.delete(CID, "k1") is None

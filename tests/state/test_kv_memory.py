@@ -134,7 +134,7 @@ def test_lowering_the_timeout_still_expires_everything_on_time() -> None:
 
 
 def test_expiry_cost_does_not_grow_with_the_number_of_entries() -> None:
-    """The reference store scanned every entry on every call once a timeout was set."""
+    """Pip.Services' store scanned every entry on every call once a timeout was set."""
 
     def per_call(entries: int) -> float:
         store = _open(time.monotonic, timeout=60_000)

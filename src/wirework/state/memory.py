@@ -1,6 +1,6 @@
 """The in-process key-value store, held to the same contract as the real backends.
 
-The reference ``MemoryStateStore`` scanned every entry on every call once a timeout
+Pip.Services' ``MemoryStateStore`` scanned every entry on every call once a timeout
 was set, crashed as soon as one entry expired, had no lock, could not be opened and
 handed out the caller's own objects. This one:
 

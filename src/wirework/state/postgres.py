@@ -1,6 +1,6 @@
 """The key-value state store on PostgreSQL: ``pip-services:state-store:postgres:*:1.0``.
 
-Config, the reference system's keys: ``connection.uri`` or ``connection.host`` /
+Config, Pip.Services' keys: ``connection.uri`` or ``connection.host`` /
 ``port`` (5432) / ``database``, ``credential.username`` / ``password``,
 ``options.connect_timeout`` (ms), ``options.retries`` (attempts to connect on open),
 ``options.max_pool_size`` (5), ``options.table`` (``wirework_state``) and

@@ -1,7 +1,7 @@
 """What code may rely on from a key-value state store, as structural protocols.
 
-``IStateStore`` is the seed's contract (Pip.Services' four methods), so code written
-against it runs on any store, including ones that only implement the seed.
+``IStateStore`` is Pip.Services' contract (its four methods), so code written
+against it runs on any store, including ones that implement only those four.
 ``IVersionedStateStore`` is the full wirework contract that every wirework backend
 implements and the conformance suite checks: per-item TTL, bulk save and optimistic
 concurrency. Both are protocols, so a third-party store needs no wirework base class.
@@ -28,7 +28,7 @@ class StateValue:
 
 @runtime_checkable
 class IStateStore(Protocol):
-    """The seed contract: load, bulk load, save (``None`` deletes) and delete."""
+    """Pip.Services' contract: load, bulk load, save (``None`` deletes) and delete."""
 
     def load(self, correlation_id: str | None, key: str) -> Any: ...
 
@@ -41,7 +41,7 @@ class IStateStore(Protocol):
 
 @runtime_checkable
 class IVersionedStateStore(IStateStore, Protocol):
-    """The full contract: versions, per-item TTL and bulk save on top of the seed.
+    """The full contract: versions, per-item TTL and bulk save on top of Pip.Services'.
 
     A key's version is 0 while it is absent (never saved, deleted or expired). Every
     save gives it a new version, higher than any version it had before, including

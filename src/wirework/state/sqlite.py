@@ -1,6 +1,6 @@
 """The key-value state store on SQLite: ``pip-services:state-store:sqlite:*:1.0``.
 
-Config (the reference system has no SQLite store, so one key was chosen, the one its
+Config (Pip.Services has no SQLite store, so one key was chosen, the one its
 SQL connections use for the database):
 
 * ``connection.database``: the database file, default ``./data/wirework.db``; its

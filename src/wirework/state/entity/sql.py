@@ -1,4 +1,4 @@
-"""The entity-state store on SQL, shared by SQLite and PostgreSQL (seed 002's stores).
+"""The entity-state store on SQL, shared by SQLite and PostgreSQL.
 
 Same semantics as :class:`~wirework.state.entity.memory.InMemoryStateStore`, which
 the conformance suite checks on every backend; here each write is one statement:
