@@ -337,11 +337,10 @@ _KV_WRITES: dict[str, Callable[[RedisStateStore, int], Any]] = {
 }
 
 
-@pytest.mark.parametrize("operation", list(_KV_WRITES))
-def test_a_write_whose_reply_is_lost_may_or_may_not_have_been_applied(
-    tmp_path: Path, operation: str
-) -> None:
-    """It used to say "save() failed", and a retry then met a version conflict."""
+def _kv_call_losing_its_reply(
+    tmp_path: Path, call: Callable[[RedisStateStore, int], Any]
+) -> tuple[BaseException, int]:
+    """``call(store, version of "k")`` on a private server killed mid-call; error, port."""
     with private_redis(tmp_path) as server:
         store = RedisStateStore()
         store.configure(kv_config(server.uri, unique_prefix("lost"), connect_timeout=5000))
@@ -349,13 +348,20 @@ def test_a_write_whose_reply_is_lost_may_or_may_not_have_been_applied(
         try:
             store.save(CID, "k", 1)
             version = store.load_versioned(CID, "k")[1]
-            write = _KV_WRITES[operation]
-            error = _lose_the_reply(server, lambda: write(store, version))
+            return _lose_the_reply(server, lambda: call(store, version)), server.port
         finally:
             store.close(CID)
+
+
+@pytest.mark.parametrize("operation", list(_KV_WRITES))
+def test_a_write_whose_reply_is_lost_may_or_may_not_have_been_applied(
+    tmp_path: Path, operation: str
+) -> None:
+    """It used to say "save() failed", and a retry then met a version conflict."""
+    error, port = _kv_call_losing_its_reply(tmp_path, _KV_WRITES[operation])
     assert isinstance(error, BackendError)
     assert str(error).startswith(
-        f"RedisStateStore: lost the reply of Redis at 127.0.0.1:{server.port} to {operation}(): "
+        f"RedisStateStore: lost the reply of Redis at 127.0.0.1:{port} to {operation}(): "
         "the write may or may not have been applied: "
     )
     assert "read it back before trying again" in str(error)
@@ -372,17 +378,9 @@ def test_an_entity_write_whose_reply_is_lost_may_or_may_not_have_been_applied(
 
 
 def test_a_read_whose_reply_is_lost_just_failed(tmp_path: Path) -> None:
-    with private_redis(tmp_path) as server:
-        store = RedisStateStore()
-        store.configure(kv_config(server.uri, unique_prefix("lost"), connect_timeout=5000))
-        store.open(CID)
-        try:
-            store.save(CID, "k", 1)
-            error = _lose_the_reply(server, lambda: store.load(CID, "k"))
-        finally:
-            store.close(CID)
+    error, port = _kv_call_losing_its_reply(tmp_path, lambda store, _: store.load(CID, "k"))
     assert isinstance(error, BackendError)
     assert str(error).startswith(
-        f"RedisStateStore: Redis at 127.0.0.1:{server.port} is unreachable: load() failed: "
+        f"RedisStateStore: Redis at 127.0.0.1:{port} is unreachable: load() failed: "
     )
     assert "may or may not" not in str(error)
