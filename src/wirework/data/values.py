@@ -103,25 +103,27 @@ def check_key(key: Any, what: str = "state key") -> str:
     """
     if not isinstance(key, str):
         raise InvalidKeyError(f"{what} must be a str, got {shown_value(key, typed=True)}")
-    if "\x00" in key:
+    # A subclass may answer ``in``, ``len`` or ``isascii`` falsely: check a plain copy.
+    text = key if type(key) is str else str(str.__str__(key))
+    if "\x00" in text:
         raise InvalidKeyError(
-            f"{what} {shown_value(key)} contains a NUL character, which backends cannot store"
+            f"{what} {shown_value(text)} contains a NUL character, which backends cannot store"
         )
-    if key.isascii():
-        size = len(key)
+    if text.isascii():
+        size = len(text)
     else:
         try:
-            size = len(key.encode("utf-8"))
+            size = len(text.encode("utf-8"))
         except UnicodeEncodeError as exc:
             raise InvalidKeyError(
-                f"{what} {shown_value(key)} is not valid UTF-8 (it contains an unpaired surrogate)"
+                f"{what} {shown_value(text)} is not valid UTF-8 (it contains an unpaired surrogate)"
             ) from exc
     if size > MAX_KEY_BYTES:
         raise InvalidKeyError(
-            f"{what} {shown_value(key)} is {size:,} bytes long in UTF-8; "
+            f"{what} {shown_value(text)} is {size:,} bytes long in UTF-8; "
             f"the limit is {MAX_KEY_BYTES:,} bytes"
         )
-    return key if type(key) is str else str(str.__str__(key))
+    return text
 
 
 def check_ttl(ttl: Any, what: str = "ttl") -> int:
