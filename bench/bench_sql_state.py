@@ -158,7 +158,7 @@ def bench_sqlite() -> list[tuple[str, float, float]]:
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
         try:
-            versions = ('(SELECT n + 1 FROM "bench_version")', '"bench".version + 1')
+            versions = ('(SELECT n + 1 FROM "bench$version")', '"bench".version + 1')
             return measure(store, Raw(conn, "bench", "?", False, versions))
         finally:
             conn.close()
@@ -179,7 +179,7 @@ def bench_postgres() -> list[tuple[str, float, float]] | str:
     store.configure(ConfigParams({"connection.uri": POSTGRES_URI, "options.table": table}))
     store.open(None)
     try:
-        version = f"nextval('\"{table}_version\"')"
+        version = f"nextval('\"{table}$version\"')"
         return measure(store, Raw(conn, table, "%s", True, (version, version)))
     finally:
         store.close(None)

@@ -18,7 +18,14 @@ from typing import Any
 
 import psycopg
 import pytest
-from sql_backends import drop_table, increment, increment_in_process, postgres_uri, unique_table
+from sql_backends import (
+    drop_table,
+    each_of_two_neighbour_tables,
+    increment,
+    increment_in_process,
+    postgres_uri,
+    unique_table,
+)
 
 from wirework.config import ConfigParams
 from wirework.container import Container
@@ -437,3 +444,10 @@ def test_a_table_written_before_the_version_sequence_keeps_its_versions_growing(
         assert second.load_versioned(None, "k")[1] > before
     finally:
         second.close(None)
+
+
+def test_the_version_sequence_is_never_another_stores_table(uri: str, table: str) -> None:
+    try:
+        assert each_of_two_neighbour_tables(lambda name: open_store(uri, name), table) == [0, 1]
+    finally:
+        drop_table(uri, table + "_version")

@@ -8,7 +8,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from sql_backends import increment_in_process
+from sql_backends import each_of_two_neighbour_tables, increment_in_process
 
 from wirework.config import ConfigParams
 from wirework.errors import BackendError, ConcurrencyError, ConfigError
@@ -261,3 +261,10 @@ def test_a_table_written_before_the_version_counter_keeps_versions_unique(
             store.save(None, "k", "stale", expected_version=41)
     finally:
         store.close(None)
+
+
+def test_the_version_counter_is_never_another_stores_table(tmp_path: Path) -> None:
+    def open_on(table: str) -> SqliteStateStore:
+        return open_store(tmp_path / "s.db", **{"options.table": table})
+
+    assert each_of_two_neighbour_tables(open_on, "a") == [0, 1]

@@ -82,13 +82,13 @@ class PostgresEngine(SqlEngine):
     # A sequence: no row lock, so writers of different keys never wait for each other.
     # Created once, starting above the table's versions (a table written before it
     # existed), and dropped with the table.
-    next_version = "nextval('\"{name}_version\"')"
+    next_version = "nextval('\"{name}$version\"')"
     bumped_version = next_version
     version_counter = (
         "DO $$ BEGIN "
-        "IF to_regclass('\"{name}_version\"') IS NULL THEN "
-        'CREATE SEQUENCE "{name}_version" OWNED BY {t}.version; '
-        "PERFORM setval('\"{name}_version\"', max(version)) FROM {t} HAVING max(version) > 0; "
+        "IF to_regclass('\"{name}$version\"') IS NULL THEN "
+        'CREATE SEQUENCE "{name}$version" OWNED BY {t}.version; '
+        "PERFORM setval('\"{name}$version\"', max(version)) FROM {t} HAVING max(version) > 0; "
         "END IF; END $$",
     )
 

@@ -147,7 +147,9 @@ class SqlEngine(ABC):
     bumped_version: ClassVar[str]
     """SQL for the version of a row of ``{t}`` written again: above its current one."""
     version_counter: ClassVar[tuple[str, ...]]
-    """Idempotent DDL creating the counter behind them, once the table exists."""
+    """Idempotent DDL creating the counter behind them, once the table exists. Its
+    objects are named ``{name}$...``: a store's table name never holds ``$`` (see
+    :func:`check_table`), so they cannot be another store's table."""
 
     def __init__(self, owner: str, closed_error: Callable[[str], Exception]) -> None:
         self.owner = owner

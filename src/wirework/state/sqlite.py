@@ -77,14 +77,14 @@ class SqliteEngine(SqlEngine):
     # its key had before; a row written again takes its own plus one. A save of a
     # live key so writes no second page. SQLite runs one writer at a time, so a
     # statement reading the counter cannot race one raising it.
-    next_version = '(SELECT n + 1 FROM "{name}_version")'
+    next_version = '(SELECT n + 1 FROM "{name}$version")'
     bumped_version = "{t}.version + 1"
     version_counter = (
-        'CREATE TABLE IF NOT EXISTS "{name}_version" (n INTEGER NOT NULL)',
-        'INSERT INTO "{name}_version" (n) SELECT 0 '
-        'WHERE NOT EXISTS (SELECT 1 FROM "{name}_version")',
-        'CREATE TRIGGER IF NOT EXISTS "{name}_deleted" AFTER DELETE ON {t} '
-        'BEGIN UPDATE "{name}_version" SET n = max(n, OLD.version); END',
+        'CREATE TABLE IF NOT EXISTS "{name}$version" (n INTEGER NOT NULL)',
+        'INSERT INTO "{name}$version" (n) SELECT 0 '
+        'WHERE NOT EXISTS (SELECT 1 FROM "{name}$version")',
+        'CREATE TRIGGER IF NOT EXISTS "{name}$deleted" AFTER DELETE ON {t} '
+        'BEGIN UPDATE "{name}$version" SET n = max(n, OLD.version); END',
     )
 
     def __init__(
