@@ -8,7 +8,7 @@ Both Redis stores (key-value and entity) need the same four things, kept here on
 * ``open`` with bounded retries and backoff (a server still starting must not kill
   the service), and ``close`` that disconnects every pooled connection;
 * scripts run by EVALSHA and loaded on open, and the Lua they share
-  (:data:`NEXT_VERSION`). A server restarted or ``SCRIPT FLUSH``-ed
+  (:data:`SHARED_LUA`: how a write draws its version). A server restarted or ``SCRIPT FLUSH``-ed
   meanwhile answers NOSCRIPT; the script is then loaded again and the call repeated.
   That is safe because a NOSCRIPT call never ran;
 * driver errors turned into :class:`BackendError` naming ``host:port`` and the
@@ -39,7 +39,7 @@ from wirework.state.options import count_option
 __all__ = [
     "DEFAULT_MAX_CONNECTIONS",
     "DEFAULT_PORT",
-    "NEXT_VERSION",
+    "SHARED_LUA",
     "RedisLink",
     "Script",
     "check_uri",
@@ -57,7 +57,10 @@ _SCAN_BATCH = 1000
 _GLOB_SPECIALS = str.maketrans({c: "\\" + c for c in "*?[]\\"})
 
 
-NEXT_VERSION = """
+SHARED_LUA = """
+local function is_whole(text)
+  return not text or string.match(text, '^%-?%d+$') ~= nil
+end
 local function next_version(counter, old)
   local version = redis.call('INCR', counter)
   if version <= old then
@@ -67,12 +70,15 @@ local function next_version(counter, old)
   return version
 end
 """
-"""Lua: the version a write gives, ``next_version(counter key, the key's stored version)``.
+"""Lua that write scripts start with.
 
-The store's counter plus one, so a key deleted and written again never gets an old
-version back; and above the key's own version even if the counter was lost (evicted,
-or deleted by hand), so a live key's version only grows. Call it as the script's
-first write: it fails only if the counter holds something other than a number.
+``next_version(counter key, the key's stored version)`` is the version a write
+gives: the store's counter plus one, so a key deleted and written again never gets
+an old version back, and above the key's own version even if the counter was lost
+(evicted, or deleted by hand), so a live key's version only grows. It fails only if
+the counter holds something other than a whole number, so a script that writes
+before calling it first checks ``is_whole(redis.call('GET', counter))`` (absent
+counts as whole), as it checks anything else it will later ``INCR``.
 """
 
 

@@ -42,7 +42,7 @@ from wirework.data.values import (
 )
 from wirework.errors import ConcurrencyError, ConfigError, InvalidStateError
 from wirework.refer import IReferences
-from wirework.state._redis import NEXT_VERSION, RedisLink, Script, link_for
+from wirework.state._redis import SHARED_LUA, RedisLink, Script, link_for
 from wirework.state.clock import Clock
 from wirework.state.options import timeout_option
 from wirework.state.protocol import StateValue, bulk_pairs
@@ -102,7 +102,7 @@ return '[' .. table.concat(out, ',') .. ']'
 # KEYS = key, version counter; ARGV = now, expected version (-1 = any), ttl ms
 # (0 = never), expires_at, value. The new version, or -(current version) on a conflict.
 _SAVE = Script(
-    NEXT_VERSION
+    SHARED_LUA
     + f"local max_ttl = {MAX_TTL}\n"
     + """
 local now, expected = tonumber(ARGV[1]), tonumber(ARGV[2])
@@ -131,13 +131,16 @@ return version
 # KEYS = keys..., version counter; ARGV = now, ttl ms, expires_at, then one value per
 # key ('' = delete). A key given twice is written twice, in order.
 _SAVE_MANY = Script(
-    NEXT_VERSION
+    SHARED_LUA
     + f"local max_ttl = {MAX_TTL}\n"
     + """
 local count, counter = #KEYS - 1, KEYS[#KEYS]
 local ttl = tonumber(ARGV[2])
 if not (ttl and ttl >= 0 and ttl <= max_ttl and tonumber(ARGV[3]) and #ARGV == count + 3) then
   return redis.error_reply('ERR wirework: malformed arguments to the save_bulk script')
+end
+if not is_whole(redis.call('GET', counter)) then
+  return redis.error_reply('ERR wirework: the version counter is not a number')
 end
 local stored, timed = {}, {}
 for i = 1, count do

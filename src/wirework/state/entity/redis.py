@@ -39,7 +39,7 @@ from wirework.data.values import (
 )
 from wirework.errors import ConcurrencyError, ConfigError
 from wirework.state._redis import (
-    NEXT_VERSION,
+    SHARED_LUA,
     Script,
     check_uri,
     link_for,
@@ -64,7 +64,7 @@ _COUNTER = "version"  # after the prefix: the last version the store gave
 # pairs, then one id/state pair per entity. {1, new versions...} or
 # {0, index, current version}.
 _WRITE = Script(
-    NEXT_VERSION
+    SHARED_LUA
     + """
 local ids, counts, counter, prefix = KEYS[1], KEYS[2], KEYS[3], ARGV[1]
 local expected, context = tonumber(ARGV[2]), ARGV[3]
@@ -84,6 +84,10 @@ for i = 1, count do
   if expected >= 0 and stored[i] ~= expected then return {0, i, stored[i]} end
   redis.call('ZSCORE', prefix .. 's:' .. state, id)
   if r[1] then redis.call('ZSCORE', prefix .. 's:' .. r[1], id) end
+  if not (is_whole(redis.call('HGET', counts, state))
+      and is_whole(r[1] and redis.call('HGET', counts, r[1]))) then
+    return redis.error_reply('ERR wirework: a count of entities by state is not a number')
+  end
 end
 local out = {1}
 for i = 1, count do
@@ -114,7 +118,7 @@ return out
 # KEYS = entity, version counter; ARGV = context JSON. The new version, or 0 if there
 # is no entity.
 _SET_CONTEXT = Script(
-    NEXT_VERSION
+    SHARED_LUA
     + """
 local r = redis.call('HMGET', KEYS[1], 's', 'n')
 if not r[1] then return 0 end
@@ -128,13 +132,16 @@ return version
 # KEYS = ids, counts, entity; ARGV = prefix, id. 1 if removed, 0 if there was none.
 # The version counter is left as it is: it is above every version already.
 _DELETE = Script(
-    """
+    SHARED_LUA
+    + """
 local state = redis.call('HGET', KEYS[3], 's')
 if not state then return 0 end
 local index = ARGV[1] .. 's:' .. state
 redis.call('ZSCORE', KEYS[1], ARGV[2])
 redis.call('ZSCORE', index, ARGV[2])
-redis.call('HGET', KEYS[2], state)
+if not is_whole(redis.call('HGET', KEYS[2], state)) then
+  return redis.error_reply('ERR wirework: a count of entities by state is not a number')
+end
 redis.call('DEL', KEYS[3])
 redis.call('ZREM', KEYS[1], ARGV[2])
 redis.call('ZREM', index, ARGV[2])
