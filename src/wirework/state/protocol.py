@@ -44,12 +44,13 @@ class IVersionedStateStore(IStateStore, Protocol):
     """The full contract: versions, per-item TTL and bulk save on top of Pip.Services'.
 
     A key's version is 0 while it is absent (never saved, deleted or expired). Every
-    save gives it a new version, higher than any version it had before, including
-    before a delete or an expiry: a version is never given to a key twice, so a
-    writer holding a stale version gets a ``ConcurrencyError`` whatever happened to
-    the key meanwhile (no ABA). Versions come from one counter per store, so they
-    are not consecutive: read the new one with ``load_versioned``.
-    ``expected_version=0`` means "create only if absent".
+    save gives it a version it never had, not even before a delete or an expiry, so
+    a writer holding a stale version gets a ``ConcurrencyError`` whatever happened to
+    the key meanwhile (no ABA). While a key lives, each save raises its version; one
+    created again usually starts above its old ones too (on PostgreSQL a creation
+    racing another may start lower, with a number never used for it). Versions come
+    from one counter per store, so they are not consecutive: read the new one with
+    ``load_versioned``. ``expected_version=0`` means "create only if absent".
     """
 
     def load_versioned(self, correlation_id: str | None, key: str) -> tuple[Any, int]: ...

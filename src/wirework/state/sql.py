@@ -15,10 +15,10 @@ single statements, so that every guarantee holds across processes, not only thre
 * values are the :func:`~wirework.data.values.encode` JSON text in a ``TEXT`` column
   (PostgreSQL's ``jsonb`` refuses ``\\u0000``, which is a valid value here);
 * a version never comes back to a key: a row written again gets a higher version
-  (``{bump}`` in the statements) and a new row one above every version its key had
-  before (``{next}``), from a counter kept beside the table and used in the same
-  statement. A key deleted, expired or purged leaves no row behind, yet a writer
-  holding its old version always meets a conflict (no ABA).
+  (``{bump}`` in the statements) and a new row one its key never had (``{next}``),
+  from a counter kept beside the table and used in the same statement. A key
+  deleted, expired or purged leaves no row behind, yet a writer holding its old
+  version always meets a conflict (no ABA).
 
 What differs between databases (placeholders, ``= ANY(?)`` vs ``IN (...)``, the
 version counter, how connections are held and replaced) lives in a
@@ -142,8 +142,8 @@ class SqlEngine(ABC):
     collate: ClassVar[str] = ""  # appended to key columns: byte order, like Python's sort
     table_suffix: ClassVar[str] = ""
     next_version: ClassVar[str]
-    """SQL for a new row's version in table ``{name}``: above every version its key had
-    in earlier rows, deleted, expired or purged."""
+    """SQL for a new row's version in table ``{name}``: never one its key had in
+    earlier rows, deleted, expired or purged."""
     bumped_version: ClassVar[str]
     """SQL for the version of a row of ``{t}`` written again: above its current one."""
     version_counter: ClassVar[tuple[str, ...]]
