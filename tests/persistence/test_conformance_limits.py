@@ -62,8 +62,8 @@ BAD_IDS: dict[str, tuple[Any, str]] = {
     "list": (["a"], r"id must be a str or an int, got list \['a'\]"),
     "NUL": ("a\x00b", r"contains a NUL character"),
     "surrogate": ("a\ud800", r"is not valid UTF-8"),
-    "too long": ("x" * (MAX_ID_BYTES + 1), rf"ids are at most {MAX_ID_BYTES} bytes"),
-    "too long in UTF-8": ("é" * (MAX_ID_BYTES // 2 + 1), rf"is {MAX_ID_BYTES + 2} bytes long"),
+    "too long": ("x" * (MAX_ID_BYTES + 1), rf"the limit is {MAX_ID_BYTES:,} bytes"),
+    "too long in UTF-8": ("é" * (MAX_ID_BYTES // 2 + 1), rf"is {MAX_ID_BYTES + 2:,} bytes long"),
     "beyond 64 bits": (2**63, r"id 9223372036854775808 does not fit in 64 bits"),
 }
 

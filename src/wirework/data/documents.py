@@ -17,6 +17,7 @@ from typing import Any
 
 from wirework.data.values import (
     _ENCODER,
+    MAX_KEY_BYTES,
     InvalidArgumentError,
     InvalidKeyError,
     UnstorableValueError,
@@ -38,8 +39,8 @@ __all__ = [
     "encode_document",
 ]
 
-MAX_ID_BYTES = 1024
-"""Longest item id, in UTF-8 bytes (a PostgreSQL unique index refuses keys over ~2.7 kB)."""
+MAX_ID_BYTES = MAX_KEY_BYTES
+"""Longest item id, in UTF-8 bytes: a state key's limit, for the same PostgreSQL index."""
 
 INT64_MIN = -(2**63)
 INT64_MAX = 2**63 - 1
@@ -81,14 +82,7 @@ def _id_text(item_id: Any) -> str:
     if not isinstance(item_id, str):
         shown = "None" if item_id is None else f"{type(item_id).__name__} {item_id!r}"
         raise InvalidKeyError(f"id must be a str or an int, got {shown}")
-    key = check_key(item_id, "id")
-    size = len(key.encode("utf-8"))
-    if size > MAX_ID_BYTES:
-        raise InvalidKeyError(
-            f"id {key[:40]!r}... is {size} bytes long; ids are at most {MAX_ID_BYTES} bytes "
-            f"of UTF-8"
-        )
-    return key
+    return check_key(item_id, "id")
 
 
 def check_document(

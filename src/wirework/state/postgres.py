@@ -1,6 +1,6 @@
 """The key-value state store on PostgreSQL: ``pip-services:state-store:postgres:*:1.0``.
 
-Config, the reference system's keys: ``connection.uri`` or ``connection.host`` /
+Config, Pip.Services' keys: ``connection.uri`` or ``connection.host`` /
 ``port`` (5432) / ``database``, ``credential.username`` / ``password``,
 ``options.connect_timeout`` (ms), ``options.retries`` (attempts to connect on open),
 ``options.max_pool_size`` (5), ``options.table`` (``wirework_state``) and
@@ -30,6 +30,7 @@ from wirework.config.connection import ConnectionSettings
 from wirework.config.secrets import redact
 from wirework.errors import BackendError, ConfigError
 from wirework.lifecycle.retry import retry
+from wirework.state.options import count_option
 from wirework.state.sql import DbSession, Row, Session, SqlEngine, SqlStateStore
 
 if TYPE_CHECKING:
@@ -78,6 +79,18 @@ class PostgresEngine(SqlEngine):
     name = "PostgreSQL"
     placeholder = "%s"
     collate = ' COLLATE "C"'  # byte order whatever the database's locale, like Python's sort
+    # A sequence: no row lock, so writers of different keys never wait for each other.
+    # Created once, starting above the table's versions (a table written before it
+    # existed), and dropped with the table.
+    next_version = "nextval('\"{name}$version\"')"
+    bumped_version = next_version
+    version_counter = (
+        "DO $$ BEGIN "
+        "IF to_regclass('\"{name}$version\"') IS NULL THEN "
+        'CREATE SEQUENCE "{name}$version" OWNED BY {t}.version; '
+        "PERFORM setval('\"{name}$version\"', max(version)) FROM {t} HAVING max(version) > 0; "
+        "END IF; END $$",
+    )
 
     def __init__(
         self,
@@ -285,12 +298,7 @@ def postgres_engine(
 ) -> PostgresEngine:
     """The engine for a component's ``connection.*``, ``credential.*`` and ``options.*``."""
     settings = ConnectionSettings.from_config(config, default_port=5432)
-    pool_size = config.get_as_integer_with_default("options.max_pool_size", 5)
-    if pool_size < 1:
-        raise ConfigError(
-            f"options.max_pool_size must be >= 1, got {config.get('options.max_pool_size')!r}",
-            component=owner,
-        )
+    pool_size = count_option(config, "options.max_pool_size", 5, owner)
     options: dict[str, Any] = {"connect_timeout": max(1, math.ceil(settings.connect_timeout))}
     if settings.uri is None or config.get("connection.host") is not None:
         options["host"] = settings.host
