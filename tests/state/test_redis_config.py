@@ -28,6 +28,8 @@ from wirework.state.redis import RedisStateStore
         ({"options.key_prefix": ""}, r"options.key_prefix must be a non-empty string"),
         ({"options.connect_timeout": 0}, r"options.connect_timeout must be > 0 ms"),
         ({"options.max_connections": 0}, r"options.max_connections must be a whole number >= 1"),
+        ({"options.max_connections": True}, r"options.max_connections must be .* got True$"),
+        ({"options.max_connections": float("inf")}, r"options.max_connections must .* got inf$"),
     ],
 )
 def test_bad_configuration_is_a_config_error(config: dict[str, Any], message: str) -> None:

@@ -1,11 +1,14 @@
 """The ``wirework`` command: run a service from its config, check it, draw its graph.
 
-``run`` installs its signal handlers before anything opens, so a SIGTERM during
-start-up still closes what was opened; a second signal exits at once. A failed start
-prints one readable error (the traceback only with ``--debug``) and exits 1. A config
-without a logger still gets its start and stop lines, on stderr, so a quiet service
-does not look hung. Output cut short by its reader (``wirework graph | head``) ends
-the command quietly, with status 0: the reader got what it asked for.
+``run`` installs its signal handlers before anything opens. A SIGTERM or SIGINT
+during start-up stops it at once: nothing more opens, what opened is closed in
+reverse, and the process exits with 128 + the signal's number. Once running, a
+signal closes everything and exits 0. A second signal, while anything is still
+closing, exits at once with 1, naming what was left unclosed. A failed start prints
+one readable error (the traceback only with ``--debug``) and exits 1. A config without a
+logger still gets its start and stop lines, on stderr, so a quiet service does not look
+hung. Output cut short by its reader (``wirework graph | head``) ends the command
+quietly, with status 0: the reader got what it asked for.
 """
 
 from __future__ import annotations
@@ -16,13 +19,17 @@ import signal
 import sys
 import time
 import traceback
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from types import FrameType
+from typing import Any
 
 import wirework
+from wirework.config.secrets import redact, secret_values
 from wirework.container import Container
 from wirework.container.graph import FORMATS, Graph
+from wirework.container.interrupt import Interrupted, Interruption
 from wirework.errors import WireworkError
+from wirework.refer import Locator
 
 __all__ = ["main"]
 
@@ -72,17 +79,23 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(
+    argv: Sequence[str] | None = None, *, overrides: Mapping[Locator, Any] | None = None
+) -> int:
+    """The ``wirework`` command; ``overrides`` (for a Python caller, e.g. a test of a
+    service's start-up) swap config entries for stand-ins, as ``Container`` does."""
     args = _parser().parse_args(argv)
     use_app_dir(args.app_dir)
+    container = Container(overrides=overrides)
+    if args.command == "run":
+        return _run(args, container)
     try:
-        if args.command == "run":
-            return _run(args)
-        container = Container.from_file(args.config, dict(args.params))
+        container.read_config_from_file(None, args.config, dict(args.params))
         _print_graph(args, container.check())
         return 0
-    except WireworkError as exc:
-        return _fail(exc, args.debug)
+    except (WireworkError, ExceptionGroup) as exc:
+        _report(exc, container, debug=args.debug)
+        return 1
 
 
 def use_app_dir(app_dir: str) -> None:
@@ -122,29 +135,48 @@ def _print_graph(args: argparse.Namespace, graph: Graph) -> None:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
-def _fail(exc: BaseException, debug: bool) -> int:
+def _report(
+    exc: BaseException,
+    container: Container,
+    *,
+    debug: bool = False,
+    prefix: str = "",
+    separator: str = "\n",
+) -> None:
+    """Print ``exc`` with every secret of the config masked, even in a driver's text
+    quoted inside a traceback."""
     if debug:
-        traceback.print_exception(exc)
+        text = "".join(traceback.format_exception(exc))
     else:
-        print(f"wirework: {exc}", file=sys.stderr)
-    return 1
+        text = f"wirework: {prefix}{_describe(exc, separator)}\n"
+    secrets = {secret for spec in container.config for secret in secret_values(spec.config)}
+    sys.stderr.write(redact(text, secrets))
 
 
-def _run(args: argparse.Namespace) -> int:
-    # The handler only flips a flag: taking a lock there (threading.Event.set) can
-    # deadlock when the signal lands while the main thread holds that same lock.
-    signals: list[int] = []
+def _describe(exc: BaseException, separator: str = "\n") -> str:
+    """The message, its notes (what was rolled back) and, for a group, each error."""
+    lines = [str(exc), *getattr(exc, "__notes__", [])]
+    if isinstance(exc, BaseExceptionGroup):
+        lines = [exc.message, *(f"  - {_describe(e)}" for e in exc.exceptions)]
+    return separator.join(lines)
+
+
+def _run(args: argparse.Namespace, container: Container) -> int:
+    interruption = Interruption()
 
     def on_signal(signum: int, frame: FrameType | None) -> None:
-        if signals:
+        # No lock may be taken here (the main thread may hold it): the interruption
+        # only sets a field, and the second signal writes with os.write and leaves.
+        if interruption.requested:
+            left = ", ".join(node.label for node in reversed(container.open_order)) or "none"
+            os.write(2, f"wirework: second signal: exiting now; left unclosed: {left}\n".encode())
             os._exit(1)
-        signals.append(signum)
+        interruption.request(signum, frame)
 
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
-    container = Container()
     try:
         container.read_config_from_file(None, args.config, dict(args.params))
-        container.open(None)
+        container.open(None, interruption=interruption)
         unlogged = not container.references.get_optional("*:logger:*:*:*")
         if unlogged:
             count = len(container.components)
@@ -155,26 +187,26 @@ def _run(args: argparse.Namespace) -> int:
                 flush=True,
             )
         container.logger.info(container.info.name, "press Ctrl-C to stop")
-        while not signals:
+        while not interruption.requested:
             time.sleep(0.1)
         container.logger.info(container.info.name, "stopping on signal")
         container.close(container.info.name)
         if unlogged:
             print(f"wirework: container {container.info.name} stopped", file=sys.stderr)
         return 0
+    except Interrupted as exc:
+        _report(exc, container, separator="; ")
+        return 128 + exc.signum
     except (WireworkError, ExceptionGroup) as exc:
-        _close_quietly(container)
-        return _fail(exc, args.debug)
+        _report(exc, container, debug=args.debug)
+        try:
+            container.close(None)
+        except (WireworkError, ExceptionGroup) as late:
+            _report(late, container, debug=args.debug, prefix="while closing: ")
+        return 1
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-
-
-def _close_quietly(container: Container) -> None:
-    try:
-        container.close(None)
-    except (WireworkError, ExceptionGroup) as exc:
-        print(f"wirework: while closing: {exc}", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ from wirework.config import ConfigParams
 from wirework.config.connection import ConnectionSettings
 from wirework.errors import BackendError, ConfigError
 from wirework.lifecycle.retry import retry
+from wirework.persistence.codec import ItemTypes
 from wirework.persistence.sql.core import DuplicateKeyError, IdentifiableSqlPersistence, Session
 from wirework.persistence.sql.dialect import SQLITE
 
@@ -56,9 +57,10 @@ class IdentifiableSqlitePersistence(IdentifiableSqlPersistence[T]):
         *,
         path: str | Path | None = None,
         item_type: type[T] | None = None,
+        item_types: ItemTypes | None = None,
     ) -> None:
-        super().__init__(table, item_type=item_type)
-        self._path = str(path) if path is not None else DEFAULT_SQLITE_PATH
+        super().__init__(table, item_type=item_type, item_types=item_types)
+        self._path = self._checked_path(str(path)) if path is not None else DEFAULT_SQLITE_PATH
         self._timeout = 5.0
         self._retries = 3
         self._lock = threading.Lock()
@@ -74,14 +76,24 @@ class IdentifiableSqlitePersistence(IdentifiableSqlPersistence[T]):
 
     def _configure_connection(self, config: ConfigParams) -> None:
         settings = ConnectionSettings.from_config(config)
+        if settings.uri is not None and settings.database is None:
+            raise ConfigError(
+                "the SQLite persistence takes connection.database, not connection.uri",
+                component=self._component,
+                hint="set connection.database to the file path",
+            )
         if settings.database is not None:
-            if not settings.database.strip():
-                raise ConfigError(
-                    "connection.database must be a file path", component=self._component
-                )
-            self._path = settings.database
+            self._path = self._checked_path(settings.database)
         self._timeout = settings.connect_timeout
         self._retries = settings.retries
+
+    def _checked_path(self, path: str) -> str:
+        if not path.strip() or "\x00" in path:
+            raise ConfigError(
+                f"connection.database must be a file path, got {path!r}",
+                component=self._component,
+            )
+        return path
 
     def _connect(self) -> None:
         sqlite = importlib.import_module("sqlite3")
@@ -136,7 +148,12 @@ class IdentifiableSqlitePersistence(IdentifiableSqlPersistence[T]):
                 raise self._not_open(operation)
             try:
                 if not transaction:
-                    return work(connection)
+                    try:
+                        return work(connection)
+                    except sqlite.OperationalError as exc:
+                        if not _damaged_json(exc):
+                            raise
+                        return work(_GuardedSession(connection))
                 # IMMEDIATE takes the write lock first: no other process can slip in
                 # between the read and the write.
                 connection.execute("BEGIN IMMEDIATE")
@@ -160,7 +177,12 @@ class IdentifiableSqlitePersistence(IdentifiableSqlPersistence[T]):
             if connection is None:
                 raise self._not_open(operation)
             try:
-                rows: list[Any] = connection.execute(sql, params).fetchall()
+                try:
+                    rows: list[Any] = connection.execute(sql, params).fetchall()
+                except self._driver.OperationalError as exc:
+                    if not _damaged_json(exc):
+                        raise
+                    rows = connection.execute(SQLITE.guarded(sql), params).fetchall()
             except self._driver.Error as exc:
                 raise self._failure(operation, exc) from exc
         return rows
@@ -171,7 +193,12 @@ class IdentifiableSqlitePersistence(IdentifiableSqlPersistence[T]):
             if connection is None:
                 raise self._not_open(operation)
             try:
-                count: int = connection.execute(sql, params).rowcount
+                try:
+                    count: int = connection.execute(sql, params).rowcount
+                except self._driver.OperationalError as exc:
+                    if not _damaged_json(exc):
+                        raise
+                    count = connection.execute(SQLITE.guarded(sql), params).rowcount
             except self._driver.Error as exc:
                 raise self._failure(operation, exc) from exc
         return count
@@ -182,3 +209,23 @@ class IdentifiableSqlitePersistence(IdentifiableSqlPersistence[T]):
         return BackendError(
             f"{operation}() on {self._location()} failed: {exc}", component=self._component
         )
+
+
+def _damaged_json(exc: Exception) -> bool:
+    """SQLite's JSON functions met a row whose text is not JSON (or nests too deeply).
+
+    The statement failed as a whole and changed nothing, so it is run again with
+    ``SQLITE.guarded``, which reads such a row as having no fields: one damaged row then
+    costs a filter only itself, and the guard's parse per row is paid only when needed.
+    """
+    return str(exc) == "malformed JSON"
+
+
+class _GuardedSession:
+    """A connection whose statements read a damaged document as one without fields."""
+
+    def __init__(self, connection: Any) -> None:
+        self._connection = connection
+
+    def execute(self, sql: Any, params: Any = (), /) -> Any:
+        return self._connection.execute(SQLITE.guarded(sql), params)
