@@ -154,3 +154,18 @@ def test_the_command_takes_overrides_from_a_python_caller(
     assert "(overridden by FakeStore)" in capsys.readouterr().out
     assert main(["check", "-c", str(config)], overrides={"x:y:z:w:1.0": FakeStore()}) == 1
     assert "override x:y:z:w:1.0 matches no entry" in capsys.readouterr().err
+
+
+@pytest.mark.usefixtures("no_real_store")
+def test_under_the_fixture_the_keeper_sees_the_fake(wirework_container: Any, config: Path) -> None:
+    fake = FakeStore()
+    container = wirework_container(config, overrides={"*:state-store:*:default:1.0": fake})
+    assert container.references.get_one_required("myapp:keeper:*:*:1.0").store is fake
+    assert fake.calls == ["configure", "set_references", "open"]
+
+
+def test_under_the_fixture_a_typo_fails_with_the_hint(
+    wirework_container: Any, config: Path
+) -> None:
+    with pytest.raises(BuildError, match=f"did you mean {STORE}"):
+        wirework_container(config, overrides={"pip-services:state-stor:*:default:1.0": FakeStore()})

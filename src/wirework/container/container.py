@@ -33,7 +33,6 @@ from wirework.errors import (
     CreateError,
     InvalidStateError,
     WireworkError,
-    closest,
 )
 from wirework.lifecycle import capabilities
 from wirework.log import CompositeLogger, ILogger, NullLogger
@@ -260,13 +259,14 @@ class Container:
         return found
 
     def _unmatched(self, key: Descriptor | type) -> ConfigError:
-        declared = [str(spec.descriptor) for spec in self.config if spec.descriptor is not None]
-        near = closest(str(key), declared)
+        declared = [spec.descriptor for spec in self.config if spec.descriptor is not None]
+        near = closest_descriptors(key, declared) if isinstance(key, Descriptor) else []
+        listing = ", ".join(map(str, declared)) or "no descriptors"
         return ConfigError(
             f"override {key} matches no entry of the config, so nothing would be replaced",
-            hint=f"did you mean {' or '.join(near)}?"
+            hint=f"did you mean {' or '.join(map(str, near))}?"
             if near
-            else f"the config declares {', '.join(declared) or 'no descriptors'}",
+            else f"the config declares {listing}",
         )
 
     def _replace(
