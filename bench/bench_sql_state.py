@@ -10,7 +10,8 @@ answers at ``WIREWORK_TEST_POSTGRES_URI``, default ``postgresql://postgres@127.0
 
 The raw side does the equivalent work, not less: the same table, connection
 settings and statements (the expiry-aware ``SELECT``, the version-bumping upsert),
-``json.dumps`` / ``json.loads`` of the value, and ``time.time()`` for ``now``. What it
+``json.dumps`` / ``json.loads`` of the value, and ``time.time()`` for a load's ``now``. Its
+versions come from the same counter as the store's (so they never repeat). What it
 skips is exactly wirework's part: key and value validation, the open check, the
 lock or pool, the purge check and the error mapping. Rounds alternate wirework and
 raw so that drift in the machine affects both alike; each figure is a median.
@@ -59,16 +60,18 @@ def value_of(key: str) -> dict[str, Any]:
 class Raw:
     """The raw driver doing what the store does, with the store's SQL and table."""
 
-    def __init__(self, conn: Any, table: str, mark: str, any_keys: bool) -> None:
+    def __init__(
+        self, conn: Any, table: str, mark: str, any_keys: bool, versions: tuple[str, str]
+    ) -> None:
+        """``versions``: the SQL for a new row's version and for a row written again."""
         self.conn = conn
         q = (lambda sql: sql.replace("?", "%s")) if mark == "%s" else (lambda sql: sql)
         self.load_sql = q(f'SELECT value FROM "{table}" WHERE key = ? AND {_ALIVE}')
+        new, bumped = versions
         self.save_sql = q(
-            f'INSERT INTO "{table}" (key, value, version, expires_at) VALUES (?, ?, 1, ?) '
+            f'INSERT INTO "{table}" (key, value, version, expires_at) VALUES (?, ?, {new}, ?) '
             "ON CONFLICT (key) DO UPDATE SET value = excluded.value, "
-            "expires_at = excluded.expires_at, "
-            f'version = CASE WHEN "{table}".expires_at <= ? THEN 1 '
-            f'ELSE "{table}".version + 1 END'
+            f"expires_at = excluded.expires_at, version = {bumped}"
         )
         self.bulk_head = q(f'SELECT key, value FROM "{table}" WHERE ')
         self.bulk_tail = q(f" AND {_ALIVE}")
@@ -77,7 +80,7 @@ class Raw:
     def save(self, key: str, value: Any, to_json: Callable[[Any, str], str] | None = None) -> None:
         """``to_json``: instead of ``json.dumps``, e.g. wirework's validating ``encode``."""
         text = _ENCODER.encode(value) if to_json is None else to_json(value, key)
-        self.conn.execute(self.save_sql, (key, text, None, time.time()))
+        self.conn.execute(self.save_sql, (key, text, None))
 
     def load(self, key: str) -> Any:
         row = self.conn.execute(self.load_sql, (key, time.time())).fetchone()
@@ -155,7 +158,8 @@ def bench_sqlite() -> list[tuple[str, float, float]]:
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
         try:
-            return measure(store, Raw(conn, "bench", "?", any_keys=False))
+            versions = ('(SELECT n + 1 FROM "bench$version")', '"bench".version + 1')
+            return measure(store, Raw(conn, "bench", "?", False, versions))
         finally:
             conn.close()
             store.close(None)
@@ -175,7 +179,8 @@ def bench_postgres() -> list[tuple[str, float, float]] | str:
     store.configure(ConfigParams({"connection.uri": POSTGRES_URI, "options.table": table}))
     store.open(None)
     try:
-        return measure(store, Raw(conn, table, "%s", any_keys=True))
+        version = f"nextval('\"{table}$version\"')"
+        return measure(store, Raw(conn, table, "%s", True, (version, version)))
     finally:
         store.close(None)
         conn.execute(f'DROP TABLE IF EXISTS "{table}"')

@@ -1,6 +1,6 @@
 """Key-value state store speed: wirework beside pip-services3 in the same run.
 
-Why this exists: the reference ``MemoryStateStore`` scans every entry on every call
+Why this exists: Pip.Services' ``MemoryStateStore`` scans every entry on every call
 once a timeout is set (85-170 us per call at only 2,000 keys) and crashes as soon as
 an entry expires. This prints median save and load times at 100,000 keys, with the
 timeout off and on, next to the targets (load <= 1.5 us, save <= 3 us).

@@ -1,13 +1,15 @@
-"""The "Creating a memory persistence component" tutorial, step by step, on wirework.
+"""Pip.Services' "Creating a memory persistence component" tutorial, step by step, on wirework.
 
-Run it with ``python examples/memory_persistence_tutorial.py``. It follows the seed:
-a dummy class, a persistence with a filter and a ``get_one_by_key`` method, then create,
-read, update, partially update and delete. Two differences from the original:
+Run it where wirework is installed, e.g. from the repository root after ``make test``
+created ``.venv``: ``.venv/bin/python examples/memory_persistence_tutorial.py``. It
+follows the original: a dummy class, a persistence with a filter and a
+``get_one_by_key`` method, then create, read, update, partially update and delete. Two
+differences:
 
 * the persistence is opened before use (and closed after): wirework refuses operations
   on a persistence that is not open, instead of silently working after ``close``;
-* the seed's filter skipped the items listed in ``ids`` instead of keeping them; this
-  one keeps them.
+* the original's filter skipped the items listed in ``ids`` instead of keeping them;
+  this one keeps them.
 """
 
 from __future__ import annotations

@@ -106,10 +106,9 @@ def test_top_level_must_be_a_list_or_map() -> None:
         parse_config("- 12\n", "x.yml")
 
 
-def test_top_level_map_and_empty_file() -> None:
+def test_top_level_map() -> None:
     specs = parse_config("logger:\n  descriptor: a:logger:c:d:1.0\n", "x.yml")
     assert specs[0].source == "x.yml:2"
-    assert parse_config("", "x.yml") == []
 
 
 def test_missing_file(tmp_path: Path) -> None:

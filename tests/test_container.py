@@ -316,7 +316,7 @@ def test_malformed_declared_dependency_is_a_reported_problem(tmp_path: Path) -> 
         container_for(tmp_path, bad).open()
     [problem] = info.value.problems
     assert "dependencies.store: descriptor 'not-a-descriptor' is malformed" in str(problem)
-    assert "config.yml:1" in str(problem)
+    assert "config.yml:5" in str(problem)  # the line of dependencies.store itself
 
 
 def test_components_in_config_order_while_open(tmp_path: Path) -> None:

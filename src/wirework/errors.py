@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
+from typing import Self
 
 __all__ = [
     "BackendError",
@@ -31,7 +32,12 @@ class WireworkError(Exception):
 
     ``component`` names the component (its descriptor or type) and ``source`` the
     ``file:line`` of its YAML entry; both are optional and rendered into the message.
+    Code that cannot know them (a component's own lookups) leaves them out, and the
+    container fills them in with :meth:`locate`; ``config_key`` says which key of the
+    component's config the error is about, so the container can name that key's line.
     """
+
+    config_key: str | None = None
 
     def __init__(
         self,
@@ -46,6 +52,18 @@ class WireworkError(Exception):
         self.source = source
         self.hint = hint
         super().__init__(self._render())
+
+    def about(self, config_key: str) -> Self:
+        """This error, marked as caused by the config key ``config_key`` (dotted)."""
+        self.config_key = config_key
+        return self
+
+    def locate(self, component: str | None, source: str | None) -> Self:
+        """This error, naming ``component`` and ``source`` (re-rendering the message)."""
+        self.component = component
+        self.source = source
+        self.args = (self._render(),)
+        return self
 
     def _render(self) -> str:
         where = ""

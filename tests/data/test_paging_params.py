@@ -15,7 +15,7 @@ from wirework.data import DataPage, PagingParams
         ((5, 10, True), 5, 10, True),
         (("5", "10", "true"), 5, 10, True),
         ((" 2 ", "1.7", "no"), 2, 1, False),
-        (("x", "y", None), None, None, False),
+        (("", " ", None), None, None, False),  # blank text (an empty query parameter) is unset
     ],
 )
 def test_construction_converts(args: tuple[Any, ...], skip: Any, take: Any, total: bool) -> None:

@@ -125,7 +125,7 @@ def test_config_not_found(wirework_container):
 def test_zz_after_everything():
     assert repr(handlers.the_store()).startswith("Provide['__self__'")  # unwired
     lines = open(LOG, encoding="utf-8").read().split()
-    assert lines.count("open") == lines.count("close") == 3
+    assert lines.count("open") == lines.count("close") == 2
 """
 
 
@@ -187,9 +187,8 @@ def test_containers_close_when_the_test_fails(inner: tuple[str, list[str]]) -> N
         output
     )
     assert "FAILED test_inner.py::test_marked_failing - RuntimeError: deliberate error" in output
+    # the factory test overrides the store at build time: the real one never opens
     assert lines == [
-        "open factory",
-        "close factory",
         "open marked",
         "close marked",
         "open broken",
@@ -198,7 +197,9 @@ def test_containers_close_when_the_test_fails(inner: tuple[str, list[str]]) -> N
     assert "PASSED test_inner.py::test_zz_after_everything" in output
 
 
-def test_overrides_and_wiring_are_undone(inner: tuple[str, list[str]]) -> None:
+def test_wiring_is_undone_and_the_real_store_never_opens(
+    inner: tuple[str, list[str]],
+) -> None:
     output, _ = inner
     # test_zz_after_everything checks the handlers are unwired in the same process
     assert "PASSED test_inner.py::test_zz_after_everything" in output
@@ -244,3 +245,62 @@ def test_relative_paths_try_each_place_in_order(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as info:
         factory.resolve("missing.yml")
     assert str(info.value) == f"config file 'missing.yml' not found; looked in {first} and {second}"
+
+
+PROJECT_TEST = """
+class Fake:
+    def load(self, correlation_id, key):
+        return "fake:" + key
+
+
+def test_the_project_imports_without_a_conftest(wirework_container):
+    container = wirework_container(
+        "../config/app.yml", overrides={"*:state-store:*:*:1.0": Fake()}
+    )
+    keeper = container.references.get_one_required("myapp:keeper:*:*:1.0")
+    assert type(keeper).__module__ == "myapp.keeper"
+    assert keeper.store.load(None, "k") == "fake:k"
+
+
+def test_an_extra_app_dir(wirework_container):
+    container = wirework_container("../config/extra.yml", app_dir="../vendor")
+    assert type(container.references.get_one_required("x:extra:*:*:1.0")).__name__ == "Extra"
+"""
+
+
+def test_the_rootdir_is_importable_for_type_entries(tmp_path: Path) -> None:
+    """A project laid out as users do: no conftest.py, nothing on PYTHONPATH."""
+    (tmp_path / "myapp").mkdir()
+    (tmp_path / "myapp" / "__init__.py").write_text("", encoding="utf-8")
+    (tmp_path / "myapp" / "keeper.py").write_text(
+        "class Keeper:\n"
+        "    def set_references(self, references):\n"
+        "        self.store = references.get_one_required('*:state-store:*:*:1.0')\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "vendor").mkdir()
+    (tmp_path / "vendor" / "extra_mod.py").write_text("class Extra:\n    pass\n", "utf-8")
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "app.yml").write_text(
+        "- descriptor: pip-services:state-store:memory:default:1.0\n"
+        "- descriptor: myapp:keeper:default:default:1.0\n"
+        "  type: myapp.keeper:Keeper\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "config" / "extra.yml").write_text(
+        "- descriptor: x:extra:default:default:1.0\n  type: extra_mod:Extra\n", "utf-8"
+    )
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_project.py").write_text(PROJECT_TEST, encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text("[tool.pytest.ini_options]\n", "utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", *plugin_args(), "-p", "no:cacheprovider", "-q"],
+        cwd=tmp_path / "tests",
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert "2 passed" in result.stdout, result.stdout + result.stderr

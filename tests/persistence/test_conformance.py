@@ -2,7 +2,9 @@
 
 Only the public, backend-neutral API is used here: declarative filters (FilterParams or
 dicts), SortParams, field-name projections. Callables are memory-only conveniences and
-are tested in test_memory_persistence.py.
+are tested in test_memory_persistence.py. The limits every backend enforces alike (ids,
+values, filter values, paging numbers) are the suite's second part,
+test_conformance_limits.py, on the same backends.
 """
 
 from __future__ import annotations

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -9,11 +10,12 @@ from typing import Any
 
 import pytest
 from dummies import Dummy
+from recording import Recorder
 
 from wirework.config import ConfigParams
 from wirework.data import FilterParams, PagingParams, SortParams
 from wirework.errors import ConfigError, ConflictError, InvalidStateError, WireworkError
-from wirework.log import LogLevel, NullLogger
+from wirework.log import LogLevel
 from wirework.persistence import IdentifiableMemoryPersistence, MemoryPersistence
 from wirework.persistence.schema import MemoryPersistenceConfig
 from wirework.refer import References
@@ -178,10 +180,26 @@ def test_sorting_values_that_do_not_compare(persistence: Store) -> None:
 
 
 # -- configuration -----------------------------------------------------------------------
-@pytest.mark.parametrize("value", [0, -5, "abc", "0", True, 2.5])
-def test_invalid_max_page_size(value: Any) -> None:
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (0, "0 (a whole number)"),
+        (-5, "-5 (a whole number)"),
+        ("abc", "'abc' (text)"),
+        ("0", "'0' (text)"),
+        (True, "true (a boolean)"),
+        (2.5, "2.5 (a number)"),
+        ("1e400", "'1e400' (text)"),
+        (2**63, "9223372036854775808 (a whole number)"),
+        (float("inf"), "inf (a number)"),
+    ],
+)
+def test_invalid_max_page_size(value: Any, shown: str) -> None:
     store: Store = IdentifiableMemoryPersistence()
-    message = r"options.max_page_size: expected a whole number >= 1, got "
+    message = (
+        r"options.max_page_size: expected a whole number from 1 to 9223372036854775807, "
+        rf"got {re.escape(shown)}"
+    )
     with pytest.raises(ConfigError, match=message):
         store.configure(ConfigParams({"options.max_page_size": value}))
 
@@ -203,22 +221,6 @@ def test_operations_before_the_first_open_fail_with_a_hint() -> None:
 
 
 # -- logging -----------------------------------------------------------------------------
-class Recorder(NullLogger):
-    def __init__(self, level: LogLevel) -> None:
-        super().__init__()
-        self.level = level
-        self.lines: list[str] = []
-
-    def write(
-        self,
-        level: LogLevel,
-        correlation_id: str | None,
-        error: BaseException | None,
-        message: str,
-    ) -> None:
-        self.lines.append(f"{correlation_id}:{level.name}:{message}")
-
-
 def test_operations_trace_to_referenced_loggers() -> None:
     tracing, quiet = Recorder(LogLevel.TRACE), Recorder(LogLevel.INFO)
     store: Store = IdentifiableMemoryPersistence()

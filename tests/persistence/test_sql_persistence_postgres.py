@@ -180,10 +180,16 @@ def test_a_killed_connection_inside_a_transaction_is_not_reused(
 
 
 # -- statements the server refuses -------------------------------------------------------
-def test_a_refused_statement_names_the_operation_and_server(make: Callable[..., Any]) -> None:
+def test_a_refused_statement_names_the_operation_and_server(
+    make: Callable[..., Any], uri: str
+) -> None:
     persistence = make()
+    with psycopg.connect(uri, autocommit=True) as admin:  # a rule only the server knows
+        admin.execute(
+            f"ALTER TABLE \"{persistence._table}\" ADD CHECK ((doc ->> 'key') <> 'refused')"
+        )
     with pytest.raises(BackendError, match=r"create\(\) on PostgreSQL at 127.0.0.1:5432"):
-        persistence.create(None, Dummy("1", "nul \u0000 char"))
+        persistence.create(None, Dummy("1", "refused"))
     persistence.create(None, Dummy("2", "fine"))  # the connection is still good
     assert persistence.get_count_by_filter(None, None) == 1
 

@@ -10,7 +10,7 @@ import pytest
 from dummies import Dummy
 
 from wirework.config import ConfigParams
-from wirework.errors import BackendError, ConfigError, WireworkError
+from wirework.errors import BackendError, ConfigError
 from wirework.persistence.sql import DEFAULT_SQLITE_PATH, IdentifiableSqlitePersistence
 
 
@@ -107,11 +107,15 @@ def test_an_empty_path_is_a_config_error() -> None:
         sqlite({"connection": {"database": " "}})
 
 
-def test_a_key_with_a_double_quote_cannot_be_addressed(tmp_path: Path) -> None:
-    persistence = sqlite({"connection": {"database": str(tmp_path / "db.sqlite")}})
-    persistence.open(None)
-    try:
-        with pytest.raises(WireworkError, match="cannot name a key containing"):
-            persistence.get_list_by_filter(None, {'say"what': 1})
-    finally:
-        persistence.close(None)
+def test_a_path_with_a_nul_character_is_a_config_error() -> None:
+    with pytest.raises(ConfigError, match="connection.database must be a file path"):
+        sqlite({"connection": {"database": "data/a\x00b.db"}})
+    with pytest.raises(ConfigError, match="connection.database must be a file path"):
+        IdentifiableSqlitePersistence("items", path="a\x00b.db")
+
+
+def test_a_connection_uri_is_refused_rather_than_ignored() -> None:
+    """It was ignored: the items went to the default file instead of the one named."""
+    message = r"unknown key connection.uri\n  +hint: keys accepted in connection: database"
+    with pytest.raises(ConfigError, match=message):
+        sqlite({"connection": {"uri": "sqlite:///data/other.db"}})

@@ -20,6 +20,7 @@ from wirework.config import ConfigParams, parse_config
 from wirework.config.schema import hand_over, schema_of, take_back
 from wirework.container import BUILT_INS, BuildError, Container
 from wirework.container.defaults import BY_TYPE_ONLY
+from wirework.container.engine import unwind
 
 HERE = Path(__file__).parent
 
@@ -177,7 +178,9 @@ def _created(container: Container) -> Any:
     try:
         return plan.order[-1].component
     finally:
-        container._unset(plan.order, [])
+        failures, interrupt = unwind(None, [], plan.order)
+        assert not failures
+        assert interrupt is None
 
 
 @pytest.mark.parametrize(("head", "body", "configured"), GOOD)
@@ -199,8 +202,8 @@ def test_a_component_without_schema_keeps_its_own_keys(tmp_path: Path) -> None:
 
 
 def test_a_component_without_schema_still_gets_its_entry_keys_checked(tmp_path: Path) -> None:
-    [problem] = refused("- type: schema_components:Plain\n  dependencies: x\n", tmp_path)
-    assert "svc.yml:2): dependencies: expected a map, got 'x' (text)" in problem
+    [problem] = refused("- type: schema_components:Plain\n  alias: [x]\n", tmp_path)
+    assert "svc.yml:2): alias: expected text, got ['x'] (a list)" in problem
 
 
 @pytest.mark.parametrize("name", ["Widget", "LazyWidget"])

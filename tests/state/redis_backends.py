@@ -7,6 +7,7 @@ tests can share one Redis server (and run in parallel) without seeing each other
 from __future__ import annotations
 
 import shutil
+import signal
 import socket
 import subprocess
 import time
@@ -126,6 +127,18 @@ class PrivateRedis:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+    def pause(self) -> None:
+        """Freeze the server (SIGSTOP): it accepts bytes on open sockets but answers nothing."""
+        assert self._process is not None, "the server is not running"
+        self._process.send_signal(signal.SIGSTOP)
+
+    def kill(self) -> None:
+        """End the server at once (SIGKILL, which also ends a paused one), as a crash would."""
+        process, self._process = self._process, None
+        if process is not None:
+            process.kill()
+            process.wait()
 
     def client(self, **options: Any) -> Any:
         import redis

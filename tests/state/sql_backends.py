@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -112,3 +112,18 @@ def increment_in_process(kind: str, config: dict[str, Any], key: str, times: int
         return increment(store, key, times)
     finally:
         store.close(None)
+
+
+def each_of_two_neighbour_tables(open_store: Callable[[str], Any], table: str) -> list[Any]:
+    """Stores on ``table`` and ``table + "_version"`` each save, delete and save key "k"
+    again; what each then holds. (Their version counters must not be each other.)"""
+    stores = [open_store(name) for name in (table, table + "_version")]
+    try:
+        for index, store in enumerate(stores):
+            store.save(None, "k", index)
+            store.delete(None, "k")
+            store.save(None, "k", index)
+        return [store.load(None, "k") for store in stores]
+    finally:
+        for store in stores:
+            store.close(None)

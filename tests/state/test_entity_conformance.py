@@ -13,7 +13,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from edge_values import LONGEST_KEYS, PAST_LIMIT
 
+from wirework.data.values import MAX_PAGE_INDEX, MAX_VERSION
 from wirework.errors import ConcurrencyError, InvalidStateError
 from wirework.state import InvalidArgumentError, InvalidKeyError, UnstorableValueError
 from wirework.state.entity import (
@@ -92,11 +94,12 @@ def test_a_context_no_backend_can_store_is_refused(
     entity_store: Any, context: Any, message: str
 ) -> None:
     entity_store.set_state("o", "s", metadata={"context": {"kept": True}})
+    before = entity_store.get_state_versioned("o")
     with pytest.raises(UnstorableValueError, match=message):
         entity_store.set_context("o", context)
     with pytest.raises(UnstorableValueError, match=message):
         entity_store.set_state("o", "t", metadata={"context": context})
-    assert entity_store.get_state_versioned("o") == ("s", 1)
+    assert entity_store.get_state_versioned("o") == before
     assert entity_store.get_context("o") == {"kept": True}
 
 
@@ -126,6 +129,58 @@ def test_bad_ids_and_states_are_clear_errors(
         entity_store.set_state(entity_id, state)
 
 
+@pytest.mark.parametrize("name", list(LONGEST_KEYS))
+def test_ids_and_states_at_the_length_limit_work_everywhere(entity_store: Any, name: str) -> None:
+    longest = LONGEST_KEYS[name]
+    state = longest[::-1]  # another string as long: PostgreSQL indexes both in one entry
+    entity_store.set_state(longest, state, metadata={"context": {"n": 1}})
+    entity_store.set_states_batch({longest: state, "other": state})
+    assert entity_store.get_state_versioned(longest)[0] == state
+    assert entity_store.get_states_batch([longest]) == {longest: state}
+    assert entity_store.list_entities(state) == sorted([longest, "other"])
+    assert entity_store.count_by_state() == {state: 2}
+    assert entity_store.get_context(longest) == {"n": 1}
+    assert entity_store.delete_entity(longest) is True
+
+
+_ID_CALLS: dict[str, Callable[[Any, str], Any]] = {
+    "get_state": lambda s, i: s.get_state(i),
+    "set_state": lambda s, i: s.set_state(i, "s"),
+    "get_context": lambda s, i: s.get_context(i),
+    "set_context": lambda s, i: s.set_context(i, {}),
+    "get_state_versioned": lambda s, i: s.get_state_versioned(i),
+    "set_state_versioned": lambda s, i: s.set_state_versioned(i, "s", expected_version=0),
+    "get_states_batch": lambda s, i: s.get_states_batch(["ok", i]),
+    "set_states_batch": lambda s, i: s.set_states_batch({"ok": "s", i: "s"}),
+    "delete_entity": lambda s, i: s.delete_entity(i),
+}
+
+
+@pytest.mark.parametrize("name", list(LONGEST_KEYS))
+@pytest.mark.parametrize("operation", list(_ID_CALLS))
+def test_an_id_one_byte_past_the_limit_is_refused(
+    entity_store: Any, name: str, operation: str
+) -> None:
+    with pytest.raises(InvalidKeyError, match=r"^entity id '.{20,}\.\.\..*'" + PAST_LIMIT):
+        _ID_CALLS[operation](entity_store, LONGEST_KEYS[name] + "k")
+    assert entity_store.list_entities() == []
+
+
+@pytest.mark.parametrize("name", list(LONGEST_KEYS))
+def test_a_state_one_byte_past_the_limit_is_refused(entity_store: Any, name: str) -> None:
+    state = LONGEST_KEYS[name] + "k"
+    message = r"^state '.{20,}\.\.\..*'" + PAST_LIMIT
+    for write in (
+        lambda: entity_store.set_state("e", state),
+        lambda: entity_store.set_state_versioned("e", state, expected_version=0),
+        lambda: entity_store.set_states_batch({"ok": "s", "e": state}),
+        lambda: entity_store.list_entities(state),
+    ):
+        with pytest.raises(InvalidKeyError, match=message):
+            write()
+    assert entity_store.list_entities() == []
+
+
 def test_unicode_ids_and_states_round_trip(entity_store: Any) -> None:
     entity_store.set_state("заказ/1 🎉", "оплачен")
     assert entity_store.get_state("заказ/1 🎉") == "оплачен"
@@ -135,34 +190,72 @@ def test_unicode_ids_and_states_round_trip(entity_store: Any) -> None:
 # -- versions -------------------------------------------------------------------------------
 
 
+def version(store: Any, entity_id: str) -> int:
+    number: int = store.get_state_versioned(entity_id)[1]
+    return number
+
+
 def test_expected_version_zero_creates_only_if_absent(entity_store: Any) -> None:
     """pystator divergence 2: memory raised "expected 0, got 0", SQLite ignored it."""
     assert entity_store.get_state_versioned("new") == (None, 0)
-    assert entity_store.set_state_versioned("new", "created", expected_version=0) == 1
-    conflict = r"^version conflict on 'new': expected version 0, found 1$"
+    created = entity_store.set_state_versioned("new", "created", expected_version=0)
+    assert created > 0
+    conflict = rf"^version conflict on 'new': expected version 0, found {created}$"
     with pytest.raises(ConcurrencyError, match=conflict):
         entity_store.set_state_versioned("new", "again", expected_version=0)
-    assert entity_store.get_state_versioned("new") == ("created", 1)
+    assert entity_store.get_state_versioned("new") == ("created", created)
 
 
-def test_versions_go_up_by_one_on_every_write(entity_store: Any) -> None:
+def test_every_write_gives_a_higher_version(entity_store: Any) -> None:
     entity_store.set_state("e", "a")
-    assert entity_store.get_state_versioned("e") == ("a", 1)
-    assert entity_store.set_state_versioned("e", "b", expected_version=1) == 2
-    assert entity_store.set_state_versioned("e", "c") == 3  # no expectation: last write wins
+    first = version(entity_store, "e")
+    second = entity_store.set_state_versioned("e", "b", expected_version=first)
+    third = entity_store.set_state_versioned("e", "c")  # no expectation: last write wins
     entity_store.set_context("e", {"n": 1})
-    assert entity_store.get_state_versioned("e") == ("c", 4)
-    entity_store.set_states_batch({"e": "d"})
-    assert entity_store.get_state_versioned("e") == ("d", 5)
+    fourth = version(entity_store, "e")
+    entity_store.set_states_batch({"e": "d", "f": "d"})
+    fifth = version(entity_store, "e")
+    entity_store.set_state("e", "e", metadata={"by": "me"})  # a write that merges metadata
+    sixth = version(entity_store, "e")
+    assert 0 < first < second < third < fourth < fifth < sixth
+    assert entity_store.get_state_versioned("e") == ("e", sixth)
+
+
+@pytest.mark.parametrize("rounds", [1, 3])
+@pytest.mark.parametrize("metadata", [None, {"by": "me"}])
+def test_a_version_is_never_given_twice_to_an_entity(
+    entity_store: Any, rounds: int, metadata: Any
+) -> None:
+    """Versions restarted at 1 after a delete, so a stale writer overwrote the new entity."""
+    stale = []
+    for _ in range(rounds):
+        stale.append(entity_store.set_state_versioned("e", "old", metadata=metadata))
+        assert entity_store.delete_entity("e") is True
+    current = entity_store.set_state_versioned("e", "new", expected_version=0)
+    assert current > max(stale)
+    for old in stale:
+        with pytest.raises(ConcurrencyError, match=rf"expected version {old}, found {current}$"):
+            entity_store.set_state_versioned("e", "stale", expected_version=old, metadata=metadata)
+    assert entity_store.get_state_versioned("e") == ("new", current)
+
+
+def test_versions_survive_disconnect_and_connect(entity_store: Any) -> None:
+    stale = entity_store.set_state_versioned("e", "old")
+    entity_store.delete_entity("e")
+    entity_store.disconnect()
+    entity_store.connect()
+    assert entity_store.set_state_versioned("e", "new") > stale
 
 
 def test_a_stale_versioned_write_raises_and_changes_nothing(entity_store: Any) -> None:
     entity_store.set_state("e", "a", metadata={"context": {"v": 1}})
+    first = version(entity_store, "e")
     entity_store.set_state("e", "b")
+    second = version(entity_store, "e")
     with pytest.raises(ConcurrencyError) as info:
-        entity_store.set_state_versioned("e", "c", expected_version=1, metadata={"context": {}})
-    assert (info.value.key, info.value.expected, info.value.actual) == ("e", 1, 2)
-    assert entity_store.get_state_versioned("e") == ("b", 2)
+        entity_store.set_state_versioned("e", "c", expected_version=first, metadata={"context": {}})
+    assert (info.value.key, info.value.expected, info.value.actual) == ("e", first, second)
+    assert entity_store.get_state_versioned("e") == ("b", second)
     assert entity_store.get_context("e") == {"v": 1}
 
 
@@ -172,10 +265,33 @@ def test_a_versioned_write_expecting_a_missing_entity_to_exist_raises(entity_sto
     assert entity_store.get_state("ghost") is None
 
 
-@pytest.mark.parametrize("bad", [-1, "1", 1.0, True])
-def test_a_malformed_expected_version_is_refused(entity_store: Any, bad: Any) -> None:
-    with pytest.raises(InvalidArgumentError, match=rf"expected_version must be .*got {bad!r}"):
+@pytest.mark.parametrize(
+    ("bad", "shown"),
+    [
+        (-1, "-1"),
+        ("1", "'1'"),
+        (1.0, "1.0"),
+        (True, "True"),
+        (MAX_VERSION + 1, str(MAX_VERSION + 1)),
+        (2**63, str(2**63)),  # SQLite: OverflowError
+        (10**400, "an integer of about 401 digits"),
+    ],
+)
+def test_a_malformed_expected_version_is_refused(entity_store: Any, bad: Any, shown: str) -> None:
+    entity_store.set_state("e", "before")
+    message = (
+        rf"^expected_version must be a whole number from 0 to 9,007,199,254,740,991 .*got {shown}$"
+    )
+    with pytest.raises(InvalidArgumentError, match=message):
         entity_store.set_state_versioned("e", "s", expected_version=bad)
+    assert entity_store.get_state("e") == "before"
+
+
+def test_the_largest_expected_version_is_an_ordinary_conflict(entity_store: Any) -> None:
+    entity_store.set_state("e", "before")
+    with pytest.raises(ConcurrencyError, match=rf"expected version {MAX_VERSION}, found"):
+        entity_store.set_state_versioned("e", "s", expected_version=MAX_VERSION)
+    assert entity_store.get_state("e") == "before"
 
 
 def test_racing_transitions_each_version_is_won_once(entity_store: Any) -> None:
@@ -212,7 +328,9 @@ def test_racing_transitions_each_version_is_won_once(entity_store: Any) -> None:
         sys.setswitchinterval(interval)
     assert errors == []
     total = threads * increments
-    assert entity_store.get_state_versioned("counter") == (str(total), total + 1)
+    state, final = entity_store.get_state_versioned("counter")
+    assert state == str(total)
+    assert final >= total + 1  # one new version per write at least
 
 
 # -- batch ----------------------------------------------------------------------------------
@@ -258,11 +376,33 @@ def test_list_entities_defaults_to_a_page_of_100(entity_store: Any) -> None:
     assert entity_store.list_entities(offset=100)[0] == "e100"
 
 
+@pytest.mark.parametrize("state", [None, "open"])
+def test_paging_at_its_largest_numbers_works(entity_store: Any, state: Any) -> None:
+    entity_store.set_states_batch({"a": "open", "b": "open"})
+    assert entity_store.list_entities(state, MAX_PAGE_INDEX, 0) == ["a", "b"]
+    assert entity_store.list_entities(state, MAX_PAGE_INDEX, 1) == ["b"]
+    assert entity_store.list_entities(state, 1, MAX_PAGE_INDEX) == []
+    assert entity_store.list_entities(state, MAX_PAGE_INDEX, MAX_PAGE_INDEX) == []
+
+
 @pytest.mark.parametrize(
-    ("limit", "offset", "name"), [(-1, 0, "limit"), (10, -1, "offset"), ("5", 0, "limit")]
+    ("limit", "offset", "name", "shown"),
+    [
+        (-1, 0, "limit", "-1"),
+        (10, -1, "offset", "-1"),
+        ("5", 0, "limit", "'5'"),
+        (True, 0, "limit", "True"),
+        (10, 1.0, "offset", "1.0"),
+        (10, 2**63, "offset", str(2**63)),  # SQLite: OverflowError; PostgreSQL: BackendError
+        (2**63, 0, "limit", str(2**63)),
+        (10, 10**400, "offset", "an integer of about 401 digits"),
+    ],
 )
-def test_bad_paging_is_a_clear_error(entity_store: Any, limit: Any, offset: Any, name: str) -> None:
-    with pytest.raises(InvalidArgumentError, match=rf"^{name} must be a whole number >= 0, got"):
+def test_bad_paging_is_a_clear_error(
+    entity_store: Any, limit: Any, offset: Any, name: str, shown: str
+) -> None:
+    message = rf"^{name} must be a whole number from 0 to 2\*\*63 - 1, got {shown}$"
+    with pytest.raises(InvalidArgumentError, match=message):
         entity_store.list_entities(None, limit, offset)
 
 
@@ -287,7 +427,7 @@ def test_delete_entity_removes_everything(entity_store: Any) -> None:
     assert entity_store.get_context("e") == {}
     assert entity_store.list_entities() == []
     assert entity_store.delete_entity("e") is False
-    assert entity_store.set_state_versioned("e", "again", expected_version=0) == 1
+    assert entity_store.set_state_versioned("e", "again", expected_version=0) > 0
     assert entity_store.get_context("e") == {}
 
 
@@ -301,10 +441,12 @@ def test_async_methods_share_the_sync_semantics(entity_store: Any) -> None:
         assert await entity_store.aget_state("e") == "a"
         assert await entity_store.aget_context("e") == {"k": 1}
         await entity_store.aset_context("e", {"k": 2})
-        assert await entity_store.aget_state_versioned("e") == ("a", 2)
-        assert await entity_store.aset_state_versioned("e", "b", expected_version=2) == 3
-        with pytest.raises(ConcurrencyError, match=r"expected version 2, found 3"):
-            await entity_store.aset_state_versioned("e", "c", expected_version=2)
+        state, first = await entity_store.aget_state_versioned("e")
+        assert state == "a"
+        second = await entity_store.aset_state_versioned("e", "b", expected_version=first)
+        assert second > first
+        with pytest.raises(ConcurrencyError, match=rf"expected version {first}, found {second}"):
+            await entity_store.aset_state_versioned("e", "c", expected_version=first)
 
     asyncio.run(scenario())
 

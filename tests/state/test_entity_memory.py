@@ -67,7 +67,7 @@ def test_the_memory_store_accepts_no_uri_or_a_memory_uri(uri: str | None) -> Non
 def test_the_memory_store_refuses_another_backends_uri() -> None:
     message = (
         r"^InMemoryStateStore: the in-memory entity store takes no connection string or one "
-        r"starting with 'memory://', got 'sqlite:///state.db'"
+        r"starting with 'memory://', got scheme 'sqlite'"
     )
     with pytest.raises(ConfigError, match=message):
         InMemoryStateStore("sqlite:///state.db")

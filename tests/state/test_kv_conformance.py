@@ -2,13 +2,13 @@
 
 Backend-neutral: it only uses the public ``IVersionedStateStore`` API, the fixtures in
 ``conftest.py`` and the injected clock. Each block pins down a place where the
-reference implementation or one backend went wrong.
+Pip.Services implementation or one backend went wrong.
 """
 
 from __future__ import annotations
 
 import enum
-import math
+import re
 import sys
 import threading
 from collections import OrderedDict
@@ -16,7 +16,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from edge_values import LONGEST_KEYS, PAST_LIMIT
 
+from wirework.data.values import MAX_TTL, MAX_VERSION
 from wirework.errors import ConcurrencyError, ConfigError, InvalidStateError
 from wirework.state import (
     InvalidArgumentError,
@@ -43,7 +45,7 @@ def same_json(a: Any, b: Any) -> bool:
     return bool(a == b) or (a != a and b != b)
 
 
-# -- the seed's semantics -----------------------------------------------------------------
+# -- Pip.Services' semantics --------------------------------------------------------------
 
 
 def test_load_of_a_missing_key_is_none(kv_store: Store) -> None:
@@ -161,6 +163,29 @@ def test_unusual_but_valid_keys_work(kv_store: Store, key: str) -> None:
     assert kv_store.delete(CID, key) == "v"
 
 
+@pytest.mark.parametrize("name", list(LONGEST_KEYS))
+def test_a_key_at_the_length_limit_works_everywhere(kv_store: Store, name: str) -> None:
+    key = LONGEST_KEYS[name]
+    kv_store.save(CID, key, "v", expected_version=0)
+    kv_store.save_bulk(CID, {key: "w"})
+    assert kv_store.load(CID, key) == "w"
+    assert kv_store.load_bulk(CID, [key]) == [StateValue(key, "w")]
+    assert kv_store.load_versioned(CID, key)[0] == "w"
+    assert kv_store.delete(CID, key) == "w"
+
+
+@pytest.mark.parametrize("name", list(LONGEST_KEYS))
+@pytest.mark.parametrize("operation", list(_KEY_CALLS))
+def test_a_key_one_byte_past_the_limit_is_refused(
+    kv_store: Store, name: str, operation: str
+) -> None:
+    """PostgreSQL failed with an index error past ~2.7 kB while the others stored it."""
+    key = LONGEST_KEYS[name] + "k"
+    with pytest.raises(InvalidKeyError, match=r"^state key '.{20,}\.\.\..*'" + PAST_LIMIT):
+        _KEY_CALLS[operation](kv_store, key)
+    assert kv_store.load(CID, "ok") is None
+
+
 # -- values -------------------------------------------------------------------------------
 
 ROUND_TRIP = {
@@ -245,11 +270,12 @@ UNSTORABLE = {
 def test_values_no_backend_can_store_are_refused_the_same_way(kv_store: Store, name: str) -> None:
     value, message = UNSTORABLE[name]
     kv_store.save(CID, "k", "before")
+    before = kv_store.load_versioned(CID, "k")
     with pytest.raises(UnstorableValueError, match=r"^cannot store the value of 'k': ") as info:
         kv_store.save(CID, "k", value)
     assert info.match(message)
     assert "a state value must be JSON" in str(info.value)
-    assert kv_store.load_versioned(CID, "k") == ("before", 1)
+    assert kv_store.load_versioned(CID, "k") == before
 
 
 def test_save_bulk_validates_every_value_before_writing_any(kv_store: Store) -> None:
@@ -280,6 +306,7 @@ def test_load_bulk_answers_every_key_in_order_with_none_for_missing(kv_store: St
 def test_save_bulk_writes_deletes_and_bumps_versions(kv_store: Store) -> None:
     kv_store.save(CID, "gone", "x")
     kv_store.save(CID, "b", "old")
+    old = kv_store.load_versioned(CID, "b")[1]
     kv_store.save_bulk(CID, {"a": 1, "b": "new", "gone": None, "never": None})
     assert kv_store.load_bulk(CID, ["a", "b", "gone", "never"]) == [
         StateValue("a", 1),
@@ -287,8 +314,8 @@ def test_save_bulk_writes_deletes_and_bumps_versions(kv_store: Store) -> None:
         StateValue("gone", None),
         StateValue("never", None),
     ]
-    assert kv_store.load_versioned(CID, "a") == (1, 1)
-    assert kv_store.load_versioned(CID, "b") == ("new", 2)
+    assert kv_store.load_versioned(CID, "a")[1] > 0
+    assert kv_store.load_versioned(CID, "b")[1] > old
 
 
 def test_save_bulk_accepts_what_load_bulk_returns(kv_store: Store) -> None:
@@ -307,40 +334,96 @@ def test_save_bulk_refuses_items_that_are_not_state_values(kv_store: Store) -> N
 # -- versions and optimistic concurrency ----------------------------------------------------
 
 
-def test_versions_count_saves_and_restart_after_delete(kv_store: Store) -> None:
+def version(store: Store, key: str) -> int:
+    return store.load_versioned(CID, key)[1]
+
+
+def test_every_save_gives_a_higher_version(kv_store: Store) -> None:
     assert kv_store.load_versioned(CID, "k") == (None, 0)
-    kv_store.save(CID, "k", "a")
-    assert kv_store.load_versioned(CID, "k") == ("a", 1)
-    kv_store.save(CID, "k", "b")
-    assert kv_store.load_versioned(CID, "k") == ("b", 2)
+    seen = []
+    for value in ("a", "b", "c"):
+        kv_store.save(CID, "k", value)
+        seen.append(kv_store.load_versioned(CID, "k"))
+    kv_store.save_bulk(CID, {"k": "d"})
+    seen.append(kv_store.load_versioned(CID, "k"))
+    assert [value for value, _ in seen] == ["a", "b", "c", "d"]
+    versions = [number for _, number in seen]
+    assert 0 < versions[0] < versions[1] < versions[2] < versions[3]
+
+
+# Every way a key can disappear. After each, the key is created again and a writer
+# still holding the version it had must get a conflict (issue: versions restarted
+# at 1, so a stale writer overwrote the new record: the ABA problem).
+_DISAPPEARANCES: dict[str, Callable[[Any, ManualClock], Any]] = {
+    "delete": lambda s, c: s.delete(CID, "k"),
+    "conditional delete": lambda s, c: s.delete(CID, "k", expected_version=version(s, "k")),
+    "save None": lambda s, c: s.save(CID, "k", None),
+    "save_bulk None": lambda s, c: s.save_bulk(CID, {"k": None}),
+    "clear": lambda s, c: s.clear(CID),
+    "expiry": lambda s, c: (c.advance_ms(101), s.load(CID, "k")),
+    "expiry, purged": lambda s, c: (c.advance(3600), [s.load(CID, f"x{i}") for i in range(40)]),
+}
+
+
+@pytest.mark.parametrize("how", list(_DISAPPEARANCES))
+@pytest.mark.parametrize("times", [1, 3])
+def test_a_version_is_never_given_twice_to_a_key(
+    kv_store: Store, clock: ManualClock, how: str, times: int
+) -> None:
+    stale = []
+    for _ in range(times):  # the old version must not come back after many rounds either
+        kv_store.save(CID, "k", "old", ttl=100)
+        stale.append(version(kv_store, "k"))
+        _DISAPPEARANCES[how](kv_store, clock)
+        assert kv_store.load_versioned(CID, "k") == (None, 0)
+    kv_store.save(CID, "k", "new", expected_version=0)
+    current = version(kv_store, "k")
+    assert current > max(stale)
+    for old in stale:
+        with pytest.raises(ConcurrencyError, match=rf"expected version {old}, found {current}$"):
+            kv_store.save(CID, "k", "stale write", expected_version=old)
+        with pytest.raises(ConcurrencyError, match=rf"expected version {old}, found {current}$"):
+            kv_store.delete(CID, "k", expected_version=old)
+    assert kv_store.load_versioned(CID, "k") == ("new", current)
+
+
+def test_versions_survive_close_and_reopen(kv_store: Any) -> None:
+    kv_store.save(CID, "k", "old")
+    stale = version(kv_store, "k")
     kv_store.delete(CID, "k")
-    assert kv_store.load_versioned(CID, "k") == (None, 0)
-    kv_store.save(CID, "k", "c")
-    assert kv_store.load_versioned(CID, "k") == ("c", 1)
+    kv_store.close(CID)
+    kv_store.open(CID)
+    kv_store.save(CID, "k", "new")
+    assert version(kv_store, "k") > stale
 
 
 def test_a_save_at_the_expected_version_succeeds(kv_store: Store) -> None:
     kv_store.save(CID, "k", "a")
-    assert kv_store.save(CID, "k", "b", expected_version=1) == "b"
-    assert kv_store.load_versioned(CID, "k") == ("b", 2)
+    first = version(kv_store, "k")
+    assert kv_store.save(CID, "k", "b", expected_version=first) == "b"
+    assert kv_store.load(CID, "k") == "b"
+    assert version(kv_store, "k") > first
 
 
 def test_a_stale_save_raises_and_changes_nothing(kv_store: Store) -> None:
     kv_store.save(CID, "k", "a")
+    first = version(kv_store, "k")
     kv_store.save(CID, "k", "b")
+    second = version(kv_store, "k")
     with pytest.raises(ConcurrencyError) as info:
-        kv_store.save(CID, "k", "c", expected_version=1)
-    assert (info.value.key, info.value.expected, info.value.actual) == ("k", 1, 2)
-    assert str(info.value) == "version conflict on 'k': expected version 1, found 2"
-    assert kv_store.load_versioned(CID, "k") == ("b", 2)
+        kv_store.save(CID, "k", "c", expected_version=first)
+    assert (info.value.key, info.value.expected, info.value.actual) == ("k", first, second)
+    assert str(info.value) == (f"version conflict on 'k': expected version {first}, found {second}")
+    assert kv_store.load_versioned(CID, "k") == ("b", second)
 
 
 def test_expected_version_zero_creates_only_if_absent(kv_store: Store) -> None:
     assert kv_store.save(CID, "k", "first", expected_version=0) == "first"
-    assert kv_store.load_versioned(CID, "k") == ("first", 1)
-    with pytest.raises(ConcurrencyError, match=r"expected version 0, found 1"):
+    created = version(kv_store, "k")
+    assert created > 0
+    with pytest.raises(ConcurrencyError, match=rf"expected version 0, found {created}$"):
         kv_store.save(CID, "k", "second", expected_version=0)
-    assert kv_store.load(CID, "k") == "first"
+    assert kv_store.load_versioned(CID, "k") == ("first", created)
 
 
 def test_a_save_expecting_a_version_of_a_missing_key_raises(kv_store: Store) -> None:
@@ -351,23 +434,57 @@ def test_a_save_expecting_a_version_of_a_missing_key_raises(kv_store: Store) -> 
 
 def test_conditional_delete(kv_store: Store) -> None:
     kv_store.save(CID, "k", "a")
-    with pytest.raises(ConcurrencyError, match=r"expected version 2, found 1"):
-        kv_store.delete(CID, "k", expected_version=2)
-    with pytest.raises(ConcurrencyError, match=r"expected version 5, found 1"):
-        kv_store.save(CID, "k", None, expected_version=5)
+    current = version(kv_store, "k")
+    with pytest.raises(
+        ConcurrencyError, match=rf"expected version {current + 1}, found {current}$"
+    ):
+        kv_store.delete(CID, "k", expected_version=current + 1)
+    with pytest.raises(
+        ConcurrencyError, match=rf"expected version {current + 5}, found {current}$"
+    ):
+        kv_store.save(CID, "k", None, expected_version=current + 5)
+    with pytest.raises(ConcurrencyError, match=rf"expected version 0, found {current}$"):
+        kv_store.delete(CID, "k", expected_version=0)
     assert kv_store.load(CID, "k") == "a"
-    assert kv_store.delete(CID, "k", expected_version=1) == "a"
+    assert kv_store.delete(CID, "k", expected_version=current) == "a"
     assert kv_store.load_versioned(CID, "k") == (None, 0)
 
 
-@pytest.mark.parametrize("bad", [-1, 1.0, "1", True])
-def test_a_malformed_expected_version_is_refused(kv_store: Store, bad: Any) -> None:
-    message = rf"expected_version must be a whole number >= 0 .*got {bad!r}"
+def test_the_largest_expected_version_is_an_ordinary_conflict(kv_store: Store) -> None:
+    kv_store.save(CID, "k", "v")
+    with pytest.raises(ConcurrencyError, match=rf"expected version {MAX_VERSION}, found"):
+        kv_store.save(CID, "k", "w", expected_version=MAX_VERSION)
+    with pytest.raises(ConcurrencyError, match=rf"expected version {MAX_VERSION}, found"):
+        kv_store.delete(CID, "k", expected_version=MAX_VERSION)
+    assert kv_store.load(CID, "k") == "v"
+
+
+@pytest.mark.parametrize(
+    ("bad", "shown"),
+    [
+        (-1, "-1"),
+        (1.0, "1.0"),
+        ("1", "'1'"),
+        (True, "True"),
+        (MAX_VERSION + 1, str(MAX_VERSION + 1)),
+        (2**63, "9223372036854775808"),
+        (2**64, "an integer of about 20 digits"),
+        (10**400, "an integer of about 401 digits"),
+    ],
+)
+def test_a_malformed_expected_version_is_refused(kv_store: Store, bad: Any, shown: str) -> None:
+    kv_store.save(CID, "k", "before")
+    message = (
+        r"^expected_version must be a whole number from 0 to 9,007,199,254,740,991 "
+        rf"\(0 = create only if absent\), got {shown}$"
+    )
     with pytest.raises(InvalidArgumentError, match=message):
         kv_store.save(CID, "k", "v", expected_version=bad)
     with pytest.raises(InvalidArgumentError, match=message):
+        kv_store.save(CID, "k", None, expected_version=bad)
+    with pytest.raises(InvalidArgumentError, match=message):
         kv_store.delete(CID, "k", expected_version=bad)
-    assert kv_store.load(CID, "k") is None
+    assert kv_store.load(CID, "k") == "before"
 
 
 def _run_threads(count: int, work: Callable[[int], None]) -> None:
@@ -409,8 +526,9 @@ def test_only_one_of_racing_creators_wins(kv_store: Store) -> None:
 
     _run_threads(16, create)
     assert len(winners) == 1
-    assert conflicts == [(0, 1)] * 15
-    assert kv_store.load_versioned(CID, "lock") == (winners[0], 1)
+    created = version(kv_store, "lock")
+    assert conflicts == [(0, created)] * 15
+    assert kv_store.load_versioned(CID, "lock") == (winners[0], created)
 
 
 def test_compare_and_set_increments_from_threads_lose_nothing(kv_store: Store) -> None:
@@ -429,7 +547,9 @@ def test_compare_and_set_increments_from_threads_lose_nothing(kv_store: Store) -
 
     _run_threads(threads, increment)
     total = threads * increments
-    assert kv_store.load_versioned(CID, "counter") == (total, total + 1)
+    value, final = kv_store.load_versioned(CID, "counter")
+    assert value == total
+    assert final >= total + 1  # one new version per save at least
 
 
 def test_unconditional_saves_from_threads_keep_versions_exact(kv_store: Store) -> None:
@@ -441,7 +561,7 @@ def test_unconditional_saves_from_threads_keep_versions_exact(kv_store: Store) -
             kv_store.save(CID, f"own-{index}-{n}", n)
 
     _run_threads(threads, hammer)
-    assert kv_store.load_versioned(CID, "hot")[1] == threads * saves
+    assert version(kv_store, "hot") >= threads * saves  # a new, higher version per save
     keys = [f"own-{i}-{n}" for i in range(threads) for n in range(saves)]
     assert [item.value for item in kv_store.load_bulk(CID, keys)] == list(range(saves)) * threads
 
@@ -485,11 +605,13 @@ def test_an_expired_key_is_absent_for_versioning(
     store = open_kv_store(options_timeout=1000)
     store.save(CID, "k", "a")
     store.save(CID, "k", "b")
+    last = version(store, "k")
     clock.advance_ms(1001)
-    with pytest.raises(ConcurrencyError, match=r"expected version 2, found 0"):
-        store.save(CID, "k", "c", expected_version=2)
+    with pytest.raises(ConcurrencyError, match=rf"expected version {last}, found 0$"):
+        store.save(CID, "k", "c", expected_version=last)
     store.save(CID, "k", "c", expected_version=0)
-    assert store.load_versioned(CID, "k") == ("c", 1)
+    assert store.load_versioned(CID, "k") == ("c", version(store, "k"))
+    assert version(store, "k") > last
 
 
 def test_timeout_zero_means_never_expire(
@@ -546,7 +668,7 @@ def test_many_entries_expiring_at_once_break_nothing(
 ) -> None:
     store = open_kv_store(options_timeout=100)
     store.save_bulk(CID, {f"k{i}": i for i in range(200)})
-    clock.advance_ms(101)  # the reference store raised "dictionary changed size" from here on
+    clock.advance_ms(101)  # Pip.Services' store raised "dictionary changed size" from here on
     assert store.load(CID, "k0") is None
     assert store.save(CID, "fresh", 1) == 1
     assert store.delete(CID, "k1") is None
@@ -554,31 +676,105 @@ def test_many_entries_expiring_at_once_break_nothing(
     assert store.load(CID, "fresh") == 1
 
 
-@pytest.mark.parametrize("bad", [-1, 1.5, "100", True])
-def test_a_malformed_ttl_is_refused(kv_store: Store, bad: Any) -> None:
-    message = rf"ttl must be a whole number of milliseconds >= 0 .*got {bad!r}"
+def test_the_longest_ttl_is_kept_until_it_ends(kv_store: Store, clock: ManualClock) -> None:
+    kv_store.save(CID, "k", "v", ttl=MAX_TTL)
+    kv_store.save_bulk(CID, {"b": 1}, ttl=MAX_TTL)
+    clock.advance_ms(MAX_TTL - 1)
+    assert [item.value for item in kv_store.load_bulk(CID, ["k", "b"])] == ["v", 1]
+    clock.advance_ms(2)
+    assert [item.value for item in kv_store.load_bulk(CID, ["k", "b"])] == [None, None]
+
+
+@pytest.mark.parametrize(
+    ("bad", "shown"),
+    [
+        (-1, "-1"),
+        (1.5, "1.5"),
+        ("100", "'100'"),
+        (True, "True"),
+        (float("inf"), "inf"),
+        (MAX_TTL + 1, "1000000000001"),
+        (10**17, "100000000000000000"),  # Redis refused it after writing the value
+        (10**400, "an integer of about 401 digits"),  # an OverflowError
+    ],
+)
+def test_a_malformed_ttl_is_refused_and_writes_nothing(
+    kv_store: Store, bad: Any, shown: str
+) -> None:
+    kv_store.save(CID, "k", "before")
+    before = kv_store.load_versioned(CID, "k")
+    message = (
+        r"^ttl must be a whole number of milliseconds from 0 to 1,000,000,000,000 "
+        rf"\(0 = never expire\), got {shown}$"
+    )
     with pytest.raises(InvalidArgumentError, match=message):
         kv_store.save(CID, "k", "v", ttl=bad)
     with pytest.raises(InvalidArgumentError, match=message):
-        kv_store.save_bulk(CID, {"k": "v"}, ttl=bad)
-    assert kv_store.load(CID, "k") is None
+        kv_store.save(CID, "k", "v", ttl=bad, expected_version=before[1])
+    with pytest.raises(InvalidArgumentError, match=message):
+        kv_store.save_bulk(CID, {"k": "v", "new": 1}, ttl=bad)
+    assert kv_store.load_versioned(CID, "k") == before
+    assert kv_store.load(CID, "new") is None
+    kv_store.save(CID, "k", "retried", expected_version=before[1])  # no conflict: nothing moved
+    assert kv_store.load(CID, "k") == "retried"
 
 
-@pytest.mark.parametrize("bad", ["soon", -5, "1e", True, 1.5, "1.9", [1], {"a": 1}, math.inf])
+@pytest.mark.parametrize(
+    ("bad", "shown"),
+    [
+        ("soon", "'soon' (text)"),
+        (-5, "-5 (a whole number)"),
+        ("1e", "'1e' (text)"),
+        (True, "true (a boolean)"),  # read as 1 ms by a lenient integer getter
+        ("true", "'true' (text)"),
+        (1.5, "1.5 (a number)"),  # read as 1 ms
+        ("1.9", "'1.9' (text)"),  # read as 1 ms
+        (float("inf"), "inf (a number)"),  # an OverflowError
+        ("inf", "'inf' (text)"),
+        ("1e400", "'1e400' (text)"),
+        (float("nan"), "nan (a number)"),
+        (MAX_TTL + 1, "1000000000001 (a whole number)"),
+        ([1000], "[1000] (a list)"),
+        ({"a": 1}, "{'a': 1} (a map)"),
+    ],
+)
 def test_a_malformed_timeout_option_is_a_config_error(
-    new_kv_store: Callable[..., Store], bad: Any
+    new_kv_store: Callable[..., Store], bad: Any, shown: str
 ) -> None:
-    message = r"options.timeout: expected a whole number of milliseconds >= 0, got "
+    message = (
+        r"options.timeout: expected a whole number of milliseconds from 0 to 1000000000000, "
+        rf"got {re.escape(shown)}"
+    )
     with pytest.raises(ConfigError, match=message):
         new_kv_store(options_timeout=bad)
 
 
-def test_a_timeout_given_as_text_is_refused_with_the_fix(
-    new_kv_store: Callable[..., Store],
+@pytest.mark.parametrize(
+    ("timeout", "fix"),
+    [
+        ("1000", "write it without quotes"),
+        (" 1000 ", "write it without quotes"),
+        ("1e3", "write it without quotes"),
+        (1000.0, "whole numbers only"),
+    ],
+)
+def test_a_timeout_given_as_text_or_a_float_is_refused_with_the_fix(
+    new_kv_store: Callable[..., Store], timeout: Any, fix: str
 ) -> None:
     # An unquoted ${TIMEOUT} marker yields a number; a quoted one is text, as in YAML.
-    with pytest.raises(ConfigError, match="write it without quotes"):
-        new_kv_store(options_timeout="1000")
+    with pytest.raises(ConfigError, match=fix):
+        new_kv_store(options_timeout=timeout)
+
+
+def test_the_longest_timeout_option_is_accepted(
+    open_kv_store: Callable[..., Store], clock: ManualClock
+) -> None:
+    store = open_kv_store(options_timeout=MAX_TTL)
+    store.save(CID, "k", "v")
+    clock.advance_ms(MAX_TTL - 1)
+    assert store.load(CID, "k") == "v"
+    clock.advance_ms(2)
+    assert store.load(CID, "k") is None
 
 
 # -- lifecycle --------------------------------------------------------------------------------
@@ -623,9 +819,10 @@ def test_open_and_close_are_idempotent_and_reported(new_kv_store: Callable[..., 
 
 def test_data_survives_close_and_reopen(kv_store: Any) -> None:
     kv_store.save(CID, "k", {"kept": True})
+    saved = kv_store.load_versioned(CID, "k")
     kv_store.close(CID)
     kv_store.open(CID)
-    assert kv_store.load_versioned(CID, "k") == ({"kept": True}, 1)
+    assert kv_store.load_versioned(CID, "k") == saved
 
 
 def test_the_store_satisfies_both_protocols(kv_store: Store) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 import threading
 import time
@@ -133,7 +134,7 @@ def test_lowering_the_timeout_still_expires_everything_on_time() -> None:
 
 
 def test_expiry_cost_does_not_grow_with_the_number_of_entries() -> None:
-    """The reference store scanned every entry on every call once a timeout was set."""
+    """Pip.Services' store scanned every entry on every call once a timeout was set."""
 
     def per_call(entries: int) -> float:
         store = _open(time.monotonic, timeout=60_000)
@@ -311,7 +312,7 @@ def test_saving_a_key_whose_expiry_is_being_purged_schedules_it_again() -> None:
     store.save(None, "k", 1)
     clock.advance_ms(101)
     store.save(None, "k", 2)  # this save's own purge removes the expired "k" first
-    assert store.load_versioned(None, "k") == (2, 1)
+    assert store.load_versioned(None, "k") == (2, 2)  # the store's second version
     clock.advance_ms(101)
     assert store.load(None, "k") is None
     assert store._entries == {}
@@ -324,6 +325,7 @@ def test_random_operations_match_a_naive_model(seed: int) -> None:
     clock = ManualClock()
     store = _open(clock, timeout=rng.choice([0, 50, 200]))
     model: dict[str, tuple[int, int, float]] = {}  # key -> (value, version, expires_at)
+    versions = itertools.count(1)  # one counter for the store: versions never repeat
     timeout_ms = round(store._timeout * 1000)
     keys = [f"k{i}" for i in range(12)]
 
@@ -336,10 +338,9 @@ def test_random_operations_match_a_naive_model(seed: int) -> None:
         if roll < 0.45:
             ttl = rng.choice([None, None, 0, 10, 100, 300])
             lifetime = timeout_ms if ttl is None else ttl
-            current = alive(key)
             store.save(None, key, step, ttl=ttl)
             expires = clock() + lifetime / 1000 if lifetime else float("inf")
-            model[key] = (step, (current[1] if current else 0) + 1, expires)
+            model[key] = (step, next(versions), expires)
         elif roll < 0.55:
             current = alive(key)
             assert store.delete(None, key) == (current[0] if current else None)

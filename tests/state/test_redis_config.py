@@ -37,6 +37,14 @@ from wirework.state.redis import RedisStateStore
             {"options.max_connections": 0},
             r"options.max_connections: expected a whole number >= 1, got 0",
         ),
+        (
+            {"options.max_connections": True},
+            r"options.max_connections: expected a whole number >= 1, got true \(a boolean\)",
+        ),
+        (
+            {"options.max_connections": float("inf")},
+            r"options.max_connections: expected a whole number >= 1, got inf \(a number\)",
+        ),
     ],
 )
 def test_bad_configuration_is_a_config_error(config: dict[str, Any], message: str) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -125,8 +125,8 @@ def test_scripts_flushed_from_the_server_are_loaded_again(server: PrivateRedis) 
         ):
             raw.script_flush()
             call()
-        assert store.load_versioned(CID, "k") == (1, 1)
-        assert store.load_versioned(CID, "k2499") == (1, 1)
+        assert store.load(CID, "k") == 1
+        assert [item.value for item in store.load_bulk(CID, ["k2499", "one"])] == [1, 1]
     finally:
         raw.close()
         store.close(CID)
@@ -303,3 +303,84 @@ def test_the_container_adds_where_the_store_is_configured(tmp_path: Path) -> Non
     assert "config.yml:1" in message
     assert f"cannot connect to Redis at 127.0.0.1:{port} (1 attempt)" in message
     assert SECRET not in message
+
+
+# -- a reply lost after the command was sent ----------------------------------------------------
+
+
+def _lose_the_reply(server: PrivateRedis, call: Callable[[], Any]) -> BaseException:
+    """Run ``call`` while the server is frozen, kill the server mid-call, return the error."""
+    caught: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            call()
+        except BaseException as exc:  # handed to the test thread
+            caught.append(exc)
+
+    server.pause()
+    worker = threading.Thread(target=run)
+    worker.start()
+    time.sleep(0.3)  # the command is sent and waits in the frozen server's socket
+    server.kill()
+    worker.join(timeout=10)
+    assert not worker.is_alive(), "the call did not notice the server had died"
+    assert len(caught) == 1, "the call succeeded although its server was killed"
+    return caught[0]
+
+
+_KV_WRITES: dict[str, Callable[[RedisStateStore, int], Any]] = {
+    "save": lambda s, version: s.save(CID, "k", 2, expected_version=version),
+    "save_bulk": lambda s, version: s.save_bulk(CID, {"k": 2, "other": 3}),
+    "delete": lambda s, version: s.delete(CID, "k", expected_version=version),
+    "clear": lambda s, version: s.clear(CID),
+}
+
+
+def _kv_call_losing_its_reply(
+    tmp_path: Path, call: Callable[[RedisStateStore, int], Any]
+) -> tuple[BaseException, int]:
+    """``call(store, version of "k")`` on a private server killed mid-call; error, port."""
+    with private_redis(tmp_path) as server:
+        store = RedisStateStore()
+        store.configure(kv_config(server.uri, unique_prefix("lost"), connect_timeout=5000))
+        store.open(CID)
+        try:
+            store.save(CID, "k", 1)
+            version = store.load_versioned(CID, "k")[1]
+            return _lose_the_reply(server, lambda: call(store, version)), server.port
+        finally:
+            store.close(CID)
+
+
+@pytest.mark.parametrize("operation", list(_KV_WRITES))
+def test_a_write_whose_reply_is_lost_may_or_may_not_have_been_applied(
+    tmp_path: Path, operation: str
+) -> None:
+    """It used to say "save() failed", and a retry then met a version conflict."""
+    error, port = _kv_call_losing_its_reply(tmp_path, _KV_WRITES[operation])
+    assert isinstance(error, BackendError)
+    assert str(error).startswith(
+        f"RedisStateStore: lost the reply of Redis at 127.0.0.1:{port} to {operation}(): "
+        "the write may or may not have been applied: "
+    )
+    assert "read it back before trying again" in str(error)
+
+
+def test_an_entity_write_whose_reply_is_lost_may_or_may_not_have_been_applied(
+    tmp_path: Path,
+) -> None:
+    with private_redis(tmp_path) as server, RedisEntityStore(server.uri) as store:
+        store.set_state("e", "a")
+        error = _lose_the_reply(server, lambda: store.set_state("e", "b"))
+    assert isinstance(error, BackendError)
+    assert "to set_state(): the write may or may not have been applied: " in str(error)
+
+
+def test_a_read_whose_reply_is_lost_just_failed(tmp_path: Path) -> None:
+    error, port = _kv_call_losing_its_reply(tmp_path, lambda store, _: store.load(CID, "k"))
+    assert isinstance(error, BackendError)
+    assert str(error).startswith(
+        f"RedisStateStore: Redis at 127.0.0.1:{port} is unreachable: load() failed: "
+    )
+    assert "may or may not" not in str(error)

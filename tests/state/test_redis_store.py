@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import multiprocessing
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -24,10 +24,10 @@ from redis_backends import (
 )
 
 from wirework.config import ConfigParams
-from wirework.errors import InvalidStateError
+from wirework.errors import BackendError, InvalidStateError
 from wirework.state import StateValue
 from wirework.state.entity.redis import RedisStateStore as RedisEntityStore
-from wirework.state.redis import RedisStateStore
+from wirework.state.redis import _SAVE, _SAVE_MANY, RedisStateStore
 
 pytestmark = pytest.mark.server
 
@@ -61,6 +61,14 @@ def open_kv(uri: str, prefix: str, **options: Any) -> RedisStateStore:
     store.configure(kv_config(uri, prefix, **options))
     store.open(CID)
     return store
+
+
+@pytest.fixture
+def store(uri: str, prefix: str) -> Iterator[RedisStateStore]:
+    """An open key-value store on ``prefix``, closed after the test."""
+    opened = open_kv(uri, prefix)
+    yield opened
+    opened.close(CID)
 
 
 # -- sharing ------------------------------------------------------------------------------
@@ -165,7 +173,9 @@ def test_bulk_calls_beyond_one_chunk(uri: str, prefix: str) -> None:
         loaded = store.load_bulk(CID, [*reversed(keys), "missing"])
         assert loaded[-1] == StateValue("missing", None)
         assert [item.value for item in loaded[:-1]] == list(reversed(range(2_500)))
-        assert store.load_versioned(CID, "k01234") == (1234, 2)
+        value, version = store.load_versioned(CID, "k01234")
+        assert value == 1234
+        assert version > 2_500  # saved twice: after the first save of every key
         store.save_bulk(CID, dict.fromkeys(keys))
         assert all(item.value is None for item in store.load_bulk(CID, keys))
     finally:
@@ -282,3 +292,114 @@ def test_entity_stores_on_one_prefix_share_state(uri: str, prefix: str) -> None:
         assert second.get_context("o") == {"total": 9.5}
         assert second.delete_entity("o") is True
         assert first.count_by_state() == {}
+
+
+# -- a failed script writes nothing ---------------------------------------------------------
+# Redis does not roll a script back: whatever it wrote before an error stays. So each
+# script reads and checks everything before its first write, and nothing after that
+# write can fail. A foreign value under the prefix is the one failure left to provoke.
+
+
+@pytest.mark.parametrize(
+    ("spoilt", "message"),
+    [
+        ("b", r"WRONGTYPE"),  # another program's value under the prefix
+        ("\x00version", r"wirework: the version counter is not a number"),
+    ],
+)
+def test_a_save_bulk_meeting_a_spoilt_key_writes_nothing(
+    store: RedisStateStore, prefix: str, raw: Any, spoilt: str, message: str
+) -> None:
+    store.save(CID, "a", "before")
+    raw.set(prefix + spoilt, "not a hash, not a number")
+    with pytest.raises(BackendError, match=r"refused save_bulk\(\): " + message):
+        store.save_bulk(CID, {"a": None, "b": 2, "c": 3})  # the delete comes first
+    assert store.load(CID, "a") == "before"
+    assert raw.exists(prefix + "c") == 0
+
+
+def test_a_save_script_given_a_bad_argument_refuses_before_writing(
+    store: RedisStateStore, prefix: str, raw: Any
+) -> None:
+    """The store checks arguments first; the script checks them again, on its own."""
+    store.save(CID, "k", "before")
+    keys = (prefix + "k", prefix + "\x00version")
+    link = store._link
+    for args in (
+        (0, -1, 10**17, 0, '"after"'),  # the TTL Redis refused after the value was written
+        (0, -1, -5, 0, '"after"'),
+        ("soon", -1, 0, 0, '"after"'),
+    ):
+        with pytest.raises(BackendError, match=r"malformed arguments to the save script"):
+            link.run("save", _SAVE, 2, *keys, *args)
+    with pytest.raises(BackendError, match=r"malformed arguments to the save_bulk script"):
+        link.run("save_bulk", _SAVE_MANY, 2, *keys, 0, 10**17, 0, '"after"')
+    assert store.load(CID, "k") == "before"
+    assert raw.ttl(prefix + "k") == -1
+
+
+# -- versions -------------------------------------------------------------------------------
+
+
+def test_versions_come_from_one_counter_that_clear_keeps(
+    store: RedisStateStore, prefix: str, raw: Any
+) -> None:
+    store.save_bulk(CID, {"a": 1, "b": 2})
+    store.save(CID, "a", 3)
+    assert int(raw.get(prefix + "\x00version")) == store.load_versioned(CID, "a")[1] == 3
+    store.clear(CID)
+    assert raw.keys(prefix + "*") == [(prefix + "\x00version").encode()]
+    assert store.load_bulk(CID, ["a", "b"]) == [StateValue("a", None), StateValue("b", None)]
+    store.save(CID, "a", 4)
+    assert store.load_versioned(CID, "a") == (4, 4)
+
+
+@pytest.mark.parametrize("bulk", [False, True])
+def test_a_lost_counter_never_lowers_a_live_keys_version(
+    store: RedisStateStore, prefix: str, raw: Any, bulk: bool
+) -> None:
+    """An evicted or deleted counter restarts at 1; a key's version still only grows."""
+    for n in range(5):
+        store.save(CID, "k", n)
+    before = store.load_versioned(CID, "k")[1]
+    raw.delete(prefix + "\x00version")
+    if bulk:
+        store.save_bulk(CID, [StateValue("k", "a"), StateValue("k", "b")])
+    else:
+        store.save(CID, "k", "b")
+    after = store.load_versioned(CID, "k")[1]
+    assert after > before
+    store.save(CID, "other", 1)
+    assert store.load_versioned(CID, "other")[1] > after  # the counter caught up
+
+
+_ENTITY_SPOILS: dict[str, tuple[Callable[[Any, str], Any], str]] = {
+    "another program's key": (
+        lambda raw, prefix: raw.set(prefix + "s:open", "not a sorted set"),
+        r"WRONGTYPE",
+    ),
+    "a count that is no number": (
+        lambda raw, prefix: raw.hset(prefix + "counts", "open", "many"),
+        r"wirework: a count of entities by state is not a number",
+    ),
+}
+
+
+@pytest.mark.parametrize("spoil", list(_ENTITY_SPOILS))
+def test_entity_writes_meeting_a_spoilt_key_write_nothing(
+    uri: str, prefix: str, raw: Any, spoil: str
+) -> None:
+    spoiling, message = _ENTITY_SPOILS[spoil]
+    with RedisEntityStore(uri, key_prefix=prefix) as store:
+        store.set_state("a", "open")
+        before = store.get_state_versioned("a")
+        spoiling(raw, prefix)
+        for operation, write in (
+            ("set_states_batch", lambda: store.set_states_batch({"b": "new", "a": "closed"})),
+            ("delete_entity", lambda: store.delete_entity("a")),
+        ):
+            with pytest.raises(BackendError, match=rf"refused {operation}\(\): {message}"):
+                write()
+        assert store.get_state_versioned("a") == before
+        assert store.get_states_batch(["b"]) == {"b": None}
+        assert store.list_entities() == ["a"]

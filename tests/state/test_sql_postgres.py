@@ -18,11 +18,18 @@ from typing import Any
 
 import psycopg
 import pytest
-from sql_backends import drop_table, increment, increment_in_process, postgres_uri, unique_table
+from sql_backends import (
+    drop_table,
+    each_of_two_neighbour_tables,
+    increment,
+    increment_in_process,
+    postgres_uri,
+    unique_table,
+)
 
 from wirework.config import ConfigParams
 from wirework.container import Container
-from wirework.errors import BackendError, ConfigError, LifecycleError
+from wirework.errors import BackendError, ConcurrencyError, ConfigError, LifecycleError
 from wirework.state import StateValue
 from wirework.state.entity.postgres import PostgresStateStore as PostgresEntityStore
 from wirework.state.postgres import PostgresStateStore, _Pooled
@@ -184,7 +191,7 @@ def test_a_connection_lost_mid_call_fails_a_write_once_and_a_read_not_at_all(
         ):
             store.save(None, "k", "w")
         store.save(None, "k", "w")
-        assert store.load_versioned(None, "k") == ("w", 2)
+        assert store.load(None, "k") == "w"
     finally:
         store.close(None)
 
@@ -235,7 +242,9 @@ def test_versioned_increments_from_four_processes_lose_nothing(uri: str, table: 
                 for _ in range(processes)
             ]
             conflicts = [result.get(timeout=120) for result in results]
-        assert store.load_versioned(None, "counter") == (processes * times, processes * times + 1)
+        value, version = store.load_versioned(None, "counter")
+        assert value == processes * times
+        assert version > processes * times  # a new version per save
         print(f"conflicts retried per process: {conflicts}")
     finally:
         store.close(None)
@@ -252,7 +261,9 @@ def test_increments_from_threads_share_the_pool(uri: str, table: str, app: str) 
             worker.start()
         for worker in workers:
             worker.join()
-        assert store.load_versioned(None, "counter") == (300, 301)
+        value, version = store.load_versioned(None, "counter")
+        assert value == 300
+        assert version > 300  # a new version per save
         assert 1 <= len(backends(uri, app)) <= 3
     finally:
         store.close(None)
@@ -353,9 +364,19 @@ def test_a_table_name_that_is_not_an_identifier_is_refused(name: str) -> None:
         PostgresEntityStore(table=name)
 
 
-def test_a_bad_pool_size_is_a_config_error() -> None:
-    with pytest.raises(ConfigError, match=r"options.max_pool_size: expected a whole number >= 1"):
-        PostgresStateStore().configure(ConfigParams({"options.max_pool_size": 0}))
+@pytest.mark.parametrize(
+    ("size", "shown"),
+    [
+        (0, "0"),
+        (True, r"true \(a boolean\)"),
+        (float("inf"), r"inf \(a number\)"),
+        ("1e400", r"'1e400' \(text\)"),
+    ],
+)
+def test_a_bad_pool_size_is_a_config_error(size: Any, shown: str) -> None:
+    message = rf"options.max_pool_size: expected a whole number >= 1, got {shown}"
+    with pytest.raises(ConfigError, match=message):
+        PostgresStateStore().configure(ConfigParams({"options.max_pool_size": size}))
 
 
 def test_the_entity_store_reads_the_key_value_store_keys(uri: str) -> None:
@@ -394,3 +415,43 @@ def test_metadata_is_merged_across_writes(uri: str) -> None:
             assert store.get_state_versioned("e") == ("b", 2)
     finally:
         drop_table(uri, table)
+
+
+# -- versions -------------------------------------------------------------------------------
+
+
+def test_a_table_written_before_the_version_sequence_keeps_its_versions_growing(
+    uri: str, table: str
+) -> None:
+    """The sequence starts above the rows already there, or an update would lower them."""
+    with psycopg.connect(uri, autocommit=True) as conn:
+        conn.execute(
+            f'CREATE TABLE "{table}" (key TEXT COLLATE "C" PRIMARY KEY, value TEXT NOT NULL, '
+            "version BIGINT NOT NULL, expires_at DOUBLE PRECISION)"
+        )
+        conn.execute(f"""INSERT INTO "{table}" VALUES ('k', '"old"', 41, NULL)""")
+    store = open_store(uri, table)
+    try:
+        store.save(None, "k", "new")
+        assert store.load_versioned(None, "k")[1] > 41
+        stale = store.load_versioned(None, "k")[1]
+        store.delete(None, "k")
+        store.save(None, "k", "again")
+        with pytest.raises(ConcurrencyError):
+            store.save(None, "k", "stale", expected_version=stale)
+    finally:
+        store.close(None)
+    second = open_store(uri, table)  # a second open finds the sequence and leaves it be
+    try:
+        before = second.load_versioned(None, "k")[1]
+        second.save(None, "k", "later")
+        assert second.load_versioned(None, "k")[1] > before
+    finally:
+        second.close(None)
+
+
+def test_the_version_sequence_is_never_another_stores_table(uri: str, table: str) -> None:
+    try:
+        assert each_of_two_neighbour_tables(lambda name: open_store(uri, name), table) == [0, 1]
+    finally:
+        drop_table(uri, table + "_version")

@@ -8,10 +8,10 @@ import threading
 from pathlib import Path
 
 import pytest
-from sql_backends import increment_in_process
+from sql_backends import each_of_two_neighbour_tables, increment_in_process
 
 from wirework.config import ConfigParams
-from wirework.errors import BackendError, ConfigError
+from wirework.errors import BackendError, ConcurrencyError, ConfigError
 from wirework.state import ManualClock, StateValue
 from wirework.state.entity.sqlite import SQLiteStateStore as SQLiteEntityStore
 from wirework.state.sql import PURGE_EVERY
@@ -239,3 +239,32 @@ def test_a_lock_held_too_long_is_a_backend_error_naming_the_file(tmp_path: Path)
     finally:
         other.close()
         store.close(None)
+
+
+def test_a_table_written_before_the_version_counter_keeps_versions_unique(
+    tmp_path: Path,
+) -> None:
+    """Deleting a row raises the counter to its version, so old rows are covered too."""
+    with sqlite3.connect(tmp_path / "old.db") as conn:
+        conn.execute(
+            "CREATE TABLE wirework_state (key TEXT PRIMARY KEY, value TEXT NOT NULL, "
+            "version BIGINT NOT NULL, expires_at DOUBLE PRECISION) WITHOUT ROWID"
+        )
+        conn.execute("""INSERT INTO wirework_state VALUES ('k', '"old"', 41, NULL)""")
+    store = open_store(tmp_path / "old.db")
+    try:
+        assert store.load_versioned(None, "k") == ("old", 41)
+        store.delete(None, "k")
+        store.save(None, "k", "new")
+        assert store.load_versioned(None, "k") == ("new", 42)
+        with pytest.raises(ConcurrencyError, match=r"expected version 41, found 42"):
+            store.save(None, "k", "stale", expected_version=41)
+    finally:
+        store.close(None)
+
+
+def test_the_version_counter_is_never_another_stores_table(tmp_path: Path) -> None:
+    def open_on(table: str) -> SqliteStateStore:
+        return open_store(tmp_path / "s.db", **{"options.table": table})
+
+    assert each_of_two_neighbour_tables(open_on, "a") == [0, 1]

@@ -130,3 +130,40 @@ def test_check_key_returns_a_plain_str() -> None:
 def test_check_key_can_name_what_it_checks() -> None:
     with pytest.raises(InvalidKeyError, match=r"^entity id must be a str, got None$"):
         check_key(None, "entity id")
+
+
+@pytest.mark.parametrize(
+    ("key", "message"),
+    [
+        (10**5000, r"^state key must be a str, got an integer of about 5,001 digits$"),
+        (b"x" * 10**6, r"^state key must be a str, got bytes b'x+\.\.\.x+'$"),
+        ("\x00" * 10**6, r"^state key '[\\x0]+\.\.\.[\\x0]+' contains a NUL character"),
+    ],
+    ids=["huge int", "huge bytes", "huge str"],
+)
+def test_a_huge_key_is_shown_shortened_in_its_error(key: Any, message: str) -> None:
+    with pytest.raises(InvalidKeyError, match=message) as info:
+        check_key(key)
+    assert len(str(info.value)) < 200
+
+
+class _Lying(str):
+    """A str that hides its NUL and its length from the checks, as a hostile caller might."""
+
+    def __contains__(self, item: object) -> bool:
+        return False
+
+    def __len__(self) -> int:
+        return 1
+
+    def isascii(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [("a\x00b", r"contains a NUL character"), ("k" * 2000, r"is 2,000 bytes long in UTF-8")],
+)
+def test_a_str_subclass_cannot_talk_its_way_past_the_key_checks(text: str, message: str) -> None:
+    with pytest.raises(InvalidKeyError, match=message):
+        check_key(_Lying(text))

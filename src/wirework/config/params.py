@@ -1,15 +1,19 @@
 """``ConfigParams``: a component's config section as a flat map of dotted keys.
 
-The seeds hand components a flat ``options.timeout``-style map with typed getters;
-that shape is kept. Unlike the reference system, values stay native (a YAML ``true``
+Pip.Services hands components a flat ``options.timeout``-style map with typed getters;
+that shape is kept. Unlike Pip.Services, values stay native (a YAML ``true``
 stays ``True``, ``60000`` stays an int): the getters convert, the map does not
 stringify.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
+
+from wirework.config.secrets import is_secret_key, redact_value
+from wirework.errors import ConfigError
 
 __all__ = [
     "ConfigParams",
@@ -21,35 +25,38 @@ __all__ = [
     "to_integer",
 ]
 
-_SECRET_WORDS = ("password", "secret", "token")
 _TRUE = frozenset({"true", "t", "yes", "y", "1", "on"})
 _FALSE = frozenset({"false", "f", "no", "n", "0", "off"})
 
 
-def is_secret_key(key: str) -> bool:
-    """Keys whose values must never reach logs, errors or ``repr``."""
-    leaf = key.rsplit(".", 1)[-1].lower()
-    return any(word in leaf for word in _SECRET_WORDS)
-
-
 def to_integer(value: Any) -> int | None:
-    """Lenient int conversion in the seed's style (``'1.7'`` -> 1); ``None`` when impossible."""
+    """Lenient int conversion in Pip.Services' style (``'1.7'`` -> 1, ``True`` -> 1).
+
+    ``None`` when the value is no finite number: ``'abc'``, NaN, infinity, ``'1e400'``,
+    or a text of more digits than Python reads (4,300). An int or a text of digits
+    converts exactly, however large.
+    """
     if value is None or isinstance(value, bool):
-        return int(value) if isinstance(value, bool) else None
+        return None if value is None else int(value)
     if isinstance(value, int):
         return value
+    if isinstance(value, float):
+        return int(value) if math.isfinite(value) else None
+    text = str(value).strip()
     try:
-        return int(float(str(value).strip()))
+        return int(text)
     except ValueError:
-        return None
+        real = to_float(text)
+    return int(real) if real is not None and math.isfinite(real) else None
 
 
 def to_float(value: Any) -> float | None:
+    """``float(value)``, or ``None`` when impossible (an int too large for a float too)."""
     if value is None:
         return None
     try:
         return float(value if not isinstance(value, str) else value.strip())
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None
 
 
@@ -65,25 +72,37 @@ def to_boolean(value: Any) -> bool | None:
 
 
 def flatten(value: Any, prefix: str = "") -> dict[str, Any]:
-    """Nested maps and lists to dotted keys (list items by index); leaves stay native."""
+    """Nested maps and lists to dotted keys (list items by index); leaves stay native.
+
+    Walked with an explicit stack, so any depth flattens; a value that contains itself
+    is a :class:`ConfigError` (YAML anchors can build one).
+    """
     out: dict[str, Any] = {}
-    _flatten_into(out, value, prefix)
+    on_path: set[int] = set()  # the containers between the root and the current item
+    stack: list[tuple[str, Any, bool]] = [(prefix, value, False)]
+    while stack:
+        path, item, leaving = stack.pop()
+        if leaving:
+            on_path.discard(id(item))
+            continue
+        if isinstance(item, Mapping) and item:
+            children = [(f"{path}.{key}" if path else str(key), v) for key, v in item.items()]
+        elif isinstance(item, list | tuple) and item:
+            children = [(f"{path}.{i}" if path else str(i), v) for i, v in enumerate(item)]
+        else:
+            if path:
+                out[path] = item
+            continue
+        if id(item) in on_path:
+            raise ConfigError(f"{path or 'the value'} contains itself")
+        on_path.add(id(item))
+        stack.append((path, item, True))
+        stack.extend((child, v, False) for child, v in reversed(children))
     return out
 
 
-def _flatten_into(out: dict[str, Any], value: Any, prefix: str) -> None:
-    if isinstance(value, Mapping) and value:
-        for key, item in value.items():
-            _flatten_into(out, item, f"{prefix}.{key}" if prefix else str(key))
-    elif isinstance(value, list | tuple) and value:
-        for index, item in enumerate(value):
-            _flatten_into(out, item, f"{prefix}.{index}" if prefix else str(index))
-    elif prefix:
-        out[prefix] = value
-
-
 class TypedGetters:
-    """The seed's ``get_as_*`` family over any map with ``get``; shared by
+    """Pip.Services' ``get_as_*`` family over any map with ``get``; shared by
     ``ConfigParams`` and ``AnyValueMap`` so both convert exactly alike."""
 
     if TYPE_CHECKING:  # provided by the dict the mixin is combined with
@@ -149,10 +168,10 @@ class TypedGetters:
 
 
 class ConfigParams(TypedGetters, dict[str, Any]):
-    """A flat ``{dotted.key: value}`` map with the seed's typed getters."""
+    """A flat ``{dotted.key: value}`` map with Pip.Services' typed getters."""
 
     def __repr__(self) -> str:
-        shown = {k: "***" if is_secret_key(k) else v for k, v in self.items()}
+        shown = {k: redact_value(str(k), v) for k, v in self.items()}
         return f"ConfigParams({shown!r})"
 
     @classmethod
@@ -164,7 +183,7 @@ class ConfigParams(TypedGetters, dict[str, Any]):
     def from_tuples(cls, *pairs: Any) -> ConfigParams:
         """``from_tuples("a", 1, "b.c", 2)``; values may be nested and are flattened."""
         if len(pairs) % 2:
-            raise ValueError(f"from_tuples needs key/value pairs, got {len(pairs)} items")
+            raise ConfigError(f"from_tuples needs key/value pairs, got {len(pairs)} items")
         params = cls()
         for key, value in zip(pairs[::2], pairs[1::2], strict=True):
             params.update(flatten(value, str(key)) or {str(key): value})
@@ -205,12 +224,31 @@ class ConfigParams(TypedGetters, dict[str, Any]):
         return ConfigParams({**(defaults or {}), **self})
 
     def to_nested(self) -> dict[str, Any]:
-        """Rebuild the nested structure (maps only; list indices stay keys)."""
+        """Rebuild the nested structure (maps only; list indices stay keys).
+
+        A key that holds a value and also has keys under it (``a`` and ``a.b``) has no
+        nested form: that is a :class:`ConfigError` naming both.
+        """
         root: dict[str, Any] = {}
+        built = {id(root)}  # the maps made here, as opposed to values that are maps
         for key, value in self.items():
             node = root
             *parents, leaf = key.split(".")
-            for part in parents:
-                node = node.setdefault(part, {})
+            for depth, part in enumerate(parents):
+                child: Any = node.get(part)
+                if child is None and part not in node:
+                    child = node[part] = {}
+                    built.add(id(child))
+                elif id(child) not in built:
+                    raise self._clash(".".join(parents[: depth + 1]))
+                node = child
+            if leaf in node:
+                raise self._clash(key)
             node[leaf] = value
         return root
+
+    def _clash(self, key: str) -> ConfigError:
+        under = next(k for k in self if k.startswith(key + "."))
+        return ConfigError(
+            f"{key!r} is both a value and a section ({under!r}): it has no nested form"
+        )

@@ -1,39 +1,34 @@
-"""Safe YAML to Python values, node by node, fast enough for thousand-entry configs.
+"""Composing a config file into PyYAML's node tree, fast, with errors that name the line.
 
-Entries must keep their source lines, so the loader works on PyYAML's node tree
-rather than on ``safe_load``'s result. Two costs dominate PyYAML on large configs and
-are cut here without changing its semantics: implicit tag resolution, which is run
-only for plain scalars whose first character some resolver can match (everything
+Entries must keep their source lines, so the loader works on the node tree rather
+than on ``safe_load``'s result (``walk`` turns nodes into dotted keys). Implicit tag
+resolution is one of the two costs that dominate PyYAML on large configs; it is run
+here only for plain scalars whose first character some resolver can match (everything
 else is a string, exactly as the resolver would decide) and remembered per text (keys
-repeat in every entry), and the generic constructor,
-replaced for plain maps, lists and strings by a direct walk that writes the dotted
-keys of ``ConfigParams`` as it goes. Any other tag goes to
-the safe constructor, which refuses unsafe ones.
+repeat in every entry).
+
+Composing recurses once per level of nesting, in C with libyaml and in Python
+without it. libyaml refuses more than 1,000 levels itself (a marked error, with the
+line); the pure-Python composer would hit the interpreter's recursion limit first, and
+that is reported as a config error too. The walk then allows far fewer levels.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, ClassVar, cast
+from typing import Any, ClassVar
 
 import yaml
 
-from wirework.config.params import flatten
 from wirework.errors import ConfigError
 
-__all__ = ["ScalarHook", "compose", "construct_flat"]
+__all__ = ["MAX_DEPTH", "MERGE_TAG", "STR_TAG", "compose"]
+
+MAX_DEPTH = 100  # maps and lists inside an entry
+STR_TAG = "tag:yaml.org,2002:str"
+MERGE_TAG = "tag:yaml.org,2002:merge"
 
 _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_STR = "tag:yaml.org,2002:str"
-_MAP = "tag:yaml.org,2002:map"
-_SEQ = "tag:yaml.org,2002:seq"
-_MERGE = "tag:yaml.org,2002:merge"
-_INT = "tag:yaml.org,2002:int"
-_BOOL = "tag:yaml.org,2002:bool"
-_BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 _RESOLVABLE_FIRST = frozenset(k for k in yaml.resolver.Resolver.yaml_implicit_resolvers if k)
-
-ScalarHook = Callable[[yaml.ScalarNode, str], Any]
 
 
 class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
@@ -52,7 +47,7 @@ class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
             tag: str = super().resolve(kind, value, implicit)
             return tag
         if value and value[0] not in _RESOLVABLE_FIRST:
-            return _STR
+            return STR_TAG
         cache = self._plain_tags
         found = cache.get(value)
         if found is None:
@@ -60,110 +55,48 @@ class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
             if len(cache) > 4096:
                 cache.clear()
             cache[value] = found
-        if found == _MERGE:
+        if found == MERGE_TAG:
             self.saw_merge = True
         return found
 
 
 def compose(text: str, filename: str) -> tuple[yaml.Node | None, Any]:
     """The root node (``None`` for an empty document) and a loader to construct with."""
-    loader = _Loader(text)
     try:
+        loader = _Loader(text)
         return loader.get_single_node(), loader
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f"{filename}:{mark.line + 1}" if mark else filename
-        raise ConfigError(f"invalid YAML: {exc.problem or exc}", source=where) from exc
+        raise _syntax_error(exc, text, filename) from exc
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, max(text.find(chr(exc.character)), 0)) + 1
+        raise ConfigError(
+            f"invalid YAML: character {chr(exc.character)!r} is not allowed: {exc.reason}",
+            source=f"{filename}:{line}",
+        ) from exc
     except yaml.YAMLError as exc:
         raise ConfigError(f"invalid YAML: {exc}", source=filename) from exc
-
-
-def construct_flat(
-    node: yaml.Node, loader: Any, on_string: ScalarHook, filename: str
-) -> tuple[dict[str, Any], dict[str, int]]:
-    """``node`` as dotted keys (see ``ConfigParams``) and the 1-based line of each key.
-
-    Lines are recorded for every key written, and for every map or list key on the way
-    to it (``options`` as well as ``options.timeout``), so an error about any key can
-    point at the line that holds it. String scalars pass ``on_string``.
-    """
-    out: dict[str, Any] = {}
-    lines: dict[str, int] = {}
-    try:
-        _flatten(node, loader, on_string, "", out, lines)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f"{filename}:{mark.line + 1}" if mark else filename
-        raise ConfigError(f"invalid YAML: {exc.problem or exc}", source=where) from exc
-    return out, lines
-
-
-def _flatten(
-    node: yaml.Node,
-    loader: Any,
-    on_string: ScalarHook,
-    prefix: str,
-    out: dict[str, Any],
-    lines: dict[str, int],
-) -> None:
-    kind = node.__class__
-    if kind is yaml.ScalarNode:
-        if prefix:
-            scalar = cast(yaml.ScalarNode, node)
-            out[prefix] = (
-                on_string(scalar, node.value) if node.tag == _STR else _scalar(node, loader)
-            )
-    elif _plain_map(node, loader) and node.value:
-        for key_node, value_node in node.value:
-            key = key_node.value if key_node.tag == _STR else _key(key_node, loader)
-            path = f"{prefix}.{key}" if prefix else key
-            lines[path] = key_node.start_mark.line + 1
-            _flatten(value_node, loader, on_string, path, out, lines)
-    elif kind is yaml.SequenceNode and node.tag == _SEQ and node.value:
-        for index, item in enumerate(node.value):
-            path = f"{prefix}.{index}" if prefix else str(index)
-            lines[path] = item.start_mark.line + 1
-            _flatten(item, loader, on_string, path, out, lines)
-    else:
-        value = _construct(node, loader, on_string)
-        if isinstance(value, dict | list) and value:
-            out.update(flatten(value, prefix))
-        elif prefix:
-            out[prefix] = value
-
-
-def _plain_map(node: yaml.Node, loader: Any) -> bool:
-    return (
-        node.__class__ is yaml.MappingNode
-        and node.tag == _MAP
-        and not (loader.saw_merge and any(key.tag == _MERGE for key, _ in node.value))
-    )
-
-
-def _key(node: yaml.Node, loader: Any) -> str:
-    if not isinstance(node, yaml.ScalarNode):
+    except UnicodeEncodeError as exc:
+        line = text.count("\n", 0, exc.start) + 1
         raise ConfigError(
-            "invalid YAML: a key must be a scalar, not a map or a list",
-            source=f"line {node.start_mark.line + 1}",
-        )
-    return str(node.value if node.tag == _STR else loader.construct_object(node))
+            f"the text is not valid Unicode: {text[exc.start]!r} ({exc.reason})",
+            source=f"{filename}:{line}",
+        ) from exc
+    except RecursionError as exc:  # the pure-Python composer recurses per level
+        raise ConfigError(
+            f"nested too deeply for the YAML composer (wirework allows {MAX_DEPTH} levels)",
+            source=filename,
+        ) from exc
 
 
-def _scalar(node: yaml.Node, loader: Any) -> Any:
-    """A non-string scalar: the common ones directly, the rest by the safe constructor."""
-    text, tag = node.value, node.tag
-    if tag == _INT and text.isdecimal() and (text[0] != "0" or text == "0"):
-        return int(text)  # plain decimal; octal, hex, "1_000" and sexagesimal go below
-    if tag == _BOOL and text in _BOOLS:
-        return _BOOLS[text]
-    return loader.construct_object(node, deep=True)
-
-
-def _construct(node: yaml.Node, loader: Any, on_string: ScalarHook) -> Any:
-    if isinstance(node, yaml.ScalarNode):
-        return on_string(node, node.value) if node.tag == _STR else _scalar(node, loader)
-    if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ:
-        return [_construct(item, loader, on_string) for item in node.value]
-    if _plain_map(node, loader):
-        return {_key(k, loader): _construct(v, loader, on_string) for k, v in node.value}
-    return loader.construct_object(node, deep=True)
+def _syntax_error(exc: yaml.MarkedYAMLError, text: str, filename: str) -> ConfigError:
+    mark = exc.problem_mark or exc.context_mark
+    if mark is None:
+        return ConfigError(f"invalid YAML: {exc.problem or exc}", source=filename)
+    lines = text.splitlines()
+    line_text = lines[mark.line] if mark.line < len(lines) else ""
+    forgotten = line_text.lstrip().startswith(("descriptor:", "type:"))
+    return ConfigError(
+        f"invalid YAML: {exc.problem or exc}",
+        source=f"{filename}:{mark.line + 1}",
+        hint="did you forget the '- ' before this entry?" if forgotten else None,
+    )

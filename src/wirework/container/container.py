@@ -3,9 +3,11 @@
 Phases: create and configure every entry (config order); wire each component through
 a recording view of the references; derive the dependency graph from those lookups
 plus ``dependencies:`` sections; open in topological order; close in the exact
-reverse of the actual open order. A failed open rolls back what was opened; close
-goes on past errors and raises them together. Every problem names the component and
-its YAML line, and building reports all problems at once.
+reverse of the actual open order. Whatever fails, or interrupts (Ctrl-C,
+``SystemExit``, a signal during start-up), what was opened is closed and what was
+wired is unwired before the error goes on; close goes on past errors and raises them
+together (the rules live in ``engine``). Every problem names the component and its
+YAML line, and building reports all problems at once.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
 
@@ -21,29 +23,55 @@ from wirework.build import CompositeFactory, IFactory, discover_factories, load_
 from wirework.config import ComponentSpec, ConfigParams, load_config
 from wirework.config.schema import check_entry, hand_over, take_back
 from wirework.container.defaults import DefaultFactory
+from wirework.container.engine import failed as _failed
+from wirework.container.engine import open_all, raise_failures, unwind, unwind_then_raise
 from wirework.container.graph import Graph, Node
 from wirework.container.info import ContextInfo
-from wirework.descriptor import WILDCARD, Descriptor
+from wirework.container.interrupt import Interruption
+from wirework.descriptor import WILDCARD, Descriptor, closest_descriptors
 from wirework.errors import (
     ConfigError,
     ConfigProblems,
     CreateError,
     InvalidStateError,
-    LifecycleError,
     WireworkError,
-    closest,
 )
 from wirework.lifecycle import capabilities
 from wirework.log import CompositeLogger, ILogger, NullLogger
-from wirework.refer import References, ReferencesView, to_locator
+from wirework.refer import Locator, References, ReferencesView, to_locator
 
-__all__ = ["BuildError", "Container"]
+__all__ = ["BuildError", "Container", "Replacement"]
 
 _INFO_LOCATOR = Descriptor("pip-services", "context-info", "default", WILDCARD, "1.0")
 
 
 class BuildError(ConfigProblems):
     """Every problem found while building a container, reported together."""
+
+
+@dataclass(frozen=True, slots=True)
+class Replacement:
+    """A stand-in for the config entries an override locator matches.
+
+    The entries it replaces are never created: the replacement is registered under
+    each entry's descriptor (or type) and goes through the lifecycle like any
+    component: ``set_references``, ``open``, ``close`` and ``unset_references`` when
+    it has them. ``configure`` gets a config without the real entry's options (only
+    its ``descriptor``/``type``), so a fake is never set up for the real backend;
+    ``with_config=True`` hands it the entry's whole config instead. A bare object
+    given as an override is ``Replacement(obj)``.
+    """
+
+    component: Any
+    with_config: bool = False
+
+
+@dataclass(slots=True)
+class _Overrides:
+    """The replacements of one build: entry index -> replacement, and each one's node."""
+
+    by_index: dict[int, Replacement] = field(default_factory=dict)
+    nodes: dict[int, Node] = field(default_factory=dict)  # id(component) -> its first node
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +84,15 @@ class _Plan:
 class Container:
     """Builds, opens and closes the components a config declares."""
 
-    def __init__(self, name: str | None = None, description: str | None = None) -> None:
+    def __init__(
+        self,
+        name: str | None = None,
+        description: str | None = None,
+        *,
+        overrides: Mapping[Locator, Any] | None = None,
+    ) -> None:
+        """``overrides`` maps locators to stand-ins used instead of the entries they match
+        (see :class:`Replacement`); a locator that matches no entry fails the build."""
         self._own_info = ContextInfo(name, description)
         self.info = self._own_info
         self.config: list[ComponentSpec] = []
@@ -65,14 +101,23 @@ class Container:
         self._lock = threading.RLock()
         self._plan: _Plan | None = None
         self._opened: list[Node] = []
+        self.overrides: dict[Locator, Any] = dict(overrides or {})
 
     # -- configuration ------------------------------------------------------------
     @classmethod
     def from_file(
-        cls, path: str | os.PathLike[str], parameters: Mapping[str, Any] | None = None
+        cls,
+        path: str | os.PathLike[str],
+        parameters: Mapping[str, Any] | None = None,
+        *,
+        overrides: Mapping[Locator, Any] | None = None,
     ) -> Container:
-        """A container for the config at ``path`` (not yet open: use ``with`` or ``open``)."""
-        container = cls()
+        """A container for the config at ``path`` (not yet open: use ``with`` or ``open``).
+
+        ``overrides`` swap config entries for stand-ins at build time, so every
+        component is wired to the stand-in (see :class:`Replacement`).
+        """
+        container = cls(overrides=overrides)
         container.read_config_from_file(None, path, parameters)
         return container
 
@@ -114,34 +159,56 @@ class Container:
         """Build, configure and wire without opening; returns the graph (open order)."""
         with self._lock:
             plan = self._build()
-            self._unset(plan.order, [])
+            failures, interrupt = unwind(None, [], plan.order)
+            raise_failures(f"container {self.info.name} failed to unwire", failures, interrupt)
             return plan.graph
 
     def _build(self) -> _Plan:
+        """Create, configure and wire every entry; on any failure, unwire what was wired."""
         references = References()
         references.put(_INFO_LOCATOR, self._own_info)
         factories = CompositeFactory(*self._factories.factories)
         problems: list[WireworkError] = []
+        overrides = self._match_overrides(problems)
         nodes: list[Node] = []
         for index, spec in enumerate(self.config):
             try:
-                nodes.append(self._create(index, spec, references, factories))
+                if index in overrides.by_index:
+                    node = self._replace(index, spec, overrides, references, factories)
+                    if node is not None:
+                        nodes.append(node)
+                else:
+                    nodes.append(self._create(index, spec, references, factories))
             except ConfigProblems as exc:
                 problems.extend(exc.problems)
             except WireworkError as exc:
                 problems.append(exc)
+            except BaseException as exc:
+                exc.add_note(f"during create or configure of {spec.label} ({spec.source})")
+                raise
         info = references.get_one_optional("*:context-info:*:*:*")
         self.info = info if isinstance(info, ContextInfo) else self._own_info
         if problems:
             raise BuildError(problems)
-        self._wire(nodes, references, problems)
-        if problems:
-            raise BuildError(problems)
-        graph = Graph(nodes)
+        wired: list[Node] = []
         try:
-            order = graph.order()
-        except WireworkError as exc:
-            raise BuildError([exc]) from exc
+            self._wire(nodes, references, problems, wired)
+        except BaseException as exc:
+            unwind_then_raise(None, [], wired, exc)
+        graph = Graph(nodes)
+        order: list[Node] = []
+        if not problems:
+            try:
+                order = graph.order()
+            except WireworkError as exc:
+                problems.append(exc)
+        if problems:
+            failures, interrupt = unwind(None, [], wired)
+            error = BuildError([*problems, *failures])
+            if interrupt is not None:
+                interrupt.add_note(f"while unwiring after: {error}")
+                raise interrupt
+            raise error
         return _Plan(references, graph, order)
 
     def _create(
@@ -198,6 +265,66 @@ class Container:
             raise ConfigProblems(problems, where=f"the config of {spec.label}")
         return model
 
+    def _match_overrides(self, problems: list[WireworkError]) -> _Overrides:
+        """Which entries each override replaces; a locator matching none is a problem."""
+        found = _Overrides()
+        for locator, given in self.overrides.items():
+            replacement = given if isinstance(given, Replacement) else Replacement(given)
+            try:
+                key = to_locator(locator)
+            except ConfigError as exc:
+                problems.append(ConfigError(f"override {locator!r}: {exc.message}"))
+                continue
+            matched = [i for i, spec in enumerate(self.config) if _replaces(key, spec)]
+            if not matched:
+                problems.append(self._unmatched(key))
+            for index in matched:
+                found.by_index.setdefault(index, replacement)
+        return found
+
+    def _unmatched(self, key: Descriptor | type) -> ConfigError:
+        declared = [spec.descriptor for spec in self.config if spec.descriptor is not None]
+        near = closest_descriptors(key, declared) if isinstance(key, Descriptor) else []
+        listing = ", ".join(map(str, declared)) or "no descriptors"
+        return ConfigError(
+            f"override {key} matches no entry of the config, so nothing would be replaced",
+            hint=f"did you mean {' or '.join(map(str, near))}?"
+            if near
+            else f"the config declares {listing}",
+        )
+
+    def _replace(
+        self,
+        index: int,
+        spec: ComponentSpec,
+        overrides: _Overrides,
+        references: References,
+        factories: CompositeFactory,
+    ) -> Node | None:
+        """Register an override's stand-in for ``spec``; its node only the first time."""
+        replacement = overrides.by_index[index]
+        component = replacement.component
+        locator: Descriptor | type = (
+            self._clarify(spec.descriptor, factories)
+            if spec.descriptor is not None
+            else load_type(str(spec.type))
+        )
+        references.put(locator, component)
+        check_entry(spec, None)  # the container's keys: the real component's are not read
+        first = overrides.nodes.get(id(component))
+        if first is not None:
+            return None  # one object standing in for several entries: one lifecycle
+        label = f"{spec.label} (overridden by {type(component).__name__})"
+        if capabilities(component).configurable:
+            config = spec.config if replacement.with_config else _own_keys(spec.config)
+            try:
+                component.configure(config)
+            except Exception as exc:
+                raise _failed("configure", label, spec.source, exc) from exc
+        node = Node(index, label, spec.source, component, locator)
+        overrides.nodes[id(component)] = node
+        return node
+
     def _construct(self, spec: ComponentSpec) -> Any:
         cls = load_type(str(spec.type))
         try:
@@ -215,16 +342,18 @@ class Container:
                     hint="spell out the kind (e.g. console instead of *)",
                 )
         if factories.can_create(descriptor) is None:
-            near = closest(str(descriptor), sorted({str(r) for r in factories.registered()}))
+            near = closest_descriptors(descriptor, factories.registered())
             raise CreateError(
                 "no factory can create this descriptor",
-                hint=f"did you mean {' or '.join(near)}?"
+                hint=f"did you mean {' or '.join(map(str, near))}?"
                 if near
                 else "register a factory with Container.add_factory or the "
                 "'wirework.factories' entry point, or use 'type: package.module:Class'",
             )
         try:
             return factories.create(descriptor)
+        except CreateError:
+            raise  # already says what failed (e.g. the import of a registered type)
         except Exception as exc:
             raise CreateError(f"factory raised {type(exc).__name__}: {exc}") from exc
 
@@ -239,22 +368,35 @@ class Container:
         )
 
     def _wire(
-        self, nodes: list[Node], references: References, problems: list[WireworkError]
+        self,
+        nodes: list[Node],
+        references: References,
+        problems: list[WireworkError],
+        wired: list[Node],
     ) -> None:
+        """``set_references`` on every node, in config order; ``wired`` collects those
+        it succeeded on, so a failure can unwire exactly them."""
         index_of = {id(node.component): node.index for node in nodes}
-        for node, spec in zip(nodes, self.config, strict=True):
+        for node in nodes:
+            spec = self.config[node.index]
             if capabilities(node.component).referenceable:
                 view = ReferencesView(references, node.component, node.label, node.source)
                 try:
                     node.component.set_references(view)
+                    wired.append(node)
                 except WireworkError as exc:
-                    problems.append(exc)
+                    problems.append(_located(exc, node, spec))
                 except Exception as exc:
                     problems.append(_failed("set_references", node.label, node.source, exc))
+                except BaseException as exc:
+                    exc.add_note(f"during set_references of {node.where()}")
+                    raise
                 view.stop_recording()
                 node.needs.update(index_of[i] for i in view.recorded if i in index_of)
+            else:
+                wired.append(node)
             try:
-                node.needs.update(self._declared(spec.config, node, references, index_of))
+                node.needs.update(self._declared(spec, node, references, index_of))
             except ConfigError as exc:
                 problems.append(exc)
             node.needs.discard(node.index)
@@ -262,42 +404,50 @@ class Container:
 
     @staticmethod
     def _declared(
-        config: ConfigParams, node: Node, references: References, index_of: dict[int, int]
+        spec: ComponentSpec, node: Node, references: References, index_of: dict[int, int]
     ) -> set[int]:
         needs: set[int] = set()
-        declared = [(k, v) for k, v in config.items() if k.startswith("dependencies.")]
-        for name, value in declared:
+        for name, value in spec.config.items():
+            if not name.startswith("dependencies.") or value is None:
+                continue  # no value: the component's own default applies
             try:
                 found = references.find(to_locator(value), False)
             except ConfigError as exc:
                 raise ConfigError(
-                    f"{name}: {exc.message}", component=node.label, source=node.source
+                    f"{name}: {exc.message}", component=node.label, source=spec.source_of(name)
                 ) from exc
             needs.update(index_of[id(c)] for c in found if id(c) in index_of)
         return needs
 
     # -- lifecycle ----------------------------------------------------------------
-    def open(self, correlation_id: str | None = None) -> None:
-        """Build and open every component; on failure close what was opened, in reverse."""
+    def open(
+        self, correlation_id: str | None = None, *, interruption: Interruption | None = None
+    ) -> None:
+        """Build and open every component in dependency order.
+
+        On any failure, an exception or an interruption alike (``KeyboardInterrupt``,
+        ``SystemExit``, an ``interruption`` request), what was opened is closed in
+        reverse and everything is unwired before the error is raised: a wirework error
+        naming the component for an ``Exception``, the ``BaseException`` itself otherwise.
+        """
         with self._lock:
             if self._plan is not None:
                 raise InvalidStateError(f"container {self.info.name} is already open")
-            plan = self._build()
-            opened: list[Node] = []
-            for node in plan.order:
-                if not capabilities(node.component).openable:
-                    continue
+            if interruption is not None:
+                interruption.arm()
+            try:
+                plan = self._build()
+                opened: list[Node] = []
+                self._opened = opened  # live, so a second signal can name what is open
                 try:
-                    node.component.open(correlation_id)
-                except Exception as exc:
-                    failures = self._close_all(correlation_id, opened)
-                    self._unset(plan.order, failures)
-                    error = _failed("open", node.label, node.source, exc)
-                    for failure in failures:
-                        error.add_note(f"while rolling back: {failure}")
-                    raise error from exc
-                opened.append(node)
-            self._plan, self._opened = plan, opened
+                    open_all(plan.order, opened, correlation_id, interruption)
+                except BaseException as exc:
+                    self.logger = NullLogger()
+                    unwind_then_raise(correlation_id, opened, plan.order, exc)
+            finally:
+                if interruption is not None:
+                    interruption.disarm()
+            self._plan = plan
             self.logger.info(
                 correlation_id,
                 "container %s started (%d components)",
@@ -306,40 +456,24 @@ class Container:
             )
 
     def close(self, correlation_id: str | None = None) -> None:
-        """Close in exact reverse of open; go on past errors; idempotent."""
+        """Close in exact reverse of open, then unwire; go on past any error; idempotent.
+
+        Exceptions are raised together as an ``ExceptionGroup`` once everything is
+        closed; a ``BaseException`` from one component is re-raised after that,
+        carrying the others as notes.
+        """
         with self._lock:
             if self._plan is None:
                 return
-            plan, opened = self._plan, self._opened
-            self._plan, self._opened = None, []
-            failures = self._close_all(correlation_id, opened)
-            self._unset(plan.order, failures)
+            plan, self._plan = self._plan, None
+            failures, interrupt = unwind(correlation_id, self._opened, plan.order)
             self.logger.info(correlation_id, "container %s stopped", self.info.name)
             self.logger = NullLogger()
-            if failures:
-                raise ExceptionGroup(
-                    f"{len(failures)} component(s) of container {self.info.name} failed to close",
-                    failures,
-                )
-
-    @staticmethod
-    def _close_all(correlation_id: str | None, opened: list[Node]) -> list[Exception]:
-        failures: list[Exception] = []
-        for node in reversed(opened):
-            try:
-                node.component.close(correlation_id)
-            except Exception as exc:
-                failures.append(_failed("close", node.label, node.source, exc))
-        return failures
-
-    @staticmethod
-    def _unset(order: list[Node], failures: list[Exception]) -> None:
-        for node in reversed(order):
-            if capabilities(node.component).unreferenceable:
-                try:
-                    node.component.unset_references()
-                except Exception as exc:
-                    failures.append(_failed("unset_references", node.label, node.source, exc))
+            raise_failures(
+                f"{len(failures)} component(s) of container {self.info.name} failed to close",
+                failures,
+                interrupt,
+            )
 
     def __enter__(self) -> Container:
         self.open(None)
@@ -354,10 +488,26 @@ class Container:
         self.close(None)
 
 
-def _failed(step: str, label: str, source: str | None, cause: Exception) -> LifecycleError:
-    """The error for a component's failed lifecycle ``step``, chained to its cause."""
-    error = LifecycleError(
-        f"{step} failed: {type(cause).__name__}: {cause}", component=label, source=source
-    )
-    error.__cause__ = cause
-    return error
+def _replaces(key: Descriptor | type, spec: ComponentSpec) -> bool:
+    """Whether an override ``key`` names the entry ``spec``."""
+    if isinstance(key, Descriptor):
+        return spec.descriptor is not None and key.match(spec.descriptor)
+    if spec.type is None:
+        return False
+    try:
+        return load_type(spec.type) is key
+    except CreateError:
+        return False  # the build reports the bad type for the entry itself
+
+
+def _own_keys(config: ConfigParams) -> ConfigParams:
+    """What a stand-in is configured with by default: the entry's identity, no options."""
+    return ConfigParams({k: v for k, v in config.items() if k in ("descriptor", "type")})
+
+
+def _located(error: WireworkError, node: Node, spec: ComponentSpec) -> WireworkError:
+    """``error`` from wiring ``node``, naming it and the line of the config key it is about."""
+    if error.component not in (None, node.label):
+        return error  # about another component, and it says which
+    key = error.config_key
+    return error.locate(node.label, spec.source_of(key) if key else error.source or node.source)

@@ -82,21 +82,50 @@ class Graph:
         )
 
     def render(self, fmt: str = "text") -> str:
+        """The graph as text, Mermaid or DOT; labels are escaped for each format.
+
+        A label is a descriptor or a type from the config, which may hold anything
+        YAML can quote; unescaped, a quote or a newline in it would end the label and
+        let the rest add statements to the diagram.
+        """
         order = self.order()
         if fmt == "text":
             lines = []
             for position, node in enumerate(order, 1):
-                lines.append(f"{position:>3}. {node.where()}")
-                lines.extend(f"       needs {self.by_index[i].label}" for i in sorted(node.needs))
+                lines.append(f"{position:>3}. {_printable(node.where())}")
+                lines.extend(
+                    f"       needs {_printable(self.by_index[i].label)}" for i in sorted(node.needs)
+                )
             return "\n".join(lines)
         if fmt == "mermaid":
             lines = ["graph TD"]
-            lines += [f'  n{n.index}["{n.label}"]' for n in order]
+            lines += [f'  n{n.index}["{_mermaid(n.label)}"]' for n in order]
             lines += [f"  n{n.index} --> n{i}" for n in order for i in sorted(n.needs)]
             return "\n".join(lines)
         if fmt == "dot":
             lines = ["digraph wirework {", "  rankdir=LR;"]
-            lines += [f'  n{n.index} [label="{n.label}"];' for n in order]
+            lines += [f'  n{n.index} [label="{_dot(n.label)}"];' for n in order]
             lines += [f"  n{n.index} -> n{i};" for n in order for i in sorted(n.needs)]
             return "\n".join([*lines, "}"])
         raise ConfigError(f"unknown graph format {fmt!r}; expected one of {', '.join(FORMATS)}")
+
+
+_MERMAID_PLAIN = frozenset(
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 :*._-/@,+="
+)
+
+
+def _printable(text: str) -> str:
+    """One line of text: control characters as their escapes (a newline cannot fake a row)."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def _mermaid(label: str) -> str:
+    """Anything but plain characters as a Mermaid entity code (``#34;``), so it stays text."""
+    return "".join(c if c in _MERMAID_PLAIN else f"#{ord(c)};" for c in label)
+
+
+def _dot(label: str) -> str:
+    """A DOT quoted-string body: backslash and quote escaped, control characters spelled out."""
+    escaped = label.replace("\\", "\\\\").replace('"', '\\"')
+    return _printable(escaped)

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any, Self
 
 from wirework.config.params import TypedGetters
+from wirework.data.values import InvalidArgumentError
 
 __all__ = ["AnyValueMap"]
 
@@ -23,7 +24,7 @@ class AnyValueMap(TypedGetters, dict[str, Any]):
     def from_tuples(cls, *pairs: Any) -> Self:
         """``from_tuples("a", 1, "b", [2, 3])``; values are kept as given, not flattened."""
         if len(pairs) % 2:
-            raise ValueError(
+            raise InvalidArgumentError(
                 f"{cls.__name__}.from_tuples needs key/value pairs, got {len(pairs)} items"
             )
         result = cls()
@@ -41,7 +42,7 @@ class AnyValueMap(TypedGetters, dict[str, Any]):
         attributes = getattr(value, "__dict__", None)
         if isinstance(attributes, dict):
             return cls({k: v for k, v in attributes.items() if not k.startswith("_")})
-        raise ValueError(
+        raise InvalidArgumentError(
             f"{cls.__name__}.from_value needs a mapping or an object with attributes, "
             f"got {type(value).__name__}"
         )

@@ -9,7 +9,7 @@ small enough for SQL to reproduce exactly (see ``wirework.persistence.query``):
 * a list, tuple or set value matches any of its members (``IN``); an empty one
   matches nothing;
 * a ``None`` value puts no constraint on that field, so a filter can be built from
-  optional request parameters without ``if`` chains, as the seeds do;
+  optional request parameters without ``if`` chains, as Pip.Services services do;
 * a dotted key (``"address.city"``) reaches into nested maps or attributes.
 """
 
@@ -23,7 +23,7 @@ __all__ = ["FilterParams"]
 
 
 class FilterParams(AnyValueMap):
-    """Field-equality filter with the seed's constructors and typed getters."""
+    """Field-equality filter with Pip.Services' constructors and typed getters."""
 
     @classmethod
     def from_string(cls, text: str | None) -> Self:

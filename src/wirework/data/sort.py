@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from wirework.data.values import InvalidArgumentError
+
 __all__ = ["SortField", "SortParams"]
 
 
@@ -40,4 +42,4 @@ def _to_field(value: SortField | str) -> SortField:
         if text.startswith("-"):
             return SortField(text[1:].strip(), ascending=False)
         return SortField(text)
-    raise ValueError(f"a sort field must be a SortField or a field name, got {value!r}")
+    raise InvalidArgumentError(f"a sort field must be a SortField or a field name, got {value!r}")

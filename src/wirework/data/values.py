@@ -12,38 +12,64 @@ stores call :func:`freeze` / :func:`thaw` instead: the same validation, but a
 container is kept as ``marshal`` bytes (format 2, which, like JSON and unlike
 pickle, never makes two parts of a loaded value the same object), several times
 cheaper than JSON text in CPython.
+
+The limits are the tightest any backend imposes, so that every backend refuses the
+same input with the same error before it is touched: a key (and an entity id or
+state) is at most :data:`MAX_KEY_BYTES` of UTF-8, because PostgreSQL cannot index a
+longer key beside a state; a TTL at most :data:`MAX_TTL` ms, far below where Redis
+refuses an expiry; a version at most :data:`MAX_VERSION`, the largest integer Redis's
+Lua (a double) holds exactly; a paging count at most :data:`MAX_PAGE_INDEX`, SQL's
+``BIGINT``.
 """
 
 from __future__ import annotations
 
 import json
 import marshal
+import reprlib
 from typing import Any, NoReturn
 
 from wirework.errors import WireworkError
 
 __all__ = [
     "MAX_DEPTH",
+    "MAX_KEY_BYTES",
+    "MAX_PAGE_INDEX",
+    "MAX_TTL",
+    "MAX_VERSION",
     "InvalidArgumentError",
     "InvalidKeyError",
     "UnstorableValueError",
     "canonical",
     "check_key",
+    "check_page",
     "check_ttl",
     "check_version",
     "decode",
     "encode",
     "freeze",
+    "shown_value",
     "thaw",
 ]
 
 MAX_DEPTH = 256
 """Deepest nesting of lists and dicts accepted (SQLite's JSON functions stop at 1000)."""
+MAX_KEY_BYTES = 1024
+"""Longest key, entity id or state, in bytes of UTF-8 (PostgreSQL indexes ~2,700 per row)."""
+MAX_TTL = 10**12
+"""Longest time-to-live or timeout in milliseconds (about 31.7 years; 0 means "never")."""
+MAX_VERSION = 2**53 - 1
+"""Largest version: beyond it Redis's Lua numbers (doubles) would round versions."""
+MAX_PAGE_INDEX = 2**63 - 1
+"""Largest ``limit`` or ``offset`` of a listing: SQL's ``BIGINT``."""
 
 _INT_LIMIT = 10**4300  # Python's default int<->str digit limit; beyond it JSON text fails
 _EXPECTED = "a state value must be JSON: None, bool, int, float, str, list, or dict with str keys"
 _ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":"))
 _MARSHAL = 2  # no back-references: a list saved twice inside a value loads as two lists
+_SHORT = reprlib.Repr()  # shows an argument in a message without quoting a megabyte of it
+_SHORT.maxstring = _SHORT.maxother = 60
+_LOG10_2 = 0.30103
 
 
 class InvalidKeyError(WireworkError, ValueError):
@@ -71,42 +97,75 @@ def check_key(key: Any, what: str = "state key") -> str:
     """Return ``key`` as a plain ``str`` or raise :class:`InvalidKeyError`.
 
     Keys go into SQL text columns and Redis key names, so NUL and unpaired
-    surrogates (not valid UTF-8) are refused up front rather than by one backend.
+    surrogates (not valid UTF-8) are refused up front rather than by one backend,
+    and so is a key longer than :data:`MAX_KEY_BYTES`, rather than by PostgreSQL's
+    index alone.
     """
     if not isinstance(key, str):
-        shown = "None" if key is None else f"{type(key).__name__} {key!r}"
-        raise InvalidKeyError(f"{what} must be a str, got {shown}")
-    if "\x00" in key:
+        raise InvalidKeyError(f"{what} must be a str, got {shown_value(key, typed=True)}")
+    # A subclass may answer ``in``, ``len`` or ``isascii`` falsely: check a plain copy.
+    text = key if type(key) is str else str(str.__str__(key))
+    if "\x00" in text:
         raise InvalidKeyError(
-            f"{what} {key!r} contains a NUL character, which backends cannot store"
+            f"{what} {shown_value(text)} contains a NUL character, which backends cannot store"
         )
-    if not key.isascii():
+    if text.isascii():
+        size = len(text)
+    else:
         try:
-            key.encode("utf-8")
+            size = len(text.encode("utf-8"))
         except UnicodeEncodeError as exc:
             raise InvalidKeyError(
-                f"{what} {key!r} is not valid UTF-8 (it contains an unpaired surrogate)"
+                f"{what} {shown_value(text)} is not valid UTF-8 (it contains an unpaired surrogate)"
             ) from exc
-    return key if type(key) is str else str(str.__str__(key))
+    if size > MAX_KEY_BYTES:
+        raise InvalidKeyError(
+            f"{what} {shown_value(text)} is {size:,} bytes long in UTF-8; "
+            f"the limit is {MAX_KEY_BYTES:,} bytes"
+        )
+    return text
 
 
-def check_ttl(ttl: Any) -> int:
-    """A per-item time-to-live in milliseconds: a whole number >= 0, where 0 is "forever"."""
-    if type(ttl) is not int or ttl < 0:
+def check_ttl(ttl: Any, what: str = "ttl") -> int:
+    """A time-to-live in milliseconds: a whole number up to :data:`MAX_TTL`, 0 = "forever"."""
+    if type(ttl) is not int or not 0 <= ttl <= MAX_TTL:
         raise InvalidArgumentError(
-            f"ttl must be a whole number of milliseconds >= 0 (0 = never expire), got {ttl!r}"
+            f"{what} must be a whole number of milliseconds from 0 to {MAX_TTL:,} "
+            f"(0 = never expire), got {shown_value(ttl)}"
         )
     return ttl
 
 
 def check_version(expected_version: Any) -> int:
-    """An expected version: a whole number >= 0, where 0 means "the key must be absent"."""
-    if type(expected_version) is not int or expected_version < 0:
+    """An expected version: a whole number up to :data:`MAX_VERSION`, 0 = "must be absent"."""
+    if type(expected_version) is not int or not 0 <= expected_version <= MAX_VERSION:
         raise InvalidArgumentError(
-            "expected_version must be a whole number >= 0 (0 = create only if absent), "
-            f"got {expected_version!r}"
+            f"expected_version must be a whole number from 0 to {MAX_VERSION:,} "
+            f"(0 = create only if absent), got {shown_value(expected_version)}"
         )
     return expected_version
+
+
+def check_page(limit: Any, offset: Any) -> tuple[int, int]:
+    """``limit`` and ``offset`` of a listing: whole numbers up to :data:`MAX_PAGE_INDEX`."""
+    for name, number in (("limit", limit), ("offset", offset)):
+        if type(number) is not int or not 0 <= number <= MAX_PAGE_INDEX:
+            raise InvalidArgumentError(
+                f"{name} must be a whole number from 0 to 2**63 - 1, got {shown_value(number)}"
+            )
+    return limit, offset
+
+
+def shown_value(value: Any, *, typed: bool = False) -> str:
+    """``repr(value)`` for a message, shortened: an argument may be huge or hostile.
+
+    An integer too long for ``repr`` (Python refuses beyond 4,300 digits) is described
+    by its size instead. ``typed`` puts the type's name first (``int 42``).
+    """
+    if type(value) is int and value.bit_length() > 64:
+        return f"an integer of about {int(value.bit_length() * _LOG10_2) + 1:,} digits"
+    text = _SHORT.repr(value)
+    return f"{type(value).__name__} {text}" if typed and value is not None else text
 
 
 def canonical(value: Any, key: str, what: str = "the value of") -> Any:

@@ -8,11 +8,13 @@ transitive and leaves descriptors unhashable; wirework deliberately does not.)
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from typing import NamedTuple
 
 from wirework.errors import ConfigError
 
-__all__ = ["WILDCARD", "Descriptor"]
+__all__ = ["WILDCARD", "Descriptor", "closest_descriptors"]
 
 WILDCARD = "*"
 
@@ -69,3 +71,38 @@ class Descriptor(NamedTuple):
 
     def __repr__(self) -> str:
         return f"Descriptor({str(self)!r})"
+
+
+_TYPE_CUTOFF = 0.8  # a type this close is a typo ("loger"); anything further is another type
+_AFTER_TYPE = (2, 3, 4, 0)  # kind, name, version, group: the order candidates rank by
+
+
+def closest_descriptors(
+    pattern: Descriptor, candidates: Iterable[Descriptor], n: int = 3
+) -> list[Descriptor]:
+    """The registered descriptors a missing ``pattern`` most probably meant, best first.
+
+    Plain string similarity over the whole descriptor is thrown off by wildcards and
+    ranks a component of another type above one of the right type with another name.
+    So fields are compared one by one (a wildcard on either side counts as equal):
+    only candidates of the same type, or of a type one typo away, are suggested, and
+    they rank by type, then kind, name, version and group.
+    """
+    scored: list[tuple[tuple[float, ...], str, Descriptor]] = []
+    for candidate in set(candidates):
+        similarity = _similarity(pattern.type, candidate.type)
+        if similarity < _TYPE_CUTOFF:
+            continue
+        fields = ("kind", "name", "version", "group")
+        key = (
+            -similarity,
+            *(-_similarity(getattr(pattern, f), getattr(candidate, f)) for f in fields),
+        )
+        scored.append((key, str(candidate), candidate))
+    return [candidate for _, _, candidate in sorted(scored)[:n]]
+
+
+def _similarity(mine: str, theirs: str) -> float:
+    if mine == theirs or WILDCARD in (mine, theirs):
+        return 1.0
+    return difflib.SequenceMatcher(None, mine, theirs).ratio()

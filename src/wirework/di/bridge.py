@@ -36,9 +36,9 @@ from typing import TYPE_CHECKING, Any, cast
 from dependency_injector import providers
 
 from wirework.config import ComponentSpec, ConfigParams
-from wirework.descriptor import Descriptor
+from wirework.descriptor import Descriptor, closest_descriptors
 from wirework.di.containers import WireworkContainer
-from wirework.di.markers import DescriptorModifier, closest_descriptors
+from wirework.di.markers import DescriptorModifier
 from wirework.di.naming import CONFIG_SUFFIX, Claim, NameTable, derived_alias, explicit_alias
 from wirework.di.override import Override
 from wirework.errors import (
@@ -281,8 +281,12 @@ class Bridge:
         Applies at once; use it as a context manager (or call ``.reset()``) to
         restore. Affects wired functions, ``bridge.get``/``provider()`` calls, and
         lookups in the container's ``References`` (single lookups return the
-        replacement; list lookups return it first). Components that already hold a
-        reference they looked up in ``set_references`` keep it.
+        replacement; list lookups return it first).
+
+        Its limit: components that already hold a reference they looked up in
+        ``set_references`` keep the original. To swap a component for everyone, override
+        it at build time instead: ``Container.from_file(path, overrides={...})`` (the
+        ``wirework_container`` fixture's ``overrides=`` does that).
         """
         if replacement is None:
             raise ConfigError(f"override({str(locator)!r}, None): the replacement is None")

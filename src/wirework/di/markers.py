@@ -18,18 +18,16 @@ any other container it returns ``None``, which is dependency-injector's own
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Iterable
 from typing import Any
 
 from dependency_injector import providers
 from dependency_injector.wiring import Modifier
 
-from wirework.descriptor import WILDCARD, Descriptor
+from wirework.descriptor import Descriptor
 from wirework.di.containers import WireworkContainer
 from wirework.errors import ConfigError
 
-__all__ = ["ByDescriptor", "DescriptorModifier", "closest_descriptors"]
+__all__ = ["ByDescriptor", "DescriptorModifier"]
 
 SELF = "__self__"
 
@@ -104,24 +102,3 @@ class ByDescriptor(tuple[str, DescriptorModifier]):
 
     def __repr__(self) -> str:
         return repr(self[1])
-
-
-def closest_descriptors(
-    pattern: Descriptor, candidates: Iterable[Descriptor], n: int = 3, cutoff: float = 0.7
-) -> list[Descriptor]:
-    """Registered descriptors a mistyped ``pattern`` probably meant.
-
-    Plain string similarity is thrown off by wildcards, so fields are compared one by
-    one and only where the pattern is not ``*``.
-    """
-    scored: list[tuple[float, str, Descriptor]] = []
-    for candidate in set(candidates):
-        ratios = [
-            difflib.SequenceMatcher(None, mine, theirs).ratio()
-            for mine, theirs in zip(pattern, candidate, strict=True)
-            if mine != WILDCARD and theirs != WILDCARD
-        ]
-        score = sum(ratios) / len(ratios) if ratios else 1.0
-        if score >= cutoff:
-            scored.append((-score, str(candidate), candidate))
-    return [candidate for _, _, candidate in sorted(scored)[:n]]

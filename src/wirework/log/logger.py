@@ -1,7 +1,8 @@
-"""The seed's logger API and a convenience base that implements it over one ``write``.
+"""Pip.Services' logger API and a convenience base that implements it over one ``write``.
 
 Message formatting never raises: a log call with a stray ``%`` must not take the
-service down (the reference system's does).
+service down (Pip.Services' does). A formatted message never carries a password: the
+URI userinfo and ``password=``-style pairs in it are masked before any logger sees it.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol, cast, runtime_checkab
 
 from wirework.config import ConfigParams
 from wirework.config.schema import SchemaRef, validated
+from wirework.config.secrets import redact
 from wirework.log.level import LogLevel
 from wirework.refer import IReferences
 
@@ -53,7 +55,7 @@ def format_message(message: str, args: tuple[Any, ...]) -> str:
 
 
 class Logger:
-    """Base for loggers: level filtering, ``level``/``source`` config, the seed's methods."""
+    """Base for loggers: level filtering, ``level``/``source`` config, Pip.Services' methods."""
 
     config_schema: ClassVar[SchemaRef] = "wirework.log.schema:LoggerConfig"
 
@@ -90,7 +92,7 @@ class Logger:
         *args: Any,
     ) -> None:
         if level <= self.level:
-            self.write(level, correlation_id, error, format_message(message, args))
+            self.write(level, correlation_id, error, redact(format_message(message, args)))
 
     def fatal(
         self, correlation_id: str | None, error: BaseException | None, message: str, *args: Any

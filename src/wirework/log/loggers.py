@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from wirework.config.schema import SchemaRef
+from wirework.config.secrets import redact
 from wirework.log.level import LogLevel
 from wirework.log.logger import ILogger, Logger
 from wirework.refer import IReferences
@@ -31,7 +32,7 @@ class ConsoleLogger(Logger):
         head = f"[{self.source or '-'}:{correlation_id or '-'}:{level.name}:{stamp}]"
         line = f"{head} {message}"
         if error is not None:
-            line += f": {type(error).__name__}: {error}"
+            line += redact(f": {type(error).__name__}: {error}")
         stream = sys.stderr if level <= LogLevel.WARN else sys.stdout
         with _write_lock:
             stream.write(line + "\n")

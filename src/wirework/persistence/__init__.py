@@ -1,8 +1,14 @@
-"""Persistence components: in-memory and JSON-file stores with the seed's CRUD API,
+"""Persistence components: in-memory and JSON-file stores with Pip.Services' CRUD API,
 the protocols other backends implement, and the shared item helpers they reuse."""
 
-from wirework.persistence.codec import TYPE_KEY, ItemCodec
-from wirework.persistence.file import FilePersistence, JsonFilePersister, atomic_write_text
+from wirework.persistence.codec import TYPE_KEY, ItemCodec, UnreadableItemError
+from wirework.persistence.file import (
+    FilePersistence,
+    JsonFilePersister,
+    UnreadableItem,
+    atomic_write_text,
+)
+from wirework.persistence.identifiable import IdentifiableMemoryPersistence
 from wirework.persistence.interfaces import (
     IFilteredReader,
     IGetter,
@@ -13,11 +19,7 @@ from wirework.persistence.interfaces import (
     ISetter,
     IWriter,
 )
-from wirework.persistence.memory import (
-    DEFAULT_MAX_PAGE_SIZE,
-    IdentifiableMemoryPersistence,
-    MemoryPersistence,
-)
+from wirework.persistence.memory import DEFAULT_MAX_PAGE_SIZE, MemoryPersistence
 from wirework.persistence.query import Filter, Select, Sort
 
 __all__ = [
@@ -39,5 +41,7 @@ __all__ = [
     "MemoryPersistence",
     "Select",
     "Sort",
+    "UnreadableItem",
+    "UnreadableItemError",
     "atomic_write_text",
 ]

@@ -1,7 +1,11 @@
-"""How a persistence reads and writes an item's id and fields, and copies items.
+"""How a persistence reads and writes an item's id and fields, checks and copies items.
 
 Items are either dicts with an ``"id"`` key or objects with an ``id`` attribute; both
 shapes go through these few functions so that memory, file and SQL backends agree.
+Every backend keys an item by ``check_id`` of its id and refuses, through
+:func:`check_item`, what a serialising backend could not give back equal
+(``wirework.data.documents`` holds the rules), memory included: swapping memory for
+SQLite must not turn a working write into a failing one.
 
 Copies are shallow and made on every write and read, so nobody can change stored data
 by mutating what they passed in or got back. ``copy.copy`` costs several microseconds
@@ -13,16 +17,23 @@ cost about as much as the dict lookup plus one allocation.
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, Final, TypeVar
 
+from wirework.data.documents import check_document, check_id
+from wirework.data.id_generator import IdGenerator
+from wirework.data.values import InvalidArgumentError
 from wirework.errors import WireworkError
 
 __all__ = [
     "MISSING",
     "PLAIN_CLASSES",
+    "check_item",
     "get_field",
     "get_id",
+    "item_state",
+    "keys_of",
+    "new_copy",
     "set_field",
     "set_id",
     "shallow_copy",
@@ -136,3 +147,60 @@ def _plain_class(klass: Any) -> bool:
         and klass.__reduce__ is object.__reduce__
         and klass.__getstate__ is object.__getstate__
     )
+
+
+def keys_of(ids: Iterable[Any], component: str) -> list[str]:
+    """The distinct keys of ``ids``, in order; ``None`` (no id) is skipped.
+
+    A string is refused rather than read as its characters: ``"12"`` passed where
+    ``["12"]`` was meant would otherwise address items ``"1"`` and ``"2"``.
+    """
+    if isinstance(ids, str | bytes | bytearray) or not isinstance(ids, Iterable):
+        raise InvalidArgumentError(
+            f"ids must be a list, tuple or set of ids, got {type(ids).__name__} {ids!r:.40}",
+            component=component,
+        )
+    keys = (check_id(item_id, component) for item_id in ids if item_id is not None)
+    return list(dict.fromkeys(keys))
+
+
+def new_copy(item: T, component: str) -> tuple[T, str]:
+    """A copy of ``item`` to store, with an id generated if it has none, and its key."""
+    stored = shallow_copy(item)
+    item_id = get_id(stored)
+    if item_id is None:
+        key = IdGenerator.next_long()
+        set_id(stored, key)
+    else:
+        key = check_id(item_id, component)
+    return stored, key
+
+
+def check_item(item: Any, key: str, component: str) -> None:
+    """Refuse an item whose fields a serialising backend could not give back equal."""
+    if type(item) is dict:
+        fields = item
+    else:  # a plain object's fields are its __dict__: checking that costs no copy
+        fields = item.__dict__ if type(item) in PLAIN_CLASSES else item_state(item)
+    check_document(fields, key, "the item with id", component)
+
+
+def item_state(item: Any) -> dict[str, Any]:
+    """An item's fields as a new dict: dict entries, or instance ``__dict__`` plus slots."""
+    if isinstance(item, dict):
+        return dict(item)
+    state: dict[str, Any] = {}
+    for base in reversed(type(item).__mro__):
+        slots = vars(base).get("__slots__", ())
+        for name in (slots,) if isinstance(slots, str) else slots:
+            if name not in ("__dict__", "__weakref__") and hasattr(item, name):
+                state[name] = getattr(item, name)
+    attributes = getattr(item, "__dict__", None)
+    if isinstance(attributes, dict):
+        state.update(attributes)
+    elif not state:
+        raise WireworkError(
+            f"cannot store a {type(item).__name__} item: it has no fields",
+            hint="items must be dicts with an 'id' key or objects with an 'id' attribute",
+        )
+    return state

@@ -1,9 +1,12 @@
-"""In-memory persistence with the seed's CRUD API and the reference system's defects fixed.
+"""In-memory persistence with Pip.Services' CRUD API and its defects fixed.
 
-What differs from pip-services3's ``IdentifiableMemoryPersistence``, and why:
+What differs from pip-services3's ``MemoryPersistence`` (and, in ``identifiable``, its
+``IdentifiableMemoryPersistence``), and why:
 
 * Items are kept in a dict keyed by id (insertion-ordered), so by-id reads and writes
   are O(1) instead of a scan of every item.
+* Items follow the rules of the serialising backends (``items.check_item``): what
+  memory accepts, SQLite and PostgreSQL accept too, so swapping them changes nothing.
 * The store owns its items. Every write stores a shallow copy and every read returns
   one; stored objects are never mutated after they are stored (an update replaces
   them), which is also what lets reads run without the lock.
@@ -28,12 +31,11 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
 
 from wirework.config import ConfigParams
 from wirework.config.schema import SchemaRef, validated
-from wirework.data.id_generator import IdGenerator
 from wirework.data.paging import DataPage, PagingParams
-from wirework.errors import ConflictError, InvalidStateError, WireworkError
+from wirework.errors import InvalidStateError
 from wirework.log import CompositeLogger, LogLevel
 from wirework.persistence.interfaces import ILoader, ISaver
-from wirework.persistence.items import PLAIN_CLASSES, get_id, set_field, set_id, shallow_copy
+from wirework.persistence.items import check_item, get_id, shallow_copy
 from wirework.persistence.query import (
     Filter,
     ItemTest,
@@ -49,11 +51,10 @@ from wirework.refer import IReferences
 if TYPE_CHECKING:
     from wirework.persistence.schema import MemoryPersistenceConfig
 
-__all__ = ["DEFAULT_MAX_PAGE_SIZE", "IdentifiableMemoryPersistence", "MemoryPersistence"]
+__all__ = ["DEFAULT_MAX_PAGE_SIZE", "MemoryPersistence"]
 
 T = TypeVar("T")
 
-_new = object.__new__
 DEFAULT_MAX_PAGE_SIZE = 100
 _TRACE = LogLevel.TRACE
 
@@ -70,6 +71,7 @@ class MemoryPersistence(Generic[T]):
     config_schema: ClassVar[SchemaRef] = "wirework.persistence.schema:MemoryPersistenceConfig"
 
     def __init__(self, loader: ILoader[T] | None = None, saver: ISaver[T] | None = None) -> None:
+        self._component = type(self).__name__
         self._lock = threading.RLock()
         self._items: dict[Any, T] = {}
         self._loader = loader
@@ -148,6 +150,7 @@ class MemoryPersistence(Generic[T]):
         """Store a copy of ``item`` and return another copy."""
         self._require_open("create")
         stored = shallow_copy(item)
+        check_item(stored, get_id(stored), self._component)
         with self._lock:
             before = self._snapshot()
             self._items[next(self._keys)] = stored
@@ -162,7 +165,7 @@ class MemoryPersistence(Generic[T]):
         another writer is kept, since its new version was never tested.
         """
         self._require_open("delete_by_filter")
-        predicate = compile_filter(filter)
+        predicate = compile_filter(filter, self._component)
         with self._lock:
             candidates = list(self._items.items())
         doomed = [(key, item) for key, item in candidates if predicate is None or predicate(item)]
@@ -193,8 +196,8 @@ class MemoryPersistence(Generic[T]):
         ``total`` is the number of matches when ``paging.total`` is true, else ``None``.
         """
         self._require_open("get_page_by_filter")
-        predicate = compile_filter(filter)
-        order = compile_sort(sort)
+        predicate = compile_filter(filter, self._component)
+        order = compile_sort(sort, self._component)
         projection = compile_select(select)
         paging = PagingParams.from_value(paging)
         skip = paging.get_skip(0)
@@ -222,8 +225,8 @@ class MemoryPersistence(Generic[T]):
     ) -> list[Any]:
         """Every matching item (no page size limit)."""
         self._require_open("get_list_by_filter")
-        predicate = compile_filter(filter)
-        order = compile_sort(sort)
+        predicate = compile_filter(filter, self._component)
+        order = compile_sort(sort, self._component)
         projection = compile_select(select)
         items = self._matching(predicate)
         if order is not None:
@@ -234,7 +237,7 @@ class MemoryPersistence(Generic[T]):
 
     def get_count_by_filter(self, correlation_id: str | None, filter: Filter) -> int:  # noqa: A002
         self._require_open("get_count_by_filter")
-        predicate = compile_filter(filter)
+        predicate = compile_filter(filter, self._component)
         count = len(self._items) if predicate is None else len(self._matching(predicate))
         self._trace(correlation_id, "Counted %d items", count)
         return count
@@ -242,7 +245,7 @@ class MemoryPersistence(Generic[T]):
     def get_one_random(self, correlation_id: str | None, filter: Filter) -> T | None:  # noqa: A002
         """A uniformly random matching item, or ``None`` when nothing matches."""
         self._require_open("get_one_random")
-        items = self._matching(compile_filter(filter))
+        items = self._matching(compile_filter(filter, self._component))
         if not items:
             self._trace(correlation_id, "Nothing found for a random pick")
             return None
@@ -302,7 +305,7 @@ class MemoryPersistence(Generic[T]):
         if not self._opened:
             raise InvalidStateError(
                 f"cannot {operation}(): the persistence is not open",
-                component=type(self).__name__,
+                component=self._component,
                 hint="call open() first (a container opens its components for you)",
             )
 
@@ -310,185 +313,3 @@ class MemoryPersistence(Generic[T]):
         for logger in self._loggers:
             if logger.level >= _TRACE:
                 logger.trace(correlation_id, message, *args)
-
-
-class IdentifiableMemoryPersistence(MemoryPersistence[T]):
-    """Items with unique ids (``item.id`` or ``item["id"]``), with O(1) by-id operations.
-
-    In the seed's style, subclasses usually only add a filter builder and call
-    ``get_page_by_filter`` with it; a ``FilterParams`` or dict of field values works
-    unchanged and is the form other backends understand.
-    """
-
-    # -- writes ------------------------------------------------------------------------
-    def create(self, correlation_id: str | None, item: T) -> T:
-        """Store a copy; a missing id is generated. An existing id raises ``ConflictError``."""
-        if not self._opened:
-            self._require_open("create")
-        stored = shallow_copy(item)
-        item_id = get_id(stored)
-        if item_id is None:
-            item_id = IdGenerator.next_long()
-            set_id(stored, item_id)
-        with self._lock:
-            if item_id in self._items:
-                raise ConflictError(
-                    f"cannot create an item with id {item_id!r}: that id already exists",
-                    component=type(self).__name__,
-                    hint="use update() or set() to replace an existing item",
-                )
-            before = self._snapshot()
-            self._items[item_id] = stored
-            self._commit(correlation_id, before)
-        if self._loggers:
-            self._trace(correlation_id, "Created item %s", item_id)
-        return shallow_copy(stored)
-
-    def set(self, correlation_id: str | None, item: T) -> T:
-        """Create or replace the item with this id (an id is generated when missing)."""
-        if not self._opened:
-            self._require_open("set")
-        stored = shallow_copy(item)
-        item_id = get_id(stored)
-        if item_id is None:
-            item_id = IdGenerator.next_long()
-            set_id(stored, item_id)
-        with self._lock:
-            before = self._snapshot()
-            self._items[item_id] = stored
-            self._commit(correlation_id, before)
-        if self._loggers:
-            self._trace(correlation_id, "Set item %s", item_id)
-        return shallow_copy(stored)
-
-    def update(self, correlation_id: str | None, item: T) -> T | None:
-        """Replace the stored item with a copy of ``item``; ``None`` if its id is unknown."""
-        if not self._opened:
-            self._require_open("update")
-        item_id = get_id(item)
-        if item_id is None:
-            return None
-        stored = shallow_copy(item)
-        with self._lock:
-            if item_id not in self._items:
-                found = False
-            else:
-                found = True
-                before = self._snapshot()
-                self._items[item_id] = stored
-                self._commit(correlation_id, before)
-        if not found:
-            self._trace(correlation_id, "Item %s not found for update", item_id)
-            return None
-        if self._loggers:
-            self._trace(correlation_id, "Updated item %s", item_id)
-        return shallow_copy(stored)
-
-    def update_partially(
-        self,
-        correlation_id: str | None,
-        id: Any,  # noqa: A002
-        data: Mapping[str, Any] | None,
-    ) -> T | None:
-        """Set the given fields (an ``AnyValueMap`` or dict) on the item; ``None`` if unknown.
-
-        Fields the item does not have yet are added. The id itself cannot change.
-        """
-        self._require_open("update_partially")
-        changes = dict(data or {})
-        if "id" in changes and changes["id"] != id:
-            raise WireworkError(
-                f"update_partially cannot change an item's id ({id!r} to {changes['id']!r})",
-                component=type(self).__name__,
-                hint="delete the item and create it under the new id",
-            )
-        with self._lock:
-            current = self._items.get(id)
-            if current is None:
-                updated = None
-            else:
-                updated = shallow_copy(current)
-                for name, value in changes.items():
-                    set_field(updated, name, value)
-                before = self._snapshot()
-                self._items[id] = updated
-                self._commit(correlation_id, before)
-        if updated is None:
-            self._trace(correlation_id, "Item %s not found for partial update", id)
-            return None
-        self._trace(correlation_id, "Partially updated item %s", id)
-        return shallow_copy(updated)
-
-    def delete_by_id(self, correlation_id: str | None, id: Any) -> T | None:  # noqa: A002
-        """Remove the item and return it; ``None`` if the id is unknown."""
-        if not self._opened:
-            self._require_open("delete_by_id")
-        with self._lock:
-            if id not in self._items:
-                removed = None
-            else:
-                before = self._snapshot()
-                removed = self._items.pop(id)
-                self._commit(correlation_id, before)
-        if self._loggers:
-            found = "Deleted item %s" if removed is not None else "Item %s not found"
-            self._trace(correlation_id, found, id)
-        # No longer stored, so handing out the object itself cannot alias stored data.
-        return removed
-
-    def delete_by_ids(self, correlation_id: str | None, ids: Iterable[Any]) -> None:
-        """Remove the items with these ids; unknown ids are ignored."""
-        self._require_open("delete_by_ids")
-        wanted = list(dict.fromkeys(ids))
-        with self._lock:
-            present = [key for key in wanted if key in self._items]
-            if present:
-                before = self._snapshot()
-                for key in present:
-                    del self._items[key]
-                self._commit(correlation_id, before)
-        self._trace(correlation_id, "Deleted %d items", len(present))
-
-    # -- reads -------------------------------------------------------------------------
-    def get_one_by_id(self, correlation_id: str | None, id: Any) -> T | None:  # noqa: A002
-        """A copy of the item, or ``None``. Lock-free: stored items are never mutated."""
-        if not self._opened:
-            self._require_open("get_one_by_id")
-        item = self._items.get(id)
-        if self._loggers:
-            found = "Retrieved item %s" if item is not None else "Item %s not found"
-            self._trace(correlation_id, found, id)
-        if item is None:
-            return None
-        cls = type(item)
-        if cls in PLAIN_CLASSES:
-            # shallow_copy inlined: this is the path with a sub-microsecond target.
-            copied: Any = _new(cls)
-            copied.__dict__ = item.__dict__.copy()
-            return copied  # type: ignore[no-any-return]
-        return shallow_copy(item)
-
-    def get_list_by_ids(self, correlation_id: str | None, ids: Iterable[Any]) -> list[T]:
-        """Copies of the items with these ids, in the order of ``ids``; unknown ids skipped."""
-        self._require_open("get_list_by_ids")
-        items = self._items
-        found = [items.get(key) for key in dict.fromkeys(ids)]
-        result = [shallow_copy(item) for item in found if item is not None]
-        self._trace(correlation_id, "Retrieved %d items", len(result))
-        return result
-
-    # -- helpers -----------------------------------------------------------------------
-    def _index(self, items: Iterable[T]) -> dict[Any, T]:
-        index: dict[Any, T] = {}
-        for item in items:
-            item_id = get_id(item)
-            if item_id is None:
-                item_id = IdGenerator.next_long()
-                set_id(item, item_id)
-            if item_id in index:
-                raise ConflictError(
-                    f"the loaded data holds id {item_id!r} more than once",
-                    component=type(self).__name__,
-                )
-            index[item_id] = item
-        return index

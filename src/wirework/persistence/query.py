@@ -2,9 +2,10 @@
 
 The declarative forms (a ``FilterParams``/dict of field values, ``SortParams``, a list
 of field names) are the contract every backend honours; callables are a memory-only
-convenience kept for the seed's subclass style. The exact meaning of the declarative
+convenience kept for Pip.Services' subclass style. The exact meaning of the declarative
 forms is written down in ``wirework.data.filter`` and ``wirework.data.sort`` so a SQL
-backend can reproduce it.
+backend can reproduce it, and :func:`conditions` and :func:`field_path` are the one
+check of them that memory and SQL both run, so every backend refuses the same filters.
 """
 
 from __future__ import annotations
@@ -12,14 +13,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from itertools import compress, repeat
 from operator import attrgetter, eq, itemgetter
-from typing import Any
+from typing import Any, NamedTuple
 
+from wirework.data.documents import check_filter_value
 from wirework.data.sort import SortField, SortParams
+from wirework.data.values import InvalidArgumentError, check_key
 from wirework.errors import WireworkError
 from wirework.persistence.items import MISSING, get_field
 
 __all__ = [
     "AllOf",
+    "Condition",
     "FieldEquals",
     "FieldTest",
     "Filter",
@@ -30,7 +34,9 @@ __all__ = [
     "compile_filter",
     "compile_select",
     "compile_sort",
+    "conditions",
     "field_getter",
+    "field_path",
 ]
 
 Predicate = Callable[[Any], bool]
@@ -41,25 +47,91 @@ Select = Callable[[Any], Any] | str | Iterable[str] | None
 _SETS = (list, tuple, set, frozenset)
 
 
+class Condition(NamedTuple):
+    """One checked entry of a declarative filter."""
+
+    field: str
+    path: tuple[str, ...]
+    values: tuple[Any, ...]
+    """Plain scalars; ``None`` (JSON null) only among the values of a list."""
+    any_of: bool
+    """A list, tuple or set was given: match any of ``values`` (none when empty)."""
+
+
+def conditions(filter: Mapping[Any, Any], component: str | None) -> list[Condition]:  # noqa: A002
+    """The filter's constraints, each checked by the rules every backend shares.
+
+    A field name must be addressable in SQLite's JSON paths as in memory; a value
+    must be one a document could hold (``wirework.data.documents``). Refusing here,
+    before any backend runs, is what makes a filter mean one thing everywhere.
+    """
+    found: list[Condition] = []
+    for key, expected in filter.items():
+        if expected is None:
+            continue
+        field = str(key)
+        path = field_path(field, component)
+        if isinstance(expected, _SETS):
+            values = tuple(
+                None if value is None else _filter_value(field, value, component)
+                for value in expected
+            )
+            found.append(Condition(field, path, values, True))
+        else:
+            value = _filter_value(field, expected, component)
+            found.append(Condition(field, path, (value,), False))
+    return found
+
+
+def field_path(field: str, component: str | None) -> tuple[str, ...]:
+    """The steps of a dotted field name, refused if some backend could not address them."""
+    try:
+        check_key(field, "field name")
+    except WireworkError as exc:
+        raise InvalidArgumentError(exc.message, component=component) from exc
+    steps = tuple(field.split("."))
+    for step in steps:
+        problem = None
+        if not step:
+            problem = "has an empty part"
+        elif '"' in step:
+            problem = "contains '\"', which SQLite JSON paths cannot name"
+        if problem is not None:
+            raise InvalidArgumentError(f"field name {field!r} {problem}", component=component)
+    return steps
+
+
+def _filter_value(field: str, value: Any, component: str | None) -> Any:
+    try:
+        return check_filter_value(value, field)
+    except InvalidArgumentError as exc:
+        raise InvalidArgumentError(exc.message, component=component, hint=exc.hint) from exc
+
+
 def field_getter(path: str) -> Callable[[Any], Any]:
-    """Reads ``path`` (dotted for nested fields) from an item; ``MISSING`` if absent."""
+    """Reads ``path`` (dotted for nested fields) from an item; ``MISSING`` if absent.
+
+    Past the first step only JSON objects (dicts) are entered, as a SQL backend's JSON
+    path does: ``"count.real"`` does not find ``int.real``.
+    """
     parts = path.split(".")
+    first = parts[0]
+
+    def get_one(item: Any) -> Any:
+        if isinstance(item, dict):
+            return item.get(first, MISSING)
+        return getattr(item, first, MISSING)
+
     if len(parts) == 1:
-        name = parts[0]
-
-        def get_one(item: Any) -> Any:
-            if isinstance(item, dict):
-                return item.get(name, MISSING)
-            return getattr(item, name, MISSING)
-
         return get_one
+    rest = parts[1:]
 
     def get_nested(item: Any) -> Any:
-        value = item
-        for part in parts:
-            if value is None or value is MISSING:
+        value = get_field(item, first)
+        for part in rest:
+            if not isinstance(value, dict):
                 return MISSING
-            value = get_field(value, part)
+            value = value.get(part, MISSING)
         return value
 
     return get_nested
@@ -113,24 +185,29 @@ class FieldEquals(ItemTest):
 
 
 class FieldTest(ItemTest):
-    """Equality or membership on a (possibly dotted) field path."""
+    """Equality with any of several values, on a (possibly dotted) field path.
 
-    __slots__ = ("choices", "expected", "read")
+    Booleans equal only booleans, as in JSON (and PostgreSQL): ``True`` does not
+    match ``1``, which Python's own ``True == 1`` would.
+    """
 
-    def __init__(self, path: str, expected: Any) -> None:
+    __slots__ = ("booleans", "others", "read")
+
+    def __init__(self, path: str, values: tuple[Any, ...]) -> None:
         self.read = field_getter(path)
-        self.expected = expected
-        self.choices: tuple[Any, ...] | None = (
-            tuple(expected) if isinstance(expected, _SETS) else None
-        )
+        self.booleans = frozenset(value for value in values if type(value) is bool)
+        self.others = frozenset(value for value in values if type(value) is not bool)
 
     def __call__(self, item: Any) -> bool:
         value = self.read(item)
         if value is MISSING:
             return False
-        if self.choices is not None:
-            return value in self.choices
-        return bool(value == self.expected)
+        if type(value) is bool:
+            return value in self.booleans
+        try:
+            return value in self.others
+        except TypeError:  # a list or dict, which equals no scalar
+            return False
 
 
 class AllOf(ItemTest):
@@ -148,7 +225,10 @@ class AllOf(ItemTest):
         return items
 
 
-def compile_filter(filter: Filter) -> Predicate | None:  # noqa: A002 - the seed's name
+def compile_filter(
+    filter: Filter,  # noqa: A002 - Pip.Services' name
+    component: str | None = None,
+) -> Predicate | None:
     """``None`` when everything matches; otherwise a predicate over items.
 
     A declarative filter compiles to an ``ItemTest``; a callable is returned as is.
@@ -156,7 +236,7 @@ def compile_filter(filter: Filter) -> Predicate | None:  # noqa: A002 - the seed
     if filter is None:
         return None
     if isinstance(filter, Mapping):
-        return _equality_filter(filter)
+        return _equality_filter(filter, component)
     if callable(filter):
         return filter
     raise WireworkError(
@@ -165,28 +245,34 @@ def compile_filter(filter: Filter) -> Predicate | None:  # noqa: A002 - the seed
     )
 
 
-def _equality_filter(filter: Mapping[str, Any]) -> ItemTest | None:  # noqa: A002
+def _equality_filter(filter: Mapping[str, Any], component: str | None) -> ItemTest | None:  # noqa: A002
     tests: list[ItemTest] = []
-    for key, expected in filter.items():
-        if expected is None:
-            continue
-        path = str(key)
-        if "." in path or isinstance(expected, _SETS):
-            tests.append(FieldTest(path, expected))
+    for condition in conditions(filter, component):
+        expected = None if condition.any_of else condition.values[0]
+        if condition.any_of or len(condition.path) > 1 or _bool_like(expected):
+            tests.append(FieldTest(condition.field, condition.values))
         else:
-            tests.append(FieldEquals(path, expected))
+            # The C-speed path: a str, or a number no boolean could equal.
+            tests.append(FieldEquals(condition.field, expected))
     if not tests:
         return None
     return tests[0] if len(tests) == 1 else AllOf(tests)
 
 
-def compile_sort(sort: Sort) -> Callable[[list[Any]], None] | None:
+def _bool_like(value: Any) -> bool:
+    """A value Python's ``==`` would let a boolean equal: a bool, or a number 0 or 1."""
+    return type(value) is bool or (type(value) is not str and value in (0, 1))
+
+
+def compile_sort(sort: Sort, component: str | None = None) -> Callable[[list[Any]], None] | None:
     """``None`` for no sorting; otherwise a function sorting a list in place."""
     if sort is None:
         return None
     if isinstance(sort, SortField | str):
         sort = SortParams(sort)
     if isinstance(sort, SortParams):
+        for field in sort:
+            field_path(field.name, component)
         return _field_sort(sort) if sort else None
     if callable(sort):
         key = sort

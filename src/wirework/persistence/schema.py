@@ -21,6 +21,7 @@ from wirework.config.schema.models import (
     SqliteConnection,
     refusal,
 )
+from wirework.data.documents import INT64_MAX
 from wirework.persistence.file import check_path
 from wirework.persistence.memory import DEFAULT_MAX_PAGE_SIZE
 from wirework.persistence.sql.dialect import _TABLE, check_table
@@ -43,7 +44,10 @@ Table = Annotated[str, Rule(_table, pattern=f"^{_TABLE.pattern}$")]
 
 class PagingOptions(ComponentConfig):
     max_page_size: int = Field(
-        DEFAULT_MAX_PAGE_SIZE, ge=1, description="the most items one page returns"
+        DEFAULT_MAX_PAGE_SIZE,
+        ge=1,
+        le=INT64_MAX,  # SQL's LIMIT takes a 64-bit integer
+        description="the most items one page returns",
     )
 
 

@@ -13,8 +13,8 @@ import threading
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
-from wirework.descriptor import WILDCARD, Descriptor
-from wirework.errors import ConfigError, MissingReferenceError, closest
+from wirework.descriptor import WILDCARD, Descriptor, closest_descriptors
+from wirework.errors import ConfigError, MissingReferenceError
 
 __all__ = ["IReferences", "Locator", "References", "to_locator"]
 
@@ -183,21 +183,31 @@ class References:
         return self.find(locator, True)[0]
 
     def missing(
-        self, key: _Key, *, component: str | None = None, source: str | None = None
+        self,
+        key: _Key,
+        *,
+        component: str | None = None,
+        source: str | None = None,
+        asker: Any = None,
     ) -> MissingReferenceError:
-        """The error for an unmatched ``key``, with the closest registered descriptors."""
+        """The error for an unmatched ``key``, with the closest registered descriptors.
+
+        ``asker`` is the component that looked ``key`` up: it is never suggested to
+        itself.
+        """
+        if isinstance(key, type):
+            return MissingReferenceError(key, component=component, source=source)
         with self._lock:
-            known = {
-                str(entry.locator)
+            known = [
+                entry.locator
                 for entry in self._entries.values()
-                if isinstance(entry.locator, Descriptor)
-            }
-        wanted = str(key)
+                if isinstance(entry.locator, Descriptor) and entry.component is not asker
+            ]
         return MissingReferenceError(
-            key if isinstance(key, type) else wanted,
+            str(key),
             component=component,
             source=source,
-            candidates=closest(wanted, sorted(known)),
+            candidates=[str(d) for d in closest_descriptors(key, known)],
         )
 
     def _match(self, key: _Key) -> list[_Entry]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from wirework.config import ConfigParams
-from wirework.errors import ConfigError, closest
+from wirework.errors import ConfigError, MissingReferenceError, closest
 from wirework.refer.references import IReferences, Locator, to_locator
 
 __all__ = ["DependencyResolver"]
@@ -22,6 +22,7 @@ class DependencyResolver:
         self, config: ConfigParams | None = None, references: IReferences | None = None
     ) -> None:
         self._locators: dict[str, Locator] = {}
+        self._configured: set[str] = set()  # names whose locator came from the config
         self._references = references
         if config is not None:
             self.configure(config)
@@ -44,7 +45,10 @@ class DependencyResolver:
             try:
                 self._locators[name] = to_locator(value)
             except ConfigError as exc:
-                raise ConfigError(f"dependencies.{name}: {exc.message}") from exc
+                raise ConfigError(f"dependencies.{name}: {exc.message}").about(
+                    f"dependencies.{name}"
+                ) from exc
+            self._configured.add(name)
 
     def set_references(self, references: IReferences) -> None:
         self._references = references
@@ -59,11 +63,17 @@ class DependencyResolver:
         if locator is None:
             near = closest(name, self._locators)
             known = ", ".join(sorted(self._locators)) or "none"
-            raise ConfigError(
+            error = ConfigError(
                 f"unknown dependency {name!r}; known: {known}",
                 hint=f"did you mean {near[0]!r}?" if near else None,
             )
-        return self._references.find(locator, required)
+            raise error.about("dependencies") if self._configured else error
+        try:
+            return self._references.find(locator, required)
+        except MissingReferenceError as exc:
+            if name in self._configured:
+                exc.about(f"dependencies.{name}")
+            raise
 
     def get_optional(self, name: str) -> list[Any]:
         return self.find(name, False)

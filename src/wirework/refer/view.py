@@ -60,7 +60,9 @@ class ReferencesView:
         key = to_locator(locator)
         found = [c for c in self._references.find(key, False) if c is not self._owner]
         if required and not found:
-            raise self._references.missing(key, component=self.label, source=self.source)
+            raise self._references.missing(
+                key, component=self.label, source=self.source, asker=self._owner
+            )
         if one:
             found = found[:1]
         if self._recording:

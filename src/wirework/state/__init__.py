@@ -1,4 +1,4 @@
-"""State stores: key-value (seed 000) and entity state (seed 002), memory backends first.
+"""State stores: key-value (Pip.Services' ``IStateStore``) and entity state, memory first.
 
 Every backend of a family passes the same conformance suite, so a configuration can
 swap memory for SQLite, Redis or PostgreSQL without the code noticing.

@@ -7,14 +7,18 @@ Both Redis stores (key-value and entity) need the same four things, kept here on
   every backend. redis-py is imported only when a store opens (the ``redis`` extra);
 * ``open`` with bounded retries and backoff (a server still starting must not kill
   the service), and ``close`` that disconnects every pooled connection;
-* scripts run by EVALSHA and loaded on open. A server restarted or ``SCRIPT FLUSH``-ed
+* scripts run by EVALSHA and loaded on open, and the Lua they share
+  (:data:`SHARED_LUA`: how a write draws its version). A server restarted or ``SCRIPT FLUSH``-ed
   meanwhile answers NOSCRIPT; the script is then loaded again and the call repeated.
   That is safe because a NOSCRIPT call never ran;
 * driver errors turned into :class:`BackendError` naming ``host:port`` and the
-  operation, never the password. redis-py's own command retries are switched off:
-  a versioned write whose reply was lost must not be sent twice (it would bump the
-  version twice or fail its own check). The pool reconnects by itself on the next
-  call, so a store recovers once Redis is back without being reopened.
+  operation, never the password. Commands are sent on a connection taken from the
+  pool here, not through redis-py's client, so a failure is known to come before
+  the command left (Redis unreachable: nothing happened) or after (the reply was
+  lost: a write may or may not have been applied, and the error says so). Nothing
+  is retried: a versioned write sent twice would bump the version twice or fail
+  its own check. The pool reconnects by itself on the next call, so a store
+  recovers once Redis is back without being reopened.
 """
 
 from __future__ import annotations
@@ -23,23 +27,25 @@ import hashlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from types import ModuleType
-from typing import Any
+from typing import Any, NoReturn
 from urllib.parse import urlsplit
 
 from wirework.build.drivers import REDIS
 from wirework.config import ConfigParams
 from wirework.config.connection import ConnectionSettings
+from wirework.config.secrets import redact
+from wirework.config.uri import scheme_of
 from wirework.errors import BackendError, ConfigError, InvalidStateError
 from wirework.lifecycle.retry import retry
 
 __all__ = [
     "DEFAULT_MAX_CONNECTIONS",
     "DEFAULT_PORT",
+    "SHARED_LUA",
     "RedisLink",
     "Script",
     "check_uri",
     "link_for",
-    "max_connections",
     "redis_address",
     "redis_settings",
 ]
@@ -52,11 +58,42 @@ _SCAN_BATCH = 1000
 _GLOB_SPECIALS = str.maketrans({c: "\\" + c for c in "*?[]\\"})
 
 
+SHARED_LUA = """
+local function is_whole(text)
+  return not text or string.match(text, '^%-?%d+$') ~= nil
+end
+local function next_version(counter, old)
+  local version = redis.call('INCR', counter)
+  if version <= old then
+    version = old + 1
+    redis.call('SET', counter, version)
+  end
+  return version
+end
+"""
+"""Lua that write scripts start with.
+
+``next_version(counter key, the key's stored version)`` is the version a write
+gives: the store's counter plus one, so a key deleted and written again never gets
+an old version back, and above the key's own version even if the counter was lost
+(evicted, or deleted by hand), so a live key's version only grows. It fails only if
+the counter holds something other than a whole number, so a script that writes
+before calling it first checks ``is_whole(redis.call('GET', counter))`` (absent
+counts as whole), as it checks anything else it will later ``INCR``.
+"""
+
+
 @dataclass(frozen=True, slots=True)
 class Script:
-    """A Lua script and its SHA1, computed locally so EVALSHA needs no round trip first."""
+    """A Lua script and its SHA1, computed locally so EVALSHA needs no round trip first.
+
+    ``writes``: the script changes what callers see, so a lost reply leaves its caller
+    not knowing whether it was applied (housekeeping such as removing an expired
+    entry does not count).
+    """
 
     source: str
+    writes: bool = False
     sha: str = field(init=False)
 
     def __post_init__(self) -> None:
@@ -77,22 +114,11 @@ def link_for(config: ConfigParams, component: str, scripts: Sequence[Script]) ->
         redis_settings(config, component),
         component,
         scripts,
-        max_connections=max_connections(config, component),
+        # the pool's size (default 100, redis-py's), checked by the store's config schema
+        max_connections=config.get_as_integer_with_default(
+            "options.max_connections", DEFAULT_MAX_CONNECTIONS
+        ),
     )
-
-
-def max_connections(config: ConfigParams, component: str) -> int:
-    """``options.max_connections``: the pool's size (default 100, redis-py's)."""
-    raw = config.get("options.max_connections")
-    number = config.get_as_nullable_integer("options.max_connections")
-    if raw is None:
-        return DEFAULT_MAX_CONNECTIONS
-    if number is None or number < 1:
-        raise ConfigError(
-            f"options.max_connections must be a whole number >= 1, got {raw!r}",
-            component=component,
-        )
-    return number
 
 
 def redis_settings(config: ConfigParams, component: str) -> ConnectionSettings:
@@ -113,9 +139,9 @@ def redis_settings(config: ConfigParams, component: str) -> ConnectionSettings:
 def check_uri(uri: str | None, component: str) -> None:
     """Refuse a URI that is not Redis's, naming only its scheme (it may hold a password)."""
     if uri is not None and not uri.startswith(_SCHEMES):
-        scheme = uri.partition("://")[0] if "://" in uri else "(none)"
         raise ConfigError(
-            f"connection.uri must start with redis://, rediss:// or unix://, got scheme {scheme!r}",
+            "connection.uri must start with redis://, rediss:// or unix://, "
+            f"got scheme {scheme_of(uri)!r}",
             component=component,
         )
 
@@ -144,7 +170,6 @@ class RedisLink:
         self._scripts = {script.sha: script for script in scripts}
         self._driver: ModuleType | None = None
         self._pool: Any = None
-        self._client: Any = None
 
     @property
     def address(self) -> str:
@@ -152,7 +177,7 @@ class RedisLink:
 
     @property
     def is_open(self) -> bool:
-        return self._client is not None
+        return self._pool is not None
 
     def __repr__(self) -> str:
         return f"RedisLink({self.address!r}, open={self.is_open})"
@@ -160,7 +185,7 @@ class RedisLink:
     # -- lifecycle --------------------------------------------------------------------
     def open(self) -> None:
         """Connect, check the server answers and load the scripts, retrying with backoff."""
-        if self._client is not None:
+        if self._pool is not None:
             return
         driver = REDIS.load(self._component)
         pool = driver.BlockingConnectionPool(**self._pool_options(driver))
@@ -188,16 +213,16 @@ class RedisLink:
             cause = exc.cause if isinstance(exc, _Refused) else exc
             tries = "1 attempt" if attempts == 1 else f"{attempts} attempts"
             raise BackendError(
-                f"cannot connect to Redis at {self.address} ({tries}): {cause}",
+                f"cannot connect to Redis at {self.address} ({tries}): "
+                f"{redact(str(cause), self._settings.secrets, one_line=True)}",
                 component=self._component,
                 hint="check that Redis runs there and the credentials are right",
             ) from cause
-        self._driver, self._pool, self._client = driver, pool, client
+        self._driver, self._pool = driver, pool
 
     def close(self) -> None:
         """Disconnect every connection of the pool, idle or in use."""
-        pool = self._pool
-        self._client = self._pool = None
+        pool, self._pool = self._pool, None
         if pool is not None:
             pool.disconnect()
 
@@ -207,9 +232,10 @@ class RedisLink:
         if settings.uri is not None:
             try:
                 options = driver.connection.parse_url(settings.uri)
-            except ValueError as exc:  # its text never repeats the URI
+            except ValueError as exc:  # not chained: its text might quote the URI
+                reason = redact(str(exc), settings.secrets, one_line=True)
                 raise ConfigError(
-                    f"connection.uri is not a valid Redis URI: {exc}", component=self._component
+                    f"connection.uri is not a valid Redis URI: {reason}", component=self._component
                 ) from None
         if settings.uri is None or not settings.uri.startswith("unix://"):
             options["host"] = settings.host
@@ -232,131 +258,137 @@ class RedisLink:
     # -- commands -----------------------------------------------------------------------
     def run(self, operation: str, script: Script, numkeys: int, *args: Any) -> Any:
         """One script call: ``EVALSHA sha numkeys *args``."""
-        try:
-            return self._client.execute_command("EVALSHA", script.sha, numkeys, *args)
-        except Exception as exc:
-            return self._recover(operation, exc, ("EVALSHA", script.sha, numkeys, *args))
+        return self.run_many(operation, script, [(numkeys, args)])[0]
 
     def run_many(
         self, operation: str, script: Script, calls: Sequence[tuple[int, Sequence[Any]]]
     ) -> list[Any]:
         """Several calls of one script, ``(numkeys, args)`` each, in one round trip."""
-        if len(calls) == 1:
-            numkeys, args = calls[0]
-            return [self.run(operation, script, numkeys, *args)]
-        return self.pipeline(
-            operation, [("EVALSHA", script.sha, numkeys, *args) for numkeys, args in calls]
-        )
+        commands = [("EVALSHA", script.sha, numkeys, *args) for numkeys, args in calls]
+        return self.pipeline(operation, commands, writes=script.writes)
 
-    def command(self, operation: str, *args: Any) -> Any:
+    def command(self, operation: str, *args: Any, writes: bool = False) -> Any:
         """One plain command, with the same error handling as scripts."""
-        try:
-            return self._client.execute_command(*args)
-        except Exception as exc:
-            return self._recover(operation, exc, args)
+        return self.pipeline(operation, [args], writes=writes)[0]
 
-    def pipeline(self, operation: str, commands: Sequence[tuple[Any, ...]]) -> list[Any]:
+    def pipeline(
+        self, operation: str, commands: Sequence[tuple[Any, ...]], *, writes: bool = False
+    ) -> list[Any]:
         """Send ``commands`` in one round trip (no MULTI); their replies, in order.
 
         Commands that failed with NOSCRIPT did not run; they are sent again once the
-        scripts are loaded. Any other failure is raised after the batch.
+        scripts are loaded. Any other failure is raised after the batch. ``writes``:
+        the commands change what callers see (see :class:`Script`).
         """
-        replies = self._send(operation, commands)
+        replies = self._send(operation, commands, writes)
         missing = [i for i, reply in enumerate(replies) if self._is_noscript(reply)]
         if missing:
             self._load_scripts(operation)
-            again = self._send(operation, [commands[i] for i in missing])
+            again = self._send(operation, [commands[i] for i in missing], writes)
             for index, reply in zip(missing, again, strict=True):
                 replies[index] = reply
         for reply in replies:
             if isinstance(reply, Exception):
-                raise self._failure(operation, reply) from reply
+                self._fail(operation, reply)
         return replies
 
-    def delete_prefixed(self, operation: str, prefix: str) -> int:
-        """Remove every key starting with ``prefix`` (SCAN, then UNLINK in batches)."""
+    def delete_prefixed(self, operation: str, prefix: str, *, keep: str | None = None) -> int:
+        """Remove every key starting with ``prefix`` but ``keep`` (SCAN, then UNLINK in batches)."""
         if not prefix:
             raise InvalidStateError(
                 "refusing to delete every key of the database: the key prefix is empty",
                 component=self._component,
             )
+        kept = None if keep is None else keep.encode("utf-8")
         deleted = 0
         for batch in self._scan(operation, prefix.translate(_GLOB_SPECIALS) + "*"):
-            deleted += int(self.command(operation, "UNLINK", *batch))
+            doomed = [key for key in batch if key != kept]
+            if doomed:
+                deleted += int(self.command(operation, "UNLINK", *doomed, writes=True))
         return deleted
 
     def _scan(self, operation: str, pattern: str) -> Iterator[list[bytes]]:
         cursor: Any = 0
         while True:
-            cursor, keys = self.command(
-                operation, "SCAN", cursor, "MATCH", pattern, "COUNT", _SCAN_BATCH
+            cursor, keys = self.command(  # part of a write: earlier batches may be gone
+                operation, "SCAN", cursor, "MATCH", pattern, "COUNT", _SCAN_BATCH, writes=True
             )
             if keys:
                 yield list(keys)
             if int(cursor) == 0:
                 return
 
-    # -- failures -----------------------------------------------------------------------
-    def _send(self, operation: str, commands: Sequence[tuple[Any, ...]]) -> list[Any]:
-        client = self._require_client()
+    # -- the wire and its failures ---------------------------------------------------
+    def _send(self, operation: str, commands: Sequence[tuple[Any, ...]], writes: bool) -> list[Any]:
+        """One round trip on one pooled connection: each command's reply, an error reply
+        as its exception. A failure to connect means nothing was sent; any later one
+        may have come after the commands ran."""
+        pool = self._require_pool()
+        driver: Any = self._driver
         try:
-            pipe = client.pipeline(transaction=False)
-            for args in commands:
-                pipe.execute_command(*args)
-            replies: list[Any] = pipe.execute(raise_on_error=False)
+            conn = pool.get_connection()  # connects, or reconnects a connection gone stale
         except Exception as exc:
-            raise self._failure(operation, exc) from exc
-        return replies
-
-    def _recover(self, operation: str, exc: Exception, args: tuple[Any, ...]) -> Any:
-        """After a failed call: reload scripts and repeat once on NOSCRIPT, else explain."""
-        if self._client is None:
-            self._require_client()
-        if self._is_noscript(exc):
-            self._load_scripts(operation)
-            try:
-                return self._client.execute_command(*args)
-            except Exception as again:
-                exc = again
-        error = self._failure(operation, exc)
-        if error is exc:
-            raise exc
-        raise error from exc
+            self._fail(operation, exc)
+        try:
+            conn.send_packed_command(conn.pack_commands(commands))
+            replies: list[Any] = []
+            for _ in commands:
+                try:
+                    replies.append(conn.read_response())
+                except driver.ResponseError as reply:  # an error reply: the link is fine
+                    replies.append(reply)
+            return replies
+        except BaseException as exc:
+            conn.disconnect()  # a reply may be left unread: never hand this one out again
+            if isinstance(exc, Exception):
+                self._fail(operation, exc, sent=writes)
+            raise
+        finally:
+            pool.release(conn)
 
     def _load_scripts(self, operation: str) -> None:
-        client = self._require_client()
-        try:
-            for script in self._scripts.values():
-                client.script_load(script.source)
-        except Exception as exc:
-            raise self._failure(operation, exc) from exc
+        source = [("SCRIPT", "LOAD", script.source) for script in self._scripts.values()]
+        for reply in self._send(operation, source, False):
+            if isinstance(reply, Exception):
+                self._fail(operation, reply)
 
     def _is_noscript(self, reply: Any) -> bool:
         return self._driver is not None and isinstance(reply, self._driver.exceptions.NoScriptError)
 
-    def _failure(self, operation: str, exc: Exception) -> Exception:
-        """A :class:`BackendError` for a driver error; any other error is returned as is."""
+    def _fail(self, operation: str, exc: Exception, *, sent: bool = False) -> NoReturn:
+        """Raise the :class:`BackendError` for a driver error (``sent``: a write left
+        before it failed); any other error is a bug, not the server's, and goes as is."""
         driver = self._driver
         if driver is None or not isinstance(exc, driver.RedisError):
-            return exc
+            raise exc
         if isinstance(exc, driver.ConnectionError) and exc.args == _POOL_EXHAUSTED:
             problem = (
                 f"{operation}() on Redis at {self.address} waited in vain for a free "
                 f"connection: all {self._max_connections} were busy"
             )
             hint = "raise options.max_connections, or make fewer calls at once"
+        elif isinstance(exc, (driver.ConnectionError, driver.TimeoutError)) and sent:
+            problem = (
+                f"lost the reply of Redis at {self.address} to {operation}(): "
+                f"the write may or may not have been applied: {exc}"
+            )
+            hint = (
+                "the store reconnects by itself on the next call; read it back before "
+                "trying again (a versioned write sent twice meets its own new version)"
+            )
         elif isinstance(exc, (driver.ConnectionError, driver.TimeoutError)):
             problem = f"Redis at {self.address} is unreachable: {operation}() failed: {exc}"
             hint = "the store reconnects by itself on the next call once Redis is back"
         else:
             problem = f"Redis at {self.address} refused {operation}(): {exc}"
             hint = None
-        return BackendError(problem, component=self._component, hint=hint)
+        problem = redact(problem, self._settings.secrets, one_line=True)
+        raise BackendError(problem, component=self._component, hint=hint) from exc
 
-    def _require_client(self) -> Any:
-        client = self._client
-        if client is None:
+    def _require_pool(self) -> Any:
+        pool = self._pool
+        if pool is None:
             raise InvalidStateError(
                 "the store was closed while a call was running", component=self._component
             )
-        return client
+        return pool

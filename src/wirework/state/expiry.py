@@ -1,6 +1,6 @@
 """When each stored key expires, kept so that expiring costs O(1) per call.
 
-The reference store found expired entries by scanning all of them on every call.
+Pip.Services' memory store found expired entries by scanning all of them on every call.
 Here the owner schedules ``(at, key)`` items. With one store-wide timeout and a clock
 that moves forward, times arrive in order, so they are appended to a sorted list
 and leave from its front: the due ones are found with one binary search and taken

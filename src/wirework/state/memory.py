@@ -1,6 +1,6 @@
 """The in-process key-value store, held to the same contract as the real backends.
 
-The reference ``MemoryStateStore`` scanned every entry on every call once a timeout
+Pip.Services' ``MemoryStateStore`` scanned every entry on every call once a timeout
 was set, crashed as soon as one entry expired, had no lock, could not be opened and
 handed out the caller's own objects. This one:
 
@@ -13,8 +13,11 @@ handed out the caller's own objects. This one:
   when the item comes due for an entry that was updated meanwhile, the entry is
   scheduled again at its real expiry. Updates, the common case, cost no schedule work;
 * stores each entry as an immutable tuple swapped atomically in a dict, so a read is
-  one lookup and needs no lock, while every write (which must compare and bump the
-  version) takes the lock;
+  one lookup and needs no lock, while every write (which must compare the version
+  and draw a new one) takes the lock;
+* draws versions from one counter for the whole store, so a key deleted or expired
+  and created again never gets a version it had before (no ABA), with no memory
+  kept for deleted keys;
 * validates and copies values through :mod:`wirework.data.values`, so it refuses
   exactly what SQL and Redis refuse and never shares an object with the caller;
 * must be opened before use and refuses calls once closed, like any backend. Data
@@ -23,6 +26,7 @@ handed out the caller's own objects. This one:
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from collections.abc import Iterable, Mapping, Sequence
@@ -31,7 +35,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, cast
 from wirework.config import ConfigParams
 from wirework.config.schema import SchemaRef, validated
 from wirework.data.values import (
-    InvalidArgumentError,
+    MAX_KEY_BYTES,
     check_key,
     check_ttl,
     check_version,
@@ -67,14 +71,10 @@ class MemoryStateStore:
     config_schema: ClassVar[SchemaRef] = "wirework.state.schema:MemoryStateStoreConfig"
 
     def __init__(self, *, timeout: int = 0, clock: Clock = time.monotonic) -> None:
-        if type(timeout) is not int or timeout < 0:
-            raise InvalidArgumentError(
-                "timeout must be a whole number of milliseconds >= 0 (0 = never expire), "
-                f"got {timeout!r}"
-            )
-        self._timeout = timeout / 1000.0
+        self._timeout = check_ttl(timeout, "timeout") / 1000.0
         self._clock = clock
         self._entries: dict[str, _Entry] = {}
+        self._versions = itertools.count(1)  # next(): the next version; under the lock
         self._schedule = ExpirySchedule(self._is_current)  # ``next`` is read lock-free
         self._lock = threading.Lock()
         self._opened = False
@@ -120,7 +120,7 @@ class MemoryStateStore:
 
     # -- reads: lock-free, because an entry is an immutable tuple swapped atomically ----
     def load(self, correlation_id: str | None, key: str) -> Any:
-        if type(key) is not str or "\x00" in key or not key.isascii():
+        if type(key) is not str or len(key) > MAX_KEY_BYTES or "\x00" in key or not key.isascii():
             key = check_key(key)
         if not self._opened:
             self._require_open("load")
@@ -168,7 +168,7 @@ class MemoryStateStore:
         expected_version: int | None = None,
     ) -> Any:
         """Store ``value`` (``None`` deletes) and return it; see ``IVersionedStateStore``."""
-        if type(key) is not str or "\x00" in key or not key.isascii():
+        if type(key) is not str or len(key) > MAX_KEY_BYTES or "\x00" in key or not key.isascii():
             key = check_key(key)
         if expected_version is not None:
             check_version(expected_version)
@@ -182,26 +182,26 @@ class MemoryStateStore:
         try:
             if not self._opened:
                 self._require_open("save")
-            # _write() inlined: a call costs a tenth of a save. Keep the two identical.
+            # _write() inlined, plus the version check: a call costs a tenth of a save.
+            # Keep the two alike.
             entries, schedule = self._entries, self._schedule
             if lifetime or schedule.next != NEVER:
                 now = self._clock()
                 if schedule.next <= now:
                     self._purge(now)  # before reading the entry: it may remove it
-                old = entries.get(key)
-                version = 0 if old is None or old[2] <= now else old[1]
-            else:
+            else:  # nothing can expire (no entry has a finite expiry): no need for the clock
                 now = 0.0
-                old = entries.get(key)
-                version = 0 if old is None else old[1]
-            if expected_version is not None and expected_version != version:
-                raise ConcurrencyError(key, expected_version, version)
+            old = entries.get(key)
+            if expected_version is not None:
+                version = 0 if old is None or old[2] <= now else old[1]
+                if expected_version != version:
+                    raise ConcurrencyError(key, expected_version, version)
             if not lifetime:
-                entries[key] = (frozen, version + 1, NEVER, NEVER)
+                entries[key] = (frozen, next(self._versions), NEVER, NEVER)
             elif old is not None and old[3] <= now + lifetime:
-                entries[key] = (frozen, version + 1, now + lifetime, old[3])
+                entries[key] = (frozen, next(self._versions), now + lifetime, old[3])
             else:
-                entries[key] = (frozen, version + 1, now + lifetime, now + lifetime)
+                entries[key] = (frozen, next(self._versions), now + lifetime, now + lifetime)
                 schedule.push(key, now + lifetime, len(entries))
         finally:
             lock.release()
@@ -226,7 +226,7 @@ class MemoryStateStore:
                 if item is None:
                     self._entries.pop(key, None)
                 else:
-                    self._write(key, item, lifetime, None)
+                    self._write(key, item, lifetime)
 
     def delete(
         self, correlation_id: str | None, key: str, *, expected_version: int | None = None
@@ -251,26 +251,21 @@ class MemoryStateStore:
         return thaw(entry[0])
 
     # -- internals: the lock is held unless a method says otherwise -----------------------
-    def _write(self, key: str, frozen: Any, lifetime: float, expected: int | None) -> None:
+    def _write(self, key: str, frozen: Any, lifetime: float) -> None:
         entries, schedule = self._entries, self._schedule
         if lifetime or schedule.next != NEVER:
             now = self._clock()
             if schedule.next <= now:
                 self._purge(now)  # before reading the entry: it may remove it
-            old = entries.get(key)
-            version = 0 if old is None or old[2] <= now else old[1]
         else:  # nothing can expire: no need to read the clock
             now = 0.0
-            old = entries.get(key)
-            version = 0 if old is None else old[1]
-        if expected is not None and expected != version:
-            raise ConcurrencyError(key, expected, version)
+        old = entries.get(key)
         if not lifetime:
-            entries[key] = (frozen, version + 1, NEVER, NEVER)
+            entries[key] = (frozen, next(self._versions), NEVER, NEVER)
         elif old is not None and old[3] <= now + lifetime:  # already scheduled early enough
-            entries[key] = (frozen, version + 1, now + lifetime, old[3])
+            entries[key] = (frozen, next(self._versions), now + lifetime, old[3])
         else:
-            entries[key] = (frozen, version + 1, now + lifetime, now + lifetime)
+            entries[key] = (frozen, next(self._versions), now + lifetime, now + lifetime)
             schedule.push(key, now + lifetime, len(entries))
 
     def _now(self) -> float:

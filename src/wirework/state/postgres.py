@@ -1,6 +1,6 @@
 """The key-value state store on PostgreSQL: ``pip-services:state-store:postgres:*:1.0``.
 
-Config, the reference system's keys: ``connection.uri`` or ``connection.host`` /
+Config, Pip.Services' keys: ``connection.uri`` or ``connection.host`` /
 ``port`` (5432) / ``database``, ``credential.username`` / ``password``,
 ``options.connect_timeout`` (ms), ``options.retries`` (attempts to connect on open),
 ``options.max_pool_size`` (5), ``options.table`` (``wirework_state``) and
@@ -23,22 +23,24 @@ import select
 import threading
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
-from urllib.parse import parse_qs, urlsplit
 
 from wirework.build.drivers import PSYCOPG, Driver
 from wirework.config import ConfigParams
 from wirework.config.connection import ConnectionSettings
 from wirework.config.schema import SchemaRef
-from wirework.errors import BackendError, ConfigError
+from wirework.config.secrets import redact
+from wirework.errors import BackendError
 from wirework.lifecycle.retry import retry
-from wirework.state.sql import DbSession, Row, Session, SqlEngine, SqlStateStore, redact
+from wirework.state.sql import DbSession, Row, Session, SqlEngine, SqlStateStore
 
 if TYPE_CHECKING:
     import psycopg
 
-__all__ = ["PostgresEngine", "PostgresStateStore", "postgres_engine"]
+__all__ = ["DEFAULT_POOL_SIZE", "PostgresEngine", "PostgresStateStore", "postgres_engine"]
 
 T = TypeVar("T")
+
+DEFAULT_POOL_SIZE = 5  # options.max_pool_size: connections kept open at most
 
 _ONE, _ALL, _COUNT = 0, 1, 2
 
@@ -69,6 +71,18 @@ class PostgresEngine(SqlEngine):
     name = "PostgreSQL"
     placeholder = "%s"
     collate = ' COLLATE "C"'  # byte order whatever the database's locale, like Python's sort
+    # A sequence: no row lock, so writers of different keys never wait for each other.
+    # Created once, starting above the table's versions (a table written before it
+    # existed), and dropped with the table.
+    next_version = "nextval('\"{name}$version\"')"
+    bumped_version = next_version
+    version_counter = (
+        "DO $$ BEGIN "
+        "IF to_regclass('\"{name}$version\"') IS NULL THEN "
+        'CREATE SEQUENCE "{name}$version" OWNED BY {t}.version; '
+        "PERFORM setval('\"{name}$version\"', max(version)) FROM {t} HAVING max(version) > 0; "
+        "END IF; END $$",
+    )
 
     def __init__(
         self,
@@ -76,7 +90,7 @@ class PostgresEngine(SqlEngine):
         options: dict[str, Any],
         *,
         where: str,
-        secrets: Sequence[str | None],
+        secrets: frozenset[str],
         retries: int,
         pool_size: int,
         wait: float,
@@ -129,7 +143,7 @@ class PostgresEngine(SqlEngine):
         return _Pooled(self._pg.connect(self._conninfo, autocommit=True, **self._options))
 
     def _unreachable(self, exc: BaseException, attempts: str = "") -> BackendError:
-        reason = redact(f"{type(exc).__name__}: {exc}", self._secrets)
+        reason = redact(f"{type(exc).__name__}: {exc}", self._secrets, one_line=True)
         return BackendError(
             f"cannot connect to PostgreSQL at {self._where}{attempts}: {reason}",
             component=self.owner,
@@ -276,24 +290,14 @@ def postgres_engine(
 ) -> PostgresEngine:
     """The engine for a component's ``connection.*``, ``credential.*`` and ``options.*``."""
     settings = ConnectionSettings.from_config(config, default_port=5432)
-    pool_size = config.get_as_integer_with_default("options.max_pool_size", 5)
-    if pool_size < 1:
-        raise ConfigError(
-            f"options.max_pool_size must be >= 1, got {config.get('options.max_pool_size')!r}",
-            component=owner,
-        )
+    pool_size = config.get_as_integer_with_default(
+        "options.max_pool_size", DEFAULT_POOL_SIZE
+    )  # checked by the store's config schema
     options: dict[str, Any] = {"connect_timeout": max(1, math.ceil(settings.connect_timeout))}
-    secrets: list[str | None] = [settings.password]
-    database = settings.database
     if settings.uri is None or config.get("connection.host") is not None:
         options["host"] = settings.host
     if settings.uri is None or config.get("connection.port") is not None:
         options["port"] = settings.port
-    if settings.uri is not None:
-        parts = urlsplit(settings.uri)
-        secrets.append(parts.password)
-        secrets.extend(parse_qs(parts.query).get("password", []))
-        database = database or parts.path.lstrip("/") or None
     for name, value in (
         ("dbname", settings.database),
         ("user", settings.username),
@@ -304,8 +308,8 @@ def postgres_engine(
     return PostgresEngine(
         settings.uri or "",
         options,
-        where=settings.address + (f"/{database}" if database else ""),
-        secrets=secrets,
+        where=settings.location,
+        secrets=settings.secrets,
         retries=settings.retries,
         pool_size=pool_size,
         wait=settings.connect_timeout,

@@ -1,7 +1,7 @@
 """What code may rely on from a key-value state store, as structural protocols.
 
-``IStateStore`` is the seed's contract (Pip.Services' four methods), so code written
-against it runs on any store, including ones that only implement the seed.
+``IStateStore`` is Pip.Services' contract (its four methods), so code written
+against it runs on any store, including ones that implement only those four.
 ``IVersionedStateStore`` is the full wirework contract that every wirework backend
 implements and the conformance suite checks: per-item TTL, bulk save and optimistic
 concurrency. Both are protocols, so a third-party store needs no wirework base class.
@@ -28,7 +28,7 @@ class StateValue:
 
 @runtime_checkable
 class IStateStore(Protocol):
-    """The seed contract: load, bulk load, save (``None`` deletes) and delete."""
+    """Pip.Services' contract: load, bulk load, save (``None`` deletes) and delete."""
 
     def load(self, correlation_id: str | None, key: str) -> Any: ...
 
@@ -41,12 +41,16 @@ class IStateStore(Protocol):
 
 @runtime_checkable
 class IVersionedStateStore(IStateStore, Protocol):
-    """The full contract: versions, per-item TTL and bulk save on top of the seed.
+    """The full contract: versions, per-item TTL and bulk save on top of Pip.Services'.
 
-    A key's version is 0 while it is absent, 1 after it is first saved, and goes up
-    by exactly one on every save; deleting or expiring it takes it back to 0. So a
-    successful ``save(..., expected_version=v)`` leaves version ``v + 1``, and
-    ``expected_version=0`` means "create only if absent".
+    A key's version is 0 while it is absent (never saved, deleted or expired). Every
+    save gives it a version it never had, not even before a delete or an expiry, so
+    a writer holding a stale version gets a ``ConcurrencyError`` whatever happened to
+    the key meanwhile (no ABA). While a key lives, each save raises its version; one
+    created again usually starts above its old ones too (on PostgreSQL a creation
+    racing another may start lower, with a number never used for it). Versions come
+    from one counter per store, so they are not consecutive: read the new one with
+    ``load_versioned``. ``expected_version=0`` means "create only if absent".
     """
 
     def load_versioned(self, correlation_id: str | None, key: str) -> tuple[Any, int]: ...

@@ -5,7 +5,10 @@ its version (``n``) and when it expires (``x``, milliseconds on the store's cloc
 0 = never). Why this layout and why every call is a Lua script:
 
 * versions must be atomic across processes, so a versioned save is one script that
-  reads the version, compares, writes and bumps: never read-then-write;
+  reads the version, compares, and writes with a new version: never read-then-write.
+  New versions come from one counter per prefix (the key ``<prefix>\\0version``,
+  which no state key can be, as keys never hold NUL), so a key deleted or expired and
+  saved again never gets an old version back. ``clear`` keeps the counter;
 * expiry must follow the store's injected clock (tests move a ``ManualClock``; in
   production it is wall time, shared by every process), so each script gets ``now``
   and treats ``x <= now`` as absent (deleting it on the way). The entry also gets a
@@ -16,7 +19,9 @@ its version (``n``) and when it expires (``x``, milliseconds on the store's cloc
   trip, so a bulk call never costs a round trip per key nor blocks Redis for long.
 
 The scripts only touch the keys they are given, except ``clear``, which scans the
-prefix. Multi-key scripts assume one server (not Redis Cluster).
+prefix. Multi-key scripts assume one server (not Redis Cluster). A script checks its
+arguments and reads everything before its first write, and nothing after that write
+can fail, so a call that reports an error has written nothing.
 """
 
 from __future__ import annotations
@@ -29,7 +34,8 @@ from wirework.build.drivers import REDIS, Driver
 from wirework.config import ConfigParams
 from wirework.config.schema import SchemaRef, validated
 from wirework.data.values import (
-    InvalidArgumentError,
+    MAX_KEY_BYTES,
+    MAX_TTL,
     check_key,
     check_ttl,
     check_version,
@@ -38,7 +44,7 @@ from wirework.data.values import (
 )
 from wirework.errors import ConcurrencyError, ConfigError, InvalidStateError
 from wirework.refer import IReferences
-from wirework.state._redis import RedisLink, Script, link_for
+from wirework.state._redis import SHARED_LUA, RedisLink, Script, link_for
 from wirework.state.clock import Clock
 from wirework.state.protocol import StateValue, bulk_pairs
 
@@ -51,6 +57,12 @@ DEFAULT_KEY_PREFIX = "wirework:state:"
 _NAME = "RedisStateStore"
 T = TypeVar("T")
 _CHUNK = 1000  # keys per bulk script call: one call never blocks Redis for long
+_COUNTER = "\x00version"  # after the prefix: the last version the store gave
+
+# Every script reads and checks everything it needs before its first write, and
+# nothing after that write can fail: Redis does not roll a script back, so a script
+# that failed half-way would leave a write its caller was told had failed. (A write
+# command also passes Redis's memory check once the script has written.)
 
 # KEYS[1] = key; ARGV = now. The value, or nil when absent or expired.
 _LOAD = Script("""
@@ -75,80 +87,111 @@ return {r[1], tonumber(r[2])}
 # a reply of 1,000 strings parsed one by one; the stored values are JSON already.)
 _LOAD_MANY = Script("""
 local now = tonumber(ARGV[1])
-local out = {}
+local out, expired = {}, {}
 for i, key in ipairs(KEYS) do
   local r = redis.call('HMGET', key, 'v', 'x')
   if not r[1] then
     out[i] = 'null'
   elseif tonumber(r[2]) > 0 and tonumber(r[2]) <= now then
-    redis.call('DEL', key)
+    expired[#expired + 1] = key
     out[i] = 'null'
   else
     out[i] = r[1]
   end
 end
+if #expired > 0 then redis.call('DEL', unpack(expired)) end
 return '[' .. table.concat(out, ',') .. ']'
 """)
 
-# KEYS[1] = key; ARGV = now, expected version (-1 = any), ttl ms (0 = never),
-# expires_at, value. The new version, or -(current version) on a conflict.
-_SAVE = Script("""
+# KEYS = key, version counter; ARGV = now, expected version (-1 = any), ttl ms
+# (0 = never), expires_at, value. The new version, or -(current version) on a conflict.
+_SAVE = Script(
+    SHARED_LUA
+    + f"local max_ttl = {MAX_TTL}\n"
+    + """
+local now, expected = tonumber(ARGV[1]), tonumber(ARGV[2])
+local ttl, expires = tonumber(ARGV[3]), tonumber(ARGV[4])
+if not (now and expected and ttl and expires and ttl >= 0 and ttl <= max_ttl) then
+  return redis.error_reply('ERR wirework: malformed arguments to the save script')
+end
 local r = redis.call('HMGET', KEYS[1], 'n', 'x')
-local version = tonumber(r[1]) or 0
+local stored = tonumber(r[1]) or 0
 local x = tonumber(r[2]) or 0
-if x > 0 and x <= tonumber(ARGV[1]) then version = 0 end
-local expected = tonumber(ARGV[2])
+local version = stored
+if x > 0 and x <= now then version = 0 end
 if expected >= 0 and expected ~= version then return -version end
-version = version + 1
+version = next_version(KEYS[2], stored)
 redis.call('HSET', KEYS[1], 'v', ARGV[5], 'n', version, 'x', ARGV[4])
-local ttl = tonumber(ARGV[3])
 if ttl > 0 then
   redis.call('PEXPIRE', KEYS[1], ttl)
 elseif x > 0 then
   redis.call('PERSIST', KEYS[1])
 end
 return version
-""")
+""",
+    writes=True,
+)
 
-# KEYS = keys; ARGV = now, ttl ms, expires_at, then one value per key ('' = delete).
-_SAVE_MANY = Script("""
-local now, ttl = tonumber(ARGV[1]), tonumber(ARGV[2])
-for i, key in ipairs(KEYS) do
-  local value = ARGV[3 + i]
+# KEYS = keys..., version counter; ARGV = now, ttl ms, expires_at, then one value per
+# key ('' = delete). A key given twice is written twice, in order.
+_SAVE_MANY = Script(
+    SHARED_LUA
+    + f"local max_ttl = {MAX_TTL}\n"
+    + """
+local count, counter = #KEYS - 1, KEYS[#KEYS]
+local ttl = tonumber(ARGV[2])
+if not (ttl and ttl >= 0 and ttl <= max_ttl and tonumber(ARGV[3]) and #ARGV == count + 3) then
+  return redis.error_reply('ERR wirework: malformed arguments to the save_bulk script')
+end
+if not is_whole(redis.call('GET', counter)) then
+  return redis.error_reply('ERR wirework: the version counter is not a number')
+end
+local stored, timed = {}, {}
+for i = 1, count do
+  local r = redis.call('HMGET', KEYS[i], 'n', 'x')
+  stored[i] = tonumber(r[1]) or 0
+  timed[i] = (tonumber(r[2]) or 0) > 0
+end
+for i = 1, count do
+  local key, value = KEYS[i], ARGV[3 + i]
   if value == '' then
     redis.call('DEL', key)
   else
-    local r = redis.call('HMGET', key, 'n', 'x')
-    local version = tonumber(r[1]) or 0
-    local x = tonumber(r[2]) or 0
-    if x > 0 and x <= now then version = 0 end
-    redis.call('HSET', key, 'v', value, 'n', version + 1, 'x', ARGV[3])
+    redis.call('HSET', key, 'v', value, 'n', next_version(counter, stored[i]), 'x', ARGV[3])
     if ttl > 0 then
       redis.call('PEXPIRE', key, ttl)
-    elseif x > 0 then
+    elseif timed[i] then
       redis.call('PERSIST', key)
     end
   end
 end
-return #KEYS
-""")
+return count
+""",
+    writes=True,
+)
 
 # KEYS[1] = key; ARGV = now, expected version (-1 = any).
 # {1, version removed (0 if absent), value} or {0, current version} on a conflict.
-_DELETE = Script("""
+_DELETE = Script(
+    """
+local now, expected = tonumber(ARGV[1]), tonumber(ARGV[2])
+if not (now and expected) then
+  return redis.error_reply('ERR wirework: malformed arguments to the delete script')
+end
 local r = redis.call('HMGET', KEYS[1], 'v', 'n', 'x')
 local version = tonumber(r[2]) or 0
 local x = tonumber(r[3]) or 0
-if version > 0 and x > 0 and x <= tonumber(ARGV[1]) then
+if version > 0 and x > 0 and x <= now then
   redis.call('DEL', KEYS[1])
   version = 0
 end
-local expected = tonumber(ARGV[2])
 if expected >= 0 and expected ~= version then return {0, version} end
 if version == 0 then return {1, 0} end
 redis.call('DEL', KEYS[1])
 return {1, version, r[1]}
-""")
+""",
+    writes=True,
+)
 
 _SCRIPTS = (_LOAD, _LOAD_VERSIONED, _LOAD_MANY, _SAVE, _SAVE_MANY, _DELETE)
 
@@ -177,12 +220,7 @@ class RedisStateStore:
         clock: Clock = time.time,
         key_prefix: str = DEFAULT_KEY_PREFIX,
     ) -> None:
-        if type(timeout) is not int or timeout < 0:
-            raise InvalidArgumentError(
-                "timeout must be a whole number of milliseconds >= 0 (0 = never expire), "
-                f"got {timeout!r}"
-            )
-        self._timeout = timeout
+        self._timeout = check_ttl(timeout, "timeout")
         self._clock = clock
         self._prefix = _check_prefix(key_prefix)
         self._link = link_for(ConfigParams(), _NAME, _SCRIPTS)
@@ -233,11 +271,11 @@ class RedisStateStore:
 
     def clear(self, correlation_id: str | None) -> None:
         """Remove every entry under the key prefix (the container's ``Cleanable`` step)."""
-        self._require_open("clear").delete_prefixed("clear", self._prefix)
+        self._require_open("clear").delete_prefixed("clear", self._prefix, keep=self._counter)
 
     # -- reads ------------------------------------------------------------------------
     def load(self, correlation_id: str | None, key: str) -> Any:
-        if type(key) is not str or "\x00" in key or not key.isascii():
+        if type(key) is not str or len(key) > MAX_KEY_BYTES or "\x00" in key or not key.isascii():
             key = check_key(key)
         link = self._require_open("load")
         text = link.run("load", _LOAD, 1, self._prefix + key, self._now_ms())
@@ -275,7 +313,7 @@ class RedisStateStore:
         expected_version: int | None = None,
     ) -> Any:
         """Store ``value`` (``None`` deletes) and return it; see ``IVersionedStateStore``."""
-        if type(key) is not str or "\x00" in key or not key.isascii():
+        if type(key) is not str or len(key) > MAX_KEY_BYTES or "\x00" in key or not key.isascii():
             key = check_key(key)
         if expected_version is not None:
             check_version(expected_version)
@@ -288,8 +326,8 @@ class RedisStateStore:
         now = self._now_ms()
         expected = -1 if expected_version is None else expected_version
         expires = now + lifetime if lifetime else 0
-        args = (self._prefix + key, now, expected, lifetime, expires, text)
-        version = link.run("save", _SAVE, 1, *args)
+        args = (self._prefix + key, self._counter, now, expected, lifetime, expires, text)
+        version = link.run("save", _SAVE, 2, *args)
         if version <= 0:
             raise ConcurrencyError(key, expected, -version)
         return value
@@ -318,9 +356,10 @@ class RedisStateStore:
         expires = now + lifetime if lifetime else 0
         calls = [
             (
-                len(chunk),
+                len(chunk) + 1,
                 [
                     *(self._prefix + key for key, _ in chunk),
+                    self._counter,
                     *(now, lifetime, expires),
                     *(text for _, text in chunk),
                 ],
@@ -344,6 +383,12 @@ class RedisStateStore:
         return decode(reply[2]) if len(reply) > 2 else None
 
     # -- internals --------------------------------------------------------------------
+    @property
+    def _counter(self) -> str:
+        """The key holding the last version given: NUL, which no state key holds, keeps
+        it apart from every state key under the prefix."""
+        return self._prefix + _COUNTER
+
     def _now_ms(self) -> int:
         return round(self._clock() * 1000)
 

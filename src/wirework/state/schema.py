@@ -26,10 +26,12 @@ from wirework.config.schema.models import (
     milliseconds,
     uri_schemes,
 )
+from wirework.data.values import MAX_TTL
 from wirework.state import redis as kv_redis
 from wirework.state._redis import DEFAULT_MAX_CONNECTIONS
 from wirework.state.entity import redis as entity_redis
 from wirework.state.entity.sql import SqlEntityStore
+from wirework.state.postgres import DEFAULT_POOL_SIZE
 from wirework.state.sql import _IDENTIFIER, SqlStateStore, check_table
 from wirework.state.sqlite import sqlite_path
 
@@ -90,11 +92,13 @@ class RedisConnection(HostPort):
 
 # -- options sections -------------------------------------------------------------------
 class ExpiryOptions(ComponentConfig):
-    timeout: int = milliseconds(0, "an entry not saved again within it expires; 0 = never")
+    timeout: int = milliseconds(
+        0, "an entry not saved again within it expires; 0 = never", most=MAX_TTL
+    )
 
 
 class PoolOptions(ComponentConfig):
-    max_pool_size: int = Field(5, ge=1, description="connections kept open at most")
+    max_pool_size: int = Field(DEFAULT_POOL_SIZE, ge=1, description="connections kept open at most")
 
 
 class RedisOptions(ConnectOptions):

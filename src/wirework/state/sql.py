@@ -13,11 +13,17 @@ single statements, so that every guarantee holds across processes, not only thre
   are absent to every read and write, and a bounded ``DELETE`` on the indexed column
   removes them at most every :data:`PURGE_EVERY` seconds: never a scan per call;
 * values are the :func:`~wirework.data.values.encode` JSON text in a ``TEXT`` column
-  (PostgreSQL's ``jsonb`` refuses ``\\u0000``, which is a valid value here).
+  (PostgreSQL's ``jsonb`` refuses ``\\u0000``, which is a valid value here);
+* a version never comes back to a key: a row written again gets a higher version
+  (``{bump}`` in the statements) and a new row one its key never had (``{next}``),
+  from a counter kept beside the table and used in the same statement. A key
+  deleted, expired or purged leaves no row behind, yet a writer holding its old
+  version always meets a conflict (no ABA).
 
-What differs between databases (placeholders, ``= ANY(?)`` vs ``IN (...)``, how
-connections are held and replaced) lives in a :class:`SqlEngine` subclass; the SQL
-text is written once, with ``?`` placeholders and ``{t}`` for the quoted table.
+What differs between databases (placeholders, ``= ANY(?)`` vs ``IN (...)``, the
+version counter, how connections are held and replaced) lives in a
+:class:`SqlEngine` subclass; the SQL text is written once, with ``?`` placeholders,
+``{t}`` for the quoted table, ``{next}`` and ``{bump}`` for versions.
 """
 
 from __future__ import annotations
@@ -32,8 +38,9 @@ from typing import TYPE_CHECKING, Any, ClassVar, NoReturn, Protocol, TypeVar, ca
 
 from wirework.config import ConfigParams
 from wirework.config.schema import validated
+from wirework.config.secrets import redact
 from wirework.data.values import (
-    InvalidArgumentError,
+    MAX_KEY_BYTES,
     check_key,
     check_ttl,
     check_version,
@@ -57,7 +64,6 @@ __all__ = [
     "SqlEngine",
     "SqlStateStore",
     "check_table",
-    "redact",
 ]
 
 T = TypeVar("T")
@@ -81,14 +87,6 @@ def check_table(name: Any, component: str, what: str = "options.table") -> str:
             component=component,
         )
     return name
-
-
-def redact(text: str, secrets: Iterable[str | None]) -> str:
-    """``text`` with every non-empty secret replaced by ``***``, and on one line."""
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, "***")
-    return " ".join(text.split())
 
 
 class Session(Protocol):
@@ -138,6 +136,15 @@ class SqlEngine(ABC):
     placeholder: ClassVar[str] = "?"
     collate: ClassVar[str] = ""  # appended to key columns: byte order, like Python's sort
     table_suffix: ClassVar[str] = ""
+    next_version: ClassVar[str]
+    """SQL for a new row's version in table ``{name}``: never one its key had in
+    earlier rows, deleted, expired or purged."""
+    bumped_version: ClassVar[str]
+    """SQL for the version of a row of ``{t}`` written again: above its current one."""
+    version_counter: ClassVar[tuple[str, ...]]
+    """Idempotent DDL creating the counter behind them, once the table exists. Its
+    objects are named ``{name}$...``: a store's table name never holds ``$`` (see
+    :func:`check_table`), so they cannot be another store's table."""
 
     def __init__(self, owner: str, closed_error: Callable[[str], Exception]) -> None:
         self.owner = owner
@@ -185,15 +192,26 @@ class SqlEngine(ABC):
         self.use("open", create, transaction=True)
 
     def sql(self, template: str, table: str) -> str:
-        """``template`` for ``table``: ``{t}`` quoted table, ``{name}`` bare name, ``?``."""
-        text = template.format(t=f'"{table}"', name=table, c=self.collate, suffix=self.table_suffix)
+        """``template`` for ``table``: ``{t}`` quoted table, ``{name}`` bare name, ``?``,
+        ``{next}`` / ``{bump}`` the version of a new row / of a row written again."""
+        quoted = f'"{table}"'
+        text = template.format(
+            t=quoted,
+            name=table,
+            c=self.collate,
+            suffix=self.table_suffix,
+            next=self.next_version.format(name=table),
+            bump=self.bumped_version.format(name=table, t=quoted),
+        )
         return text if self.placeholder == "?" else text.replace("?", self.placeholder)
 
-    def failed(
-        self, op: str, exc: BaseException, secrets: Iterable[str | None] = ()
-    ) -> BackendError:
+    def schema(self, table: str, statements: Sequence[str]) -> list[str]:
+        """The DDL templates ``statements`` and then the version counter, for ``table``."""
+        return [self.sql(statement, table) for statement in (*statements, *self.version_counter)]
+
+    def failed(self, op: str, exc: BaseException, secrets: Iterable[str] = ()) -> BackendError:
         """The error for a statement the database refused or a connection that broke."""
-        reason = redact(f"{type(exc).__name__}: {exc}", secrets)
+        reason = redact(f"{type(exc).__name__}: {exc}", secrets, one_line=True)
         return BackendError(
             f"{op}() failed on {self.name} at {self.where}: {reason}", component=self.owner
         )
@@ -204,38 +222,34 @@ class _KvSql:
 
     def __init__(self, engine: SqlEngine, table: str) -> None:
         q = engine.sql
-        self.schema = [
-            q(
+        self.schema = engine.schema(
+            table,
+            [
                 "CREATE TABLE IF NOT EXISTS {t} (key TEXT{c} PRIMARY KEY, value TEXT NOT NULL, "
                 "version BIGINT NOT NULL, expires_at DOUBLE PRECISION){suffix}",
-                table,
-            ),
-            q(
                 'CREATE INDEX IF NOT EXISTS "{name}_expires_at" ON {t} (expires_at) '
                 "WHERE expires_at IS NOT NULL",
-                table,
-            ),
-        ]
+            ],
+        )
         self.load = q("SELECT value FROM {t} WHERE key = ? AND " + _ALIVE, table)
         self.load_versioned = q("SELECT value, version FROM {t} WHERE key = ? AND " + _ALIVE, table)
         self.version = q("SELECT version FROM {t} WHERE key = ? AND " + _ALIVE, table)
         self.bulk_head = q("SELECT key, value FROM {t} WHERE ", table)
         self.bulk_tail = q(" AND " + _ALIVE, table)
-        insert = "INSERT INTO {t} (key, value, version, expires_at) VALUES (?, ?, 1, ?) "
-        # An expired row counts as absent: it restarts at version 1.
+        # {bump} is evaluated once the row is locked, so a key's versions only grow.
+        insert = "INSERT INTO {t} (key, value, version, expires_at) VALUES (?, ?, {next}, ?) "
         self.upsert = q(
             insert + "ON CONFLICT (key) DO UPDATE SET value = excluded.value, "
-            "expires_at = excluded.expires_at, "
-            "version = CASE WHEN {t}.expires_at <= ? THEN 1 ELSE {t}.version + 1 END",
+            "expires_at = excluded.expires_at, version = {bump}",
             table,
         )
         self.create = q(
-            insert + "ON CONFLICT (key) DO UPDATE SET value = excluded.value, version = 1, "
+            insert + "ON CONFLICT (key) DO UPDATE SET value = excluded.value, version = {bump}, "
             "expires_at = excluded.expires_at WHERE {t}.expires_at <= ?",
             table,
         )
         self.update = q(
-            "UPDATE {t} SET value = ?, version = version + 1, expires_at = ? "
+            "UPDATE {t} SET value = ?, version = {bump}, expires_at = ? "
             "WHERE key = ? AND version = ? AND " + _ALIVE,
             table,
         )
@@ -266,12 +280,7 @@ class SqlStateStore(ABC):
     default_table: ClassVar[str] = "wirework_state"
 
     def __init__(self, *, timeout: int = 0, clock: Clock = time.time) -> None:
-        if type(timeout) is not int or timeout < 0:
-            raise InvalidArgumentError(
-                "timeout must be a whole number of milliseconds >= 0 (0 = never expire), "
-                f"got {timeout!r}"
-            )
-        self._timeout = timeout / 1000.0
+        self._timeout = check_ttl(timeout, "timeout") / 1000.0
         self._clock = clock
         self._table = self.default_table
         self._config = ConfigParams()
@@ -279,7 +288,7 @@ class SqlStateStore(ABC):
         self._next_purge = -math.inf
         self._lock = threading.Lock()  # open/close only; calls go straight to the engine
         self._logger: Any = None
-        self._prepare()
+        self._prepare(self._config, self._table)
 
     @abstractmethod
     def _new_engine(self, config: ConfigParams) -> SqlEngine:
@@ -287,19 +296,19 @@ class SqlStateStore(ABC):
 
     # -- component lifecycle ----------------------------------------------------------
     def configure(self, config: ConfigParams) -> None:
+        """Everything is checked before anything is set: a refused config changes nothing."""
         options = cast("SqliteKvOptions", validated(self, config).options)
-        if "timeout" in options.model_fields_set:
+        given = options.model_fields_set
+        table = options.table if "table" in given else self._table
+        self._prepare(config, table)  # refuses a malformed connection config now, not at open
+        if "timeout" in given:
             self._timeout = options.timeout / 1000.0
-        if "table" in options.model_fields_set:
-            self._table = options.table
-        self._config = config
-        self._prepare()  # refuses a malformed connection config now, not at open
+        self._table, self._config = table, config
 
-    def _prepare(self) -> None:
+    def _prepare(self, config: ConfigParams, table: str) -> None:
         """Where the data is and the statements for it: they depend on config, not on I/O."""
-        engine = self._new_engine(self._config)
-        self._where = engine.where
-        self._kv = _KvSql(engine, self._table)
+        engine = self._new_engine(config)
+        self._where, self._kv = engine.where, _KvSql(engine, table)
 
     def set_references(self, references: IReferences) -> None:
         self._logger = references.get_one_optional("*:logger:*:*:1.0")
@@ -345,7 +354,7 @@ class SqlStateStore(ABC):
 
     # -- reads --------------------------------------------------------------------------
     def load(self, correlation_id: str | None, key: str) -> Any:
-        if type(key) is not str or "\x00" in key or not key.isascii():
+        if type(key) is not str or len(key) > MAX_KEY_BYTES or "\x00" in key or not key.isascii():
             key = check_key(key)
         engine = self._engine
         if engine is None:
@@ -394,7 +403,7 @@ class SqlStateStore(ABC):
         expected_version: int | None = None,
     ) -> Any:
         """Store ``value`` (``None`` deletes) and return it; see ``IVersionedStateStore``."""
-        if type(key) is not str or "\x00" in key or not key.isascii():
+        if type(key) is not str or len(key) > MAX_KEY_BYTES or "\x00" in key or not key.isascii():
             key = check_key(key)
         if expected_version is not None:
             check_version(expected_version)
@@ -412,7 +421,7 @@ class SqlStateStore(ABC):
         expires = now + lifetime if lifetime else None
         sql = self._kv
         if expected_version is None:
-            engine.run("save", sql.upsert, (key, text, expires, now))
+            engine.run("save", sql.upsert, (key, text, expires))
         elif expected_version == 0:
             while not engine.run("save", sql.create, (key, text, expires, now)):
                 self._conflict(engine, "save", key, 0, now)
@@ -446,7 +455,7 @@ class SqlStateStore(ABC):
         runs: list[tuple[str, list[tuple[Any, ...]]]] = []
         for key, text in pairs:
             statement = sql.delete_bulk if text is None else sql.upsert
-            params = (key,) if text is None else (key, text, expires, now)
+            params = (key,) if text is None else (key, text, expires)
             if runs and runs[-1][0] is statement:
                 runs[-1][1].append(params)
             else:
@@ -514,8 +523,8 @@ class SqlStateStore(ABC):
     def _conflict(self, engine: SqlEngine, op: str, key: str, expected: int, now: float) -> None:
         """After a conditional write missed: raise, unless the key is back at ``expected``.
 
-        The key can be back at the expected version when it changed twice between the
-        write and this read (deleted and re-created); the caller then tries again.
+        Versions never repeat, so only ``expected`` 0 can come back: a create that met
+        a row which was deleted before this read. The caller then tries again.
         """
         actual = self._version(engine, op, key, now)
         if actual != expected:

@@ -1,6 +1,6 @@
 """The key-value state store on SQLite: ``pip-services:state-store:sqlite:*:1.0``.
 
-Config (the reference system has no SQLite store, so one key was chosen, the one its
+Config (Pip.Services has no SQLite store, so one key was chosen, the one its
 SQL connections use for the database):
 
 * ``connection.database``: the database file, default ``./data/wirework.db``; its
@@ -73,6 +73,20 @@ class SqliteEngine(SqlEngine):
 
     name = "SQLite"
     table_suffix = " WITHOUT ROWID"  # the primary key is the table: one B-tree lookup
+    # One row holding the highest version a deleted row had, raised by a trigger in
+    # the deleting statement. A new row takes one above it, so above every version
+    # its key had before; a row written again takes its own plus one. A save of a
+    # live key so writes no second page. SQLite runs one writer at a time, so a
+    # statement reading the counter cannot race one raising it.
+    next_version = '(SELECT n + 1 FROM "{name}$version")'
+    bumped_version = "{t}.version + 1"
+    version_counter = (
+        'CREATE TABLE IF NOT EXISTS "{name}$version" (n INTEGER NOT NULL)',
+        'INSERT INTO "{name}$version" (n) SELECT 0 '
+        'WHERE NOT EXISTS (SELECT 1 FROM "{name}$version")',
+        'CREATE TRIGGER IF NOT EXISTS "{name}$deleted" AFTER DELETE ON {t} '
+        'BEGIN UPDATE "{name}$version" SET n = max(n, OLD.version); END',
+    )
 
     def __init__(
         self,

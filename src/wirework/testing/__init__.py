@@ -4,7 +4,11 @@ A test that opens a container must close it even when the test fails, or its
 components (connections, files, threads) leak into the next test. The plugin puts
 that in one place: a factory fixture opens containers and remembers how to undo
 everything it did; pytest runs the fixture's teardown whether the test passed,
-failed or errored. Teardown undoes in reverse: unwire, reset overrides, close.
+failed or errored. Teardown undoes in reverse: unwire, then close.
+
+Overrides are applied when the container is built: an entry an override matches is
+never created, and the stand-in is what every component receives, including one that
+keeps the store it looked up in ``set_references``.
 
 Two ways to use it (registered as the ``wirework`` pytest11 entry point; without the
 entry point, load it with ``-p wirework.testing``)::
@@ -29,7 +33,8 @@ pytest rootdir.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Mapping
+import sys
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import ExitStack
 from pathlib import Path
 from types import ModuleType
@@ -45,18 +50,26 @@ from wirework.refer import Locator
 __all__ = ["ContainerFactory", "wirework", "wirework_container"]
 
 _MARKER_HELP = (
-    "wirework(path, parameters=None, overrides=None, wire=(), packages=()): "
+    "wirework(path, parameters=None, overrides=None, wire=(), packages=(), app_dir=None): "
     "the config the `wirework` fixture opens for this test"
 )
 
 
 class ContainerFactory:
-    """Opens containers for one test and closes every one of them afterwards."""
+    """Opens containers for one test and closes every one of them afterwards.
 
-    def __init__(self, *search: Path) -> None:
+    ``app_dir`` (the pytest rootdir for the fixtures) is importable while the factory
+    lives, so ``type:`` entries and ``wire=`` modules name the application's own
+    modules as ``wirework run --app-dir`` would, without a ``conftest.py`` to put the
+    project on ``sys.path``. It goes after the installed packages, never before them.
+    """
+
+    def __init__(self, *search: Path, app_dir: Path | None = None) -> None:
         self._search = search
         self._stack = ExitStack()
         self.containers: list[Container] = []
+        if app_dir is not None:
+            self._stack.callback(_importable(app_dir))
 
     def __call__(
         self,
@@ -66,19 +79,26 @@ class ContainerFactory:
         overrides: Mapping[Locator, Any] | None = None,
         wire: Iterable[ModuleType | str] = (),
         packages: Iterable[ModuleType | str] = (),
+        app_dir: str | os.PathLike[str] | None = None,
     ) -> Container:
-        """Build the container at ``path``, open it, apply ``overrides``, wire modules."""
-        container = Container.from_file(self.resolve(path), parameters)
+        """Build the container at ``path`` with ``overrides`` in place, open it, wire modules.
+
+        Overrides apply at build time (see ``wirework.container.Replacement``): the
+        entries they match are never created, and every component, including one that
+        keeps what it looked up in ``set_references``, is wired to the stand-in.
+        ``app_dir`` makes one more directory (relative to the test file) importable.
+        """
+        if app_dir is not None:
+            base = self._search[0] if self._search else Path.cwd()
+            self._stack.callback(_importable(base / app_dir))
+        container = Container.from_file(self.resolve(path), parameters, overrides=overrides)
         with ExitStack() as undo:
             container.open()
             undo.callback(container.close)
-            if overrides or wire or packages:
+            if wire or packages:
                 di = bridge(container)
-                for locator, replacement in (overrides or {}).items():
-                    undo.callback(di.override(locator, replacement).reset)
-                if wire or packages:
-                    di.wire(modules=wire, packages=packages)
-                    undo.callback(di.unwire)
+                di.wire(modules=wire, packages=packages)
+                undo.callback(di.unwire)
             self._stack.push(undo.pop_all())
         self.containers.append(container)
         return container
@@ -103,10 +123,21 @@ class ContainerFactory:
         self._stack.close()
 
 
+def _importable(directory: Path) -> Callable[[], None]:
+    """Put ``directory`` at the end of ``sys.path``; returns how to take it off again."""
+    entry = str(directory.resolve())
+    if entry in sys.path:
+        return lambda: None
+    sys.path.append(entry)
+    return lambda: sys.path.remove(entry) if entry in sys.path else None
+
+
 @pytest.fixture
 def wirework_container(request: pytest.FixtureRequest) -> Iterator[ContainerFactory]:
     """A factory: ``wirework_container(path, parameters, overrides=..., wire=...)``."""
-    factory = ContainerFactory(request.path.parent, request.config.rootpath)
+    factory = ContainerFactory(
+        request.path.parent, request.config.rootpath, app_dir=request.config.rootpath
+    )
     try:
         yield factory
     finally:

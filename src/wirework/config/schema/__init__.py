@@ -119,13 +119,14 @@ def validated(component: object, config: ConfigParams) -> Any:
     return check_config(model, config, component=type(component).__name__)
 
 
-def check_entry(spec: ComponentSpec, cls: type) -> BaseModel | None:
+def check_entry(spec: ComponentSpec, cls: type | None) -> BaseModel | None:
     """``spec`` checked against the container's keys and the schema of ``cls``, what
     it is built as: the validated model (``None``: ``cls`` has no schema), or every
     problem at once as :class:`~wirework.errors.ConfigProblems`, each key at its
-    ``file:line``."""
+    ``file:line``. ``cls`` is ``None`` for an entry an override replaces: the real
+    component is never created, so only the container's keys are checked."""
     try:
-        model = schema_of(cls)
+        model = None if cls is None else schema_of(cls)
     except ConfigError as exc:
         raise ConfigError(
             exc.message, component=spec.label, source=spec.source, hint=exc.hint

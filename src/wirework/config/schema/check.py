@@ -21,7 +21,6 @@ from pydantic_core import ErrorDetails
 from pydantic_core.core_schema import ErrorType
 
 from wirework.config.loader import ComponentSpec
-from wirework.config.params import is_secret_key
 from wirework.config.schema.entry import EntryKeys
 from wirework.config.schema.flat import (
     ENTRY_KEYS,
@@ -33,6 +32,7 @@ from wirework.config.schema.flat import (
 )
 from wirework.config.schema.models import HIDDEN
 from wirework.config.schema.wording import WORDS, describe, shown, slip_hint, unwrap
+from wirework.config.secrets import is_secret_key, redact_value
 from wirework.errors import ConfigError, ConfigProblems, WireworkError, closest
 
 __all__ = ["check_config", "check_spec"]
@@ -68,7 +68,7 @@ def check_spec(spec: ComponentSpec, model: type[BaseModel] | None) -> BaseModel 
             return value
     split = Split(spec.config, nest=model is not None)
     problems = []
-    if split.unchecked_entry_keys:
+    if split.entry:
         problems += _schema(EntryKeys).validate(
             Split(split.entry, apart=False), spec.label, spec, ()
         )[1]
@@ -171,7 +171,7 @@ class _Schema:
         expected = describe(field) if field is not None else WORDS.get(kind)
         value = error["input"]
         hidden = key in self.hidden or is_secret_key(key)
-        got = "a value that is not shown (secret)" if hidden else shown(value)
+        got = "a value that is not shown (secret)" if hidden else shown(redact_value(key, value))
         if expected is None:
             return f"{key}: {error['msg'].lower()}, got {got}", None
         return f"{key}: expected {expected}, got {got}", slip_hint(kind, value)

@@ -27,7 +27,10 @@ __all__ = [
 ]
 
 ENTRY_KEYS = frozenset(EntryKeys.model_fields)
-LOADER_CHECKED = frozenset({"descriptor", "type"})  # the loader already refused bad ones
+# Checked before the schema: the loader refuses a bad descriptor or type, and a
+# dependencies section that is not a map (it sees the YAML, so a name "0" is no list
+# index); the container reads each dependency's descriptor, naming its line.
+LOADER_CHECKED = frozenset({"descriptor", "type", "dependencies"})
 MAX_DEPTH = 32  # levels of a key
 _KEY = reprlib.Repr()
 _KEY.maxstring = 60
@@ -40,10 +43,9 @@ def short_key(key: str) -> str:
 
 def nest_plain(flat: Mapping[str, Any]) -> dict[str, Any] | None:
     """The component's own keys of ``flat`` nested, when that is plain: no null value,
-    list index, clash or container key to check (the loader checked ``descriptor`` and
-    ``type``). Entries of a config mostly share their keys, so how to nest a set of
-    keys is worked out once (a :class:`_Plan`) and replayed. ``None``: use
-    :class:`Split`."""
+    list index, clash or container key to check (see :data:`LOADER_CHECKED`). Entries of
+    a config mostly share their keys, so how to nest a set of keys is worked out once (a
+    :class:`_Plan`) and replayed. ``None``: use :class:`Split`."""
     values = list(flat.values())
     if None in values:
         return None
@@ -68,13 +70,12 @@ class Split:
     Sections are told from map values by identity.
     """
 
-    __slots__ = ("clash", "entry", "nested", "unchecked_entry_keys")
+    __slots__ = ("clash", "entry", "nested")
 
     def __init__(self, flat: Mapping[str, Any], *, apart: bool = True, nest: bool = True) -> None:
-        self.entry: dict[str, Any] = {}  # the container's keys, still flat
+        self.entry: dict[str, Any] = {}  # the container's keys left to check, still flat
         self.nested: dict[str, Any] = {}
         self.clash: str | None = None  # a key given as value and section, or too deep
-        self.unchecked_entry_keys = False  # container keys beyond what the loader checked
         self._walk(flat, apart, nest)
 
     def _walk(self, flat: Mapping[str, Any], apart: bool, nest: bool) -> None:
@@ -89,8 +90,8 @@ class Split:
                 self.clash = self.clash or key
                 continue
             if apart and head in ENTRY_KEYS:
-                self.entry[key] = value
-                self.unchecked_entry_keys |= head not in LOADER_CHECKED
+                if head not in LOADER_CHECKED:
+                    self.entry[key] = value
                 continue
             if not nest:
                 continue
@@ -121,8 +122,8 @@ class Split:
 
 
 def entry_keys_to_check(flat: Mapping[str, Any]) -> bool:
-    """Whether ``flat`` has container keys the loader has not checked (``dependencies``,
-    ``alias``...), or keys too odd to tell without the general walk."""
+    """Whether ``flat`` has container keys the loader has not checked (``alias``), or
+    keys too odd to tell without the general walk."""
     plan = _plan(tuple(flat))
     return plan is None or plan.unchecked_entry_keys
 

@@ -14,6 +14,7 @@ Sections are nested models (``options``, ``connection``, ``credential``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -22,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, GetJson
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
+from wirework.config.uri import scheme_of
 from wirework.errors import ConfigError, WireworkError
 
 __all__ = [
@@ -107,21 +109,28 @@ def refusal(message: str, *, hint: str | None = None) -> PydanticCustomError:
     return PydanticCustomError("wirework_rule", "{message}", {"message": message, "hint": hint})
 
 
-def uri_schemes(*schemes: str) -> Rule:
+def uri_schemes(*schemes: str, libpq: bool = False) -> Rule:
     """A URI rule: it starts with one of ``schemes`` (``"redis"`` -> ``redis://``), or is
-    empty, meaning unset (``uri: ${STATE_URI:-}``). A wrong URI is named by its scheme
-    only, as the rest may hold a password."""
+    empty, meaning unset (``uri: ${STATE_URI:-}``); with ``libpq``, a libpq ``key=value``
+    string (``host=db dbname=app``) is accepted too, as PostgreSQL's driver reads one. A
+    wrong URI is named by its scheme only, as the rest may hold a password."""
     prefixes = tuple(f"{scheme}://" for scheme in schemes)
     listing = prefixes[0] if len(prefixes) == 1 else f"{', '.join(prefixes[:-1])} or {prefixes[-1]}"
+    if libpq:
+        listing += ", or be a libpq string (host=... dbname=...)"
+    conninfo = re.compile(_CONNINFO) if libpq else None
 
     def check(value: str) -> str:
-        if value and not value.startswith(prefixes):
-            scheme = value.partition("://")[0] if "://" in value else "(none)"
-            raise ConfigError(f"must start with {listing}, got scheme {scheme!r}")
+        libpq_string = conninfo is not None and conninfo.match(value) is not None
+        if value and not value.startswith(prefixes) and not libpq_string:
+            raise ConfigError(f"must start with {listing}, got scheme {scheme_of(value)!r}")
         return value
 
-    alternatives = "|".join(schemes)
-    return Rule(check, pattern=f"^(({alternatives})://.*)?$")
+    alternatives = f"({'|'.join(schemes)})://.*" + (f"|{_CONNINFO}.*" if libpq else "")
+    return Rule(check, pattern=f"^({alternatives})?$")
+
+
+_CONNINFO = r"\s*[A-Za-z_][A-Za-z0-9_]*\s*="  # how a libpq string starts: its first key=
 
 
 Secret = Annotated[
@@ -132,12 +141,13 @@ Secret = Annotated[
 """A string that never appears in logs, errors or ``repr``."""
 
 
-def milliseconds(default: int, description: str, *, least: int = 0) -> Any:
-    """A field of whole milliseconds ``>= least``; the unit goes in the description and
-    in the JSON Schema (``"unit": "ms"``), where editors show it."""
+def milliseconds(default: int, description: str, *, least: int = 0, most: int | None = None) -> Any:
+    """A field of whole milliseconds ``>= least`` (and ``<= most``); the unit goes in the
+    description and in the JSON Schema (``"unit": "ms"``), where editors show it."""
     return Field(
         default,
         ge=least,
+        le=most,
         description=f"{description} (milliseconds)",
         json_schema_extra={"unit": "ms"},
     )
@@ -161,10 +171,13 @@ class Connection(HostPort):
 
 
 class PostgresConnection(Connection):
-    """PostgreSQL's ``connection.*``: a ``postgresql://`` URI, or host/port (5432)/database."""
+    """PostgreSQL's ``connection.*``: a ``postgresql://`` URI or a libpq string, or
+    host/port (5432)/database."""
 
-    uri: Annotated[str, HIDDEN, uri_schemes("postgresql", "postgres")] | None = Field(
-        None, description="postgresql://user:password@host:5432/database; never printed"
+    uri: Annotated[str, HIDDEN, uri_schemes("postgresql", "postgres", libpq=True)] | None = Field(
+        None,
+        description="postgresql://user:password@host:5432/database, or a libpq string "
+        "(host=... dbname=...); never printed",
     )
 
 

@@ -9,6 +9,10 @@ driver errors into wirework's.
 
 Items are decoded and projected after ``_run`` returns. Only the database call holds
 a lock or a pooled connection, never the Python work on its result.
+
+Ids, items and filters are checked by the rules memory uses (``persistence.items``,
+``persistence.query``) before any statement is built; ``rows`` says what happens to a
+row that cannot be read back.
 """
 
 from __future__ import annotations
@@ -20,29 +24,23 @@ from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from wirework.config import ConfigParams
 from wirework.config.schema import validated
-from wirework.data.id_generator import IdGenerator
+from wirework.data.documents import check_id
 from wirework.data.paging import DataPage, PagingParams
-from wirework.errors import (
-    BackendError,
-    ConfigError,
-    ConflictError,
-    InvalidStateError,
-    WireworkError,
-)
+from wirework.errors import BackendError, ConfigError, ConflictError, InvalidStateError
 from wirework.log import CompositeLogger
-from wirework.persistence.codec import TYPE_KEY, ItemCodec
-from wirework.persistence.items import get_id, set_field, set_id, shallow_copy
+from wirework.persistence.codec import ItemCodec, ItemTypes
+from wirework.persistence.identifiable import partial_changes
+from wirework.persistence.items import get_id, keys_of, set_field
 from wirework.persistence.memory import DEFAULT_MAX_PAGE_SIZE
 from wirework.persistence.query import Filter, Select, Sort, compile_select
-from wirework.persistence.sql.dialect import Dialect, Statements, check_table, dumps
+from wirework.persistence.sql.dialect import Dialect, Statements, check_table
+from wirework.persistence.sql.rows import Rows
 from wirework.refer import IReferences
 
 __all__ = ["DuplicateKeyError", "IdentifiableSqlPersistence", "Session"]
 
 T = TypeVar("T")
 R = TypeVar("R")
-
-_new = object.__new__
 
 
 class Session(Protocol):
@@ -61,17 +59,23 @@ class IdentifiableSqlPersistence(Generic[T]):
 
     Config: ``options.table`` (or the ``table`` argument), ``options.max_page_size``
     (default 100), plus the backend's connection keys. Ids are ``str`` or ``int`` and
-    are stored as text, so the ids ``1`` and ``"1"`` name the same row.
+    are stored as text, so the ids ``1`` and ``"1"`` name the same row. Rows are read
+    back as ``item_type`` (default ``dict``) or one of ``item_types``
+    (``wirework.persistence.codec``).
     """
 
     dialect: ClassVar[Dialect]
 
-    def __init__(self, table: str | None = None, *, item_type: type[T] | None = None) -> None:
+    def __init__(
+        self,
+        table: str | None = None,
+        *,
+        item_type: type[T] | None = None,
+        item_types: ItemTypes | None = None,
+    ) -> None:
         self._component = type(self).__name__
         self._table = None if table is None else check_table(table, self._component)
-        self._codec: ItemCodec[T] = ItemCodec(item_type)
-        self._fast_type = item_type if _restorable_by_dict(item_type) else None
-        self._parse = self.dialect.parser()
+        self._rows: Rows[T] = Rows(ItemCodec(item_type, item_types), self.dialect, self._component)
         self._max_page_size = DEFAULT_MAX_PAGE_SIZE
         self._statements: Statements | None = None
         self._opened = False
@@ -164,6 +168,7 @@ class IdentifiableSqlPersistence(Generic[T]):
                 self._disconnect()
                 raise
             self._statements = statements
+            self._rows.forget_reports()
             self._opened = True
         self._logger.debug(correlation_id, "Opened %s at %s", self._table, self._location())
 
@@ -203,18 +208,13 @@ class IdentifiableSqlPersistence(Generic[T]):
     def create(self, correlation_id: str | None, item: T) -> T:
         """Store the item (a missing id is generated); an existing id is a ``ConflictError``."""
         sql = self._sql("create")
-        stored = shallow_copy(item)
-        item_id = get_id(stored)
-        if item_id is None:
-            item_id = IdGenerator.next_long()
-            set_id(stored, item_id)
-        params = (self._key(item_id), self._dump(stored))
+        stored, key, text = self._rows.prepared(item)
         try:
             # Not retryable: a create that did run would come back as a conflict.
-            self._execute("create", sql.insert, params, retryable=False)
+            self._execute("create", sql.insert, (key, text), retryable=False)
         except DuplicateKeyError as exc:
             raise ConflictError(
-                f"cannot create an item with id {item_id!r}: that id already exists",
+                f"cannot create an item with id {get_id(stored)!r}: that id already exists",
                 component=self._component,
                 hint="use update() or set() to replace an existing item",
             ) from exc
@@ -223,23 +223,17 @@ class IdentifiableSqlPersistence(Generic[T]):
     def set(self, correlation_id: str | None, item: T) -> T:
         """Create or replace the item with this id (an id is generated when missing)."""
         sql = self._sql("set")
-        stored = shallow_copy(item)
-        item_id = get_id(stored)
-        if item_id is None:
-            item_id = IdGenerator.next_long()
-            set_id(stored, item_id)
-        self._execute("set", sql.upsert, (self._key(item_id), self._dump(stored)), retryable=True)
+        stored, key, text = self._rows.prepared(item)
+        self._execute("set", sql.upsert, (key, text), retryable=True)
         return stored
 
     def update(self, correlation_id: str | None, item: T) -> T | None:
         """Replace the stored item; ``None`` if its id is unknown (nothing is created)."""
         sql = self._sql("update")
-        item_id = get_id(item)
-        if item_id is None:
+        if get_id(item) is None:
             return None
-        stored = shallow_copy(item)
-        params = (self._dump(stored), self._key(item_id))
-        return stored if self._execute("update", sql.update, params, retryable=True) else None
+        stored, key, text = self._rows.prepared(item)
+        return stored if self._execute("update", sql.update, (text, key), retryable=True) else None
 
     def update_partially(
         self,
@@ -253,25 +247,19 @@ class IdentifiableSqlPersistence(Generic[T]):
         fields change exactly as ``set_field`` changes them in memory.
         """
         sql = self._sql("update_partially")
-        changes = dict(data or {})
-        if "id" in changes and changes["id"] != id:
-            raise WireworkError(
-                f"update_partially cannot change an item's id ({id!r} to {changes['id']!r})",
-                component=self._component,
-                hint="delete the item and create it under the new id",
-            )
         if id is None:
             return None
-        key = self._key(id)
+        key = check_id(id, self._component)
+        changes = partial_changes(id, key, data, self._component)
 
         def change(session: Session) -> T | None:
             rows = session.execute(sql.get_for_update, (key,)).fetchall()
             if not rows:
                 return None
-            item = self._decode(rows[0][0])
+            item = self._rows.item(rows[0][0], key, self._where())
             for name, value in changes.items():
                 set_field(item, name, value)
-            session.execute(sql.update, (self._dump(item), key))
+            session.execute(sql.update, (self._rows.text(item, key), key))
             return item
 
         return self._run("update_partially", change, retryable=True, transaction=True)
@@ -281,14 +269,17 @@ class IdentifiableSqlPersistence(Generic[T]):
         sql = self._sql("delete_by_id")
         if id is None:
             return None
+        key = check_id(id, self._component)
         # Not retryable: a delete that did run would come back as "not found".
-        rows = self._query("delete_by_id", sql.delete, (self._key(id),), retryable=False)
-        return self._decode(rows[0][0]) if rows else None
+        rows = self._query("delete_by_id", sql.delete, (key,), retryable=False)
+        if not rows:
+            return None
+        return self._rows.item(rows[0][0], key, self._where(), "was deleted, but")
 
     def delete_by_ids(self, correlation_id: str | None, ids: Iterable[Any]) -> None:
         """Remove the items with these ids; unknown ids are ignored."""
         sql = self._sql("delete_by_ids")
-        keys = self._keys(ids)
+        keys = keys_of(ids, self._component)
         if keys:
             params = (self.dialect.ids_param(keys),)
             self._execute("delete_by_ids", sql.delete_many, params, retryable=True)
@@ -302,15 +293,15 @@ class IdentifiableSqlPersistence(Generic[T]):
 
     # -- reads ---------------------------------------------------------------------------
     def get_one_by_id(self, correlation_id: str | None, id: Any) -> T | None:  # noqa: A002
-        """The item, or ``None``."""
+        """The item, or ``None``; ``UnreadableItemError`` if its row cannot be read back."""
         sql = self._statements
         if sql is None or not self._opened:
             raise self._not_open("get_one_by_id")
         if id is None:
             return None
-        key = id if type(id) is str else self._key(id)
+        key = check_id(id, self._component)
         rows = self._query("get_one_by_id", sql.get, (key,))
-        return self._decode(rows[0][0]) if rows else None
+        return self._rows.item(rows[0][0], key, self._where()) if rows else None
 
     def get_list_by_ids(self, correlation_id: str | None, ids: Iterable[Any]) -> list[T]:
         """The items with these ids, in the order of ``ids``; unknown ids skipped.
@@ -318,12 +309,13 @@ class IdentifiableSqlPersistence(Generic[T]):
         One statement for all ids (``= ANY(...)`` / ``IN json_each(...)``).
         """
         sql = self._sql("get_list_by_ids")
-        keys = self._keys(ids)
+        keys = keys_of(ids, self._component)
         if not keys:
             return []
         rows = self._query("get_list_by_ids", sql.get_many, (self.dialect.ids_param(keys),))
-        documents = dict(rows)
-        return [self._decode(documents[key]) for key in keys if key in documents]
+        documents = {key: document for key, document in rows}
+        found = [(documents[key], key) for key in keys if key in documents]
+        return self._rows.items(found, None, self._logger, correlation_id, self._where())
 
     def get_page_by_filter(
         self,
@@ -357,7 +349,8 @@ class IdentifiableSqlPersistence(Generic[T]):
             return rows, total
 
         rows, total = self._run("get_page_by_filter", read, retryable=True)
-        return DataPage(self._output(rows, projection), total)
+        items = self._rows.items(rows, projection, self._logger, correlation_id, self._where())
+        return DataPage(items, total)
 
     def get_list_by_filter(
         self,
@@ -373,7 +366,7 @@ class IdentifiableSqlPersistence(Generic[T]):
         projection = compile_select(select)
         statement = f"{sql.select}{f' WHERE {where}' if where else ''} ORDER BY {order}"
         rows = self._query("get_list_by_filter", statement, [*where_params, *order_params])
-        return self._output(rows, projection)
+        return self._rows.items(rows, projection, self._logger, correlation_id, self._where())
 
     def get_count_by_filter(self, correlation_id: str | None, filter: Filter) -> int:  # noqa: A002
         sql = self._sql("get_count_by_filter")
@@ -387,7 +380,7 @@ class IdentifiableSqlPersistence(Generic[T]):
         where, params = self.dialect.where(filter, self._component)
         statement = f"{sql.select}{f' WHERE {where}' if where else ''} ORDER BY random() LIMIT 1"
         rows = self._query("get_one_random", statement, params)
-        return self._decode(rows[0][0]) if rows else None
+        return self._rows.item(rows[0][0], rows[0][1], self._where()) if rows else None
 
     # -- helpers -------------------------------------------------------------------------
     def _sql(self, operation: str) -> Statements:
@@ -403,80 +396,8 @@ class IdentifiableSqlPersistence(Generic[T]):
             hint="call open() first (a container opens its components for you)",
         )
 
-    def _key(self, item_id: Any) -> str:
-        """The row key of an id: the text of a str or int id."""
-        if type(item_id) is str:
-            return item_id
-        if isinstance(item_id, str):
-            return str.__str__(item_id)
-        if isinstance(item_id, int) and not isinstance(item_id, bool):
-            return str(int(item_id))
-        raise WireworkError(
-            f"{self._component} keys rows by text: an id must be a str or an int, "
-            f"got {type(item_id).__name__} {item_id!r}",
-            component=self._component,
-        )
-
-    def _keys(self, ids: Iterable[Any]) -> list[str]:
-        return list(dict.fromkeys(self._key(item_id) for item_id in ids if item_id is not None))
-
-    def _dump(self, item: T) -> str:
-        try:
-            return dumps(self._codec.encode(item))
-        except (TypeError, ValueError) as exc:
-            raise WireworkError(
-                f"cannot store a {type(item).__name__} item: {exc}",
-                component=self._component,
-                hint="item fields must be JSON values: str, int, float (finite), bool, "
-                "None, and lists or dicts of those",
-            ) from exc
-
-    def _decode(self, value: Any) -> T:
-        parse = self._parse
-        document = value if parse is None else parse(value)
-        fast = self._fast_type
-        if fast is not None and type(document) is dict and TYPE_KEY not in document:
-            # What the codec does, minus its copies: the document is fresh and ours.
-            if fast is dict:
-                return document  # type: ignore[return-value]
-            item = _new(fast)
-            item.__dict__ = document
-            return item
-        return self._codec.decode(document)
-
-    def _output(
-        self, rows: list[Any], projection: tuple[Callable[[Any], Any], bool] | None
-    ) -> list[Any]:
-        items = [self._decode(row[0]) for row in rows]
-        if projection is None:
-            return items
-        project = projection[0]
-        return [project(item) for item in items]
-
-
-def _restorable_by_dict(cls: type | None) -> bool:
-    """True when the codec's field-by-field ``object.__setattr__`` on ``cls.__new__(cls)``
-    amounts to assigning ``__dict__`` (or, for ``dict`` itself, to a copy of the document).
-
-    Reads rebuild an item per row, so this is the per-row cost that decides whether a
-    bulk read beats single reads: setting four fields one by one costs more than the
-    database read of the row.
-    """
-    if cls is dict:
-        return True
-    if cls is None or issubclass(cls, dict):
-        return False
-    if cls.__new__ is not object.__new__ or cls.__setattr__ is not object.__setattr__:
-        return False
-    for base in cls.__mro__[:-1]:
-        namespace = vars(base)
-        if "__slots__" in namespace:
-            return False
-        for name, attribute in namespace.items():
-            # A property or other data descriptor must see its field being set.
-            if name not in ("__dict__", "__weakref__") and hasattr(type(attribute), "__set__"):
-                return False
-    return "__dict__" in dir(cls)
+    def _where(self) -> str:
+        return f"table {self._table!r} of {self._location()}"
 
 
 def _no_table(component: str) -> ConfigError:

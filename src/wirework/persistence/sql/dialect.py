@@ -9,15 +9,19 @@ One table per persistence, rows of ``(seq, id, doc)``:
 * ``doc`` is the whole item as a JSON document (``wirework.persistence.codec``), so
   any item class fits without a schema.
 
-The filter and sort meanings come from ``wirework.data.filter`` and ``.sort``. Each
-dialect says them in its own JSON functions:
+The filter and sort meanings come from ``wirework.data.filter`` and ``.sort``, checked
+by ``wirework.persistence.query.conditions`` before any SQL is built. Each dialect says
+them in its own JSON functions:
 
-* Filter values compare by type: ``5`` never matches ``"5"``. SQLite's
-  ``json_extract`` gives numbers as numbers and ``true`` as 1, which is Python's own
-  ``True == 1``; PostgreSQL compares ``jsonb`` values, where a boolean equals only a
-  boolean.
+* Filter values compare as JSON values: ``5`` never matches ``"5"``, a boolean only
+  matches a boolean (SQLite's ``json_extract`` gives ``true`` as 1, so its type is
+  tested too), and numbers compare by value, ``1`` matching ``1.0``.
 * Field paths are bound as parameters, never pasted into SQL, because filter keys can
   come from a request. A path step never indexes into an array, as in memory.
+* PostgreSQL keeps ``jsonb`` numbers as decimals and prints ``1e+16`` back as
+  ``10000000000000000``, which ``json.loads`` reads as an int, and compares the
+  decimal ``1e300`` unequal to the float ``1e300``. So floats from ``1e16`` up are
+  sent as their exact decimal value with a ``.0`` (:func:`exact_floats`).
 * Sorting puts null and missing values first ascending and last descending
   (``NULLS FIRST`` / ``NULLS LAST`` spelled out), breaks ties by ``seq`` the way
   Python's stable sort keeps creation order, and compares strings by code point
@@ -28,7 +32,6 @@ dialect says them in its own JSON functions:
 from __future__ import annotations
 
 import json
-import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -36,6 +39,7 @@ from typing import Any, ClassVar
 
 from wirework.data.sort import SortField, SortParams
 from wirework.errors import ConfigError, WireworkError
+from wirework.persistence.query import conditions, field_path
 
 __all__ = [
     "POSTGRES",
@@ -45,20 +49,55 @@ __all__ = [
     "PostgresDialect",
     "SqliteDialect",
     "Statements",
+    "UnparsedDocument",
     "check_table",
     "dumps",
+    "exact_floats",
+    "lenient_loads",
 ]
 
 Fragment = tuple[str, list[Any]]
 """SQL text and the parameters its placeholders take, in order."""
 
 _TABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
-_SETS = (list, tuple, set, frozenset)
+_BIG_FLOATS = re.compile(r'"(?:[^"\\]|\\.)*"|(-?[0-9]+(?:\.[0-9]+)?e\+[0-9]+)')
 
 dumps: Callable[[Any], str] = json.JSONEncoder(
     ensure_ascii=False, allow_nan=False, separators=(",", ":")
 ).encode
 """Compact JSON; NaN and infinities are refused, since neither database accepts them."""
+
+
+class UnparsedDocument:
+    """What :func:`lenient_loads` gives for a stored text it cannot parse."""
+
+    __slots__ = ("reason",)
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+
+def lenient_loads(text: str | bytes) -> Any:
+    """``json.loads`` that never raises: one row written by other means (invalid JSON,
+    nesting deeper than the parser's recursion) must not fail a whole result."""
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        return UnparsedDocument(f"{type(exc).__name__}: {str(exc)[:200]}")
+
+
+def exact_floats(text: str) -> str:
+    """JSON text with every float written in exponent form (``1e+16`` and up, by
+    Python's ``repr``) spelled as its exact decimal value plus ``.0``, which ``jsonb``
+    keeps and gives back as the same float."""
+    if "e+" not in text:
+        return text
+    return _BIG_FLOATS.sub(_spell_out, text)
+
+
+def _spell_out(match: re.Match[str]) -> str:
+    number = match.group(1)
+    return match.group(0) if number is None else f"{int(float(number))}.0"
 
 
 def check_table(name: str, component: str) -> str:
@@ -116,6 +155,10 @@ class Dialect:
         """What turns a fetched ``doc`` column into a dict; ``None`` if the driver did."""
         raise NotImplementedError
 
+    def document_text(self, text: str) -> str:
+        """JSON text as this database must receive it to give back the same values."""
+        return text
+
     def equals(self, path: list[str], value: Any) -> Fragment:
         raise NotImplementedError
 
@@ -124,9 +167,6 @@ class Dialect:
 
     def sort_key(self, path: list[str], ascending: bool) -> Fragment:
         raise NotImplementedError
-
-    def check_step(self, step: str, field: str, component: str) -> None:
-        """Refuse a path step the dialect cannot address."""
 
     # -- shared --------------------------------------------------------------------------
     def statements(self, table: str) -> Statements:
@@ -143,7 +183,7 @@ class Dialect:
             get_for_update=f"SELECT doc FROM {t} WHERE id = {p}{self.lock_row}",
             delete=f"DELETE FROM {t} WHERE id = {p} RETURNING doc",
             delete_many=f"DELETE FROM {t} WHERE {self.ids_match()}",
-            select=f"SELECT doc FROM {t}",
+            select=f"SELECT doc, id FROM {t}",
             count=f"SELECT COUNT(*) FROM {t}",
             delete_all=f"DELETE FROM {t}",
         )
@@ -169,16 +209,14 @@ class Dialect:
             )
         clauses: list[str] = []
         params: list[Any] = []
-        for key, expected in filter.items():
-            if expected is None:
-                continue
-            field = str(key)
-            path = self._path(field, component)
-            if isinstance(expected, _SETS):
-                values = [_scalar(field, value, component, in_list=True) for value in expected]
-                sql, more = self.any_of(path, values) if values else (self.nothing, [])
+        for condition in conditions(filter, component):
+            path = list(condition.path)
+            if not condition.any_of:
+                sql, more = self.equals(path, condition.values[0])
+            elif condition.values:
+                sql, more = self.any_of(path, list(condition.values))
             else:
-                sql, more = self.equals(path, _scalar(field, expected, component))
+                sql, more = self.nothing, []
             clauses.append(sql)
             params.extend(more)
         return " AND ".join(clauses), params
@@ -204,39 +242,11 @@ class Dialect:
         keys: list[str] = []
         params: list[Any] = []
         for field in sort:
-            sql, more = self.sort_key(self._path(field.name, component), field.ascending)
+            sql, more = self.sort_key(list(field_path(field.name, component)), field.ascending)
             keys.append(sql)
             params.extend(more)
         keys.append("seq")
         return ", ".join(keys), params
-
-    def _path(self, field: str, component: str) -> list[str]:
-        steps = field.split(".")
-        for step in steps:
-            if not step:
-                raise WireworkError(f"field name {field!r} has an empty part", component=component)
-            self.check_step(step, field, component)
-        return steps
-
-
-def _scalar(field: str, value: Any, component: str, *, in_list: bool = False) -> Any:
-    """A filter value SQL can compare like Python does: str, int, float, bool."""
-    if value is None and in_list:
-        return None
-    if isinstance(value, str | int | float):
-        if isinstance(value, float) and not math.isfinite(value):
-            raise WireworkError(
-                f"cannot filter {field!r} on {value!r}: JSON has no such number",
-                component=component,
-            )
-        return value
-    what = "a list of values" if in_list else "a value"
-    raise WireworkError(
-        f"cannot filter {field!r} on {what} of type {type(value).__name__}: SQL backends "
-        f"compare strings, numbers and booleans",
-        component=component,
-        hint="filter on the fields of a nested object with dotted keys ('address.city')",
-    )
 
 
 class SqliteDialect(Dialect):
@@ -261,46 +271,54 @@ class SqliteDialect(Dialect):
         return dumps(keys)
 
     def parser(self) -> Callable[[Any], Any] | None:
-        return json.loads
+        return lenient_loads
 
-    def check_step(self, step: str, field: str, component: str) -> None:
-        if '"' in step:
-            raise WireworkError(
-                f"field name {field!r}: SQLite JSON paths cannot name a key containing '\"'",
-                component=component,
-            )
+    def guarded(self, sql: str) -> str:
+        """``sql`` with every JSON function reading a row whose text is not valid JSON
+        as NULL, instead of failing the statement (``json_valid`` parses each row once
+        more, so backends use this only after the plain statement failed)."""
+        return sql.replace(_DOCUMENT_ARGUMENTS, _GUARDED_ARGUMENTS)
 
+    # json_extract gives objects and arrays as JSON text and true/false as 1/0, so the
+    # JSON type is tested beside the value: only a string equals a string, only a
+    # number a number, and a boolean is matched by its type alone.
     def equals(self, path: list[str], value: Any) -> Fragment:
         at = _json_path(path)
-        if isinstance(value, str):
-            # json_extract returns objects and arrays as JSON text; only a JSON string
-            # may equal a string.
-            return "(json_type(doc, ?) = 'text' AND json_extract(doc, ?) = ?)", [at, at, value]
-        return "json_extract(doc, ?) = ?", [at, value]
+        if type(value) is bool:
+            return "json_type(doc, ?) = ?", [at, "true" if value else "false"]
+        kinds = _TEXT if type(value) is str else _NUMBER
+        return f"(json_type(doc, ?) {kinds} AND json_extract(doc, ?) = ?)", [at, at, value]
 
     def any_of(self, path: list[str], values: list[Any]) -> Fragment:
         at = _json_path(path)
-        strings = [value for value in values if isinstance(value, str)]
-        others = [value for value in values if value is not None and not isinstance(value, str)]
+        strings = [value for value in values if type(value) is str]
+        numbers = [value for value in values if type(value) in (int, float)]
+        flags = sorted({"true" if value else "false" for value in values if type(value) is bool})
         terms: list[str] = []
         params: list[Any] = []
-        if strings:
-            terms.append(
-                "(json_type(doc, ?) = 'text' AND "
-                "json_extract(doc, ?) IN (SELECT value FROM json_each(?)))"
-            )
-            params += [at, at, dumps(strings)]
-        if others:
-            terms.append("json_extract(doc, ?) IN (SELECT value FROM json_each(?))")
-            params += [at, dumps(others)]
-        if len(strings) + len(others) < len(values):
-            terms.append("json_type(doc, ?) = 'null'")
-            params.append(at)
+        for kinds, group in ((_TEXT, strings), (_NUMBER, numbers)):
+            if group:
+                terms.append(
+                    f"(json_type(doc, ?) {kinds} AND "
+                    f"json_extract(doc, ?) IN (SELECT value FROM json_each(?)))"
+                )
+                params += [at, at, dumps(group)]
+        if None in values:
+            flags.append("null")
+        if flags:
+            terms.append("json_type(doc, ?) IN (SELECT value FROM json_each(?))")
+            params += [at, dumps(flags)]
         return f"({' OR '.join(terms)})", params
 
     def sort_key(self, path: list[str], ascending: bool) -> Fragment:
         order = "ASC NULLS FIRST" if ascending else "DESC NULLS LAST"
         return f"json_extract(doc, ?) {order}", [_json_path(path)]
+
+
+_DOCUMENT_ARGUMENTS = "(doc, ?)"
+_GUARDED_ARGUMENTS = "(CASE WHEN json_valid(doc) THEN doc END, ?)"
+_TEXT = "= 'text'"
+_NUMBER = "IN ('integer', 'real')"
 
 
 def _json_path(steps: Sequence[str]) -> str:
@@ -330,15 +348,19 @@ class PostgresDialect(Dialect):
         return keys
 
     def parser(self) -> Callable[[Any], Any] | None:
-        return None  # psycopg parses jsonb itself
+        return None  # psycopg parses jsonb itself, with lenient_loads (see postgres.py)
+
+    def document_text(self, text: str) -> str:
+        return exact_floats(text)
 
     def equals(self, path: list[str], value: Any) -> Fragment:
         at, params = _jsonb_value(path)
-        return f"({at}) = %s::jsonb", [*params, dumps(value)]
+        return f"({at}) = %s::jsonb", [*params, exact_floats(dumps(value))]
 
     def any_of(self, path: list[str], values: list[Any]) -> Fragment:
         at, params = _jsonb_value(path)
-        return f"({at}) = ANY(%s::jsonb[])", [*params, [dumps(value) for value in values]]
+        texts = [exact_floats(dumps(value)) for value in values]
+        return f"({at}) = ANY(%s::jsonb[])", [*params, texts]
 
     def sort_key(self, path: list[str], ascending: bool) -> Fragment:
         at, params = _jsonb_value(path)

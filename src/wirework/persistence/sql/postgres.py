@@ -12,8 +12,9 @@ reads and idempotent writes always, ``create`` and ``delete_by_id`` only when th
 server said it ended the session (SQLSTATE class 57P) and so never ran them.
 Otherwise the error says the write may or may not have been applied.
 
-Messages name ``host:port``; the password lives only in the connection string,
-which is never printed, logged or part of ``repr``.
+Messages name ``host:port/database``; the password lives only in the connection
+string, which is never printed, logged or part of ``repr``, and a driver's text is
+shown only with the config's secrets masked.
 """
 
 from __future__ import annotations
@@ -23,16 +24,17 @@ import importlib
 import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
-from urllib.parse import urlsplit
 
 from wirework.build.drivers import PSYCOPG, Driver
 from wirework.config import ConfigParams
 from wirework.config.connection import ConnectionSettings
 from wirework.config.schema import SchemaRef
+from wirework.config.secrets import redact
 from wirework.errors import BackendError, ConfigError
 from wirework.lifecycle.retry import retry
+from wirework.persistence.codec import ItemTypes
 from wirework.persistence.sql.core import DuplicateKeyError, IdentifiableSqlPersistence, Session
-from wirework.persistence.sql.dialect import POSTGRES
+from wirework.persistence.sql.dialect import POSTGRES, lenient_loads
 from wirework.persistence.sql.pool import ConnectionPool
 
 if TYPE_CHECKING:
@@ -62,8 +64,14 @@ class IdentifiablePostgresPersistence(IdentifiableSqlPersistence[T]):
     config_schema: ClassVar[SchemaRef] = "wirework.persistence.schema:PostgresPersistenceConfig"
     drivers: ClassVar[tuple[Driver, ...]] = (PSYCOPG,)
 
-    def __init__(self, table: str | None = None, *, item_type: type[T] | None = None) -> None:
-        super().__init__(table, item_type=item_type)
+    def __init__(
+        self,
+        table: str | None = None,
+        *,
+        item_type: type[T] | None = None,
+        item_types: ItemTypes | None = None,
+    ) -> None:
+        super().__init__(table, item_type=item_type, item_types=item_types)
         self._settings = ConnectionSettings(port=5432)
         self._explicit: set[str] = set()
         self._pool_size = DEFAULT_MAX_POOL_SIZE
@@ -73,11 +81,7 @@ class IdentifiablePostgresPersistence(IdentifiableSqlPersistence[T]):
         self._idle_status = 0
 
     def _location(self) -> str:
-        settings = self._settings
-        database = settings.database
-        if database is None and settings.uri is not None:
-            database = urlsplit(settings.uri).path.lstrip("/") or None
-        return f"PostgreSQL at {settings.address}" + (f"/{database}" if database else "")
+        return f"PostgreSQL at {self._settings.location}"
 
     def _configure_connection(self, config: ConfigParams, checked: Any) -> None:
         options = checked.options  # the schema also requires a database or a URI
@@ -145,10 +149,11 @@ class IdentifiablePostgresPersistence(IdentifiableSqlPersistence[T]):
                     conninfo, application_name=_APPLICATION_NAME
                 )
         except driver.Error as exc:
+            # The cause is dropped on purpose: the driver's text quotes the connection string.
             raise ConfigError(
                 f"connection.uri is not a valid PostgreSQL URI: {self._scrub(str(exc))}",
                 component=self._component,
-            ) from exc
+            ) from None
         return conninfo
 
     def _new_connection(self) -> psycopg.Connection[Any]:
@@ -167,14 +172,13 @@ class IdentifiablePostgresPersistence(IdentifiableSqlPersistence[T]):
                 component=self._component,
                 hint="check that the server runs there and accepts this user",
             ) from exc
+        # One row too deep for json.loads must not fail the whole result it is in.
+        driver.types.json.set_json_loads(lenient_loads, connection)
         return connection
 
     def _scrub(self, text: str) -> str:
-        """Driver text without the password or the URI that may hold it."""
-        for secret in (self._settings.uri, self._settings.password, self._conninfo):
-            if secret:
-                text = text.replace(secret, "***")
-        return text.strip().replace("\n", " ").replace("\t", "")
+        """Driver text without the config's secrets or the connection string, on one line."""
+        return redact(text, {*self._settings.secrets, self._conninfo}, one_line=True)
 
     # -- statements ----------------------------------------------------------------------
     def _run(

@@ -19,14 +19,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
-from wirework.build.drivers import SQLITE, Driver
+from wirework.build.drivers import SQLITE as SQLITE_DRIVER
+from wirework.build.drivers import Driver
 from wirework.config import ConfigParams
 from wirework.config.connection import ConnectionSettings
 from wirework.config.schema import SchemaRef
 from wirework.errors import BackendError, ConfigError
 from wirework.lifecycle.retry import retry
+from wirework.persistence.codec import ItemTypes
 from wirework.persistence.sql.core import DuplicateKeyError, IdentifiableSqlPersistence, Session
-from wirework.persistence.sql.dialect import SQLITE as SQLITE_DIALECT
+from wirework.persistence.sql.dialect import SQLITE
 
 if TYPE_CHECKING:
     import sqlite3
@@ -50,9 +52,9 @@ class IdentifiableSqlitePersistence(IdentifiableSqlPersistence[T]):
     to wait for a lock), ``options.retries`` (opening).
     """
 
-    dialect = SQLITE_DIALECT
+    dialect = SQLITE
     config_schema: ClassVar[SchemaRef] = "wirework.persistence.schema:SqlitePersistenceConfig"
-    drivers: ClassVar[tuple[Driver, ...]] = (SQLITE,)
+    drivers: ClassVar[tuple[Driver, ...]] = (SQLITE_DRIVER,)
 
     def __init__(
         self,
@@ -60,9 +62,10 @@ class IdentifiableSqlitePersistence(IdentifiableSqlPersistence[T]):
         *,
         path: str | Path | None = None,
         item_type: type[T] | None = None,
+        item_types: ItemTypes | None = None,
     ) -> None:
-        super().__init__(table, item_type=item_type)
-        self._path = str(path) if path is not None else DEFAULT_SQLITE_PATH
+        super().__init__(table, item_type=item_type, item_types=item_types)
+        self._path = self._checked_path(str(path)) if path is not None else DEFAULT_SQLITE_PATH
         self._timeout = 5.0
         self._retries = 3
         self._lock = threading.Lock()
@@ -77,15 +80,19 @@ class IdentifiableSqlitePersistence(IdentifiableSqlPersistence[T]):
         return f"SQLite database {self._path}"
 
     def _configure_connection(self, config: ConfigParams, checked: Any) -> None:
-        settings = ConnectionSettings.from_config(config)
+        settings = ConnectionSettings.from_config(config)  # no uri: the schema refuses one
         if settings.database is not None:
-            if not settings.database.strip():
-                raise ConfigError(
-                    "connection.database must be a file path", component=self._component
-                )
-            self._path = settings.database
+            self._path = self._checked_path(settings.database)
         self._timeout = settings.connect_timeout
         self._retries = settings.retries
+
+    def _checked_path(self, path: str) -> str:
+        if not path.strip() or "\x00" in path:
+            raise ConfigError(
+                f"connection.database must be a file path, got {path!r}",
+                component=self._component,
+            )
+        return path
 
     def _connect(self) -> None:
         sqlite = importlib.import_module("sqlite3")
@@ -140,7 +147,12 @@ class IdentifiableSqlitePersistence(IdentifiableSqlPersistence[T]):
                 raise self._not_open(operation)
             try:
                 if not transaction:
-                    return work(connection)
+                    try:
+                        return work(connection)
+                    except sqlite.OperationalError as exc:
+                        if not _damaged_json(exc):
+                            raise
+                        return work(_GuardedSession(connection))
                 # IMMEDIATE takes the write lock first: no other process can slip in
                 # between the read and the write.
                 connection.execute("BEGIN IMMEDIATE")
@@ -164,7 +176,12 @@ class IdentifiableSqlitePersistence(IdentifiableSqlPersistence[T]):
             if connection is None:
                 raise self._not_open(operation)
             try:
-                rows: list[Any] = connection.execute(sql, params).fetchall()
+                try:
+                    rows: list[Any] = connection.execute(sql, params).fetchall()
+                except self._driver.OperationalError as exc:
+                    if not _damaged_json(exc):
+                        raise
+                    rows = connection.execute(SQLITE.guarded(sql), params).fetchall()
             except self._driver.Error as exc:
                 raise self._failure(operation, exc) from exc
         return rows
@@ -175,7 +192,12 @@ class IdentifiableSqlitePersistence(IdentifiableSqlPersistence[T]):
             if connection is None:
                 raise self._not_open(operation)
             try:
-                count: int = connection.execute(sql, params).rowcount
+                try:
+                    count: int = connection.execute(sql, params).rowcount
+                except self._driver.OperationalError as exc:
+                    if not _damaged_json(exc):
+                        raise
+                    count = connection.execute(SQLITE.guarded(sql), params).rowcount
             except self._driver.Error as exc:
                 raise self._failure(operation, exc) from exc
         return count
@@ -186,3 +208,23 @@ class IdentifiableSqlitePersistence(IdentifiableSqlPersistence[T]):
         return BackendError(
             f"{operation}() on {self._location()} failed: {exc}", component=self._component
         )
+
+
+def _damaged_json(exc: Exception) -> bool:
+    """SQLite's JSON functions met a row whose text is not JSON (or nests too deeply).
+
+    The statement failed as a whole and changed nothing, so it is run again with
+    ``SQLITE.guarded``, which reads such a row as having no fields: one damaged row then
+    costs a filter only itself, and the guard's parse per row is paid only when needed.
+    """
+    return str(exc) == "malformed JSON"
+
+
+class _GuardedSession:
+    """A connection whose statements read a damaged document as one without fields."""
+
+    def __init__(self, connection: Any) -> None:
+        self._connection = connection
+
+    def execute(self, sql: Any, params: Any = (), /) -> Any:
+        return self._connection.execute(SQLITE.guarded(sql), params)

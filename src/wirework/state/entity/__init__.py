@@ -1,4 +1,4 @@
-"""Entity-state stores (seed 002): the current state, context and version of each entity."""
+"""Entity-state stores (pystator's protocols): the state, context and version of each entity."""
 
 from wirework.state.entity.client import StateStoreClient
 from wirework.state.entity.memory import InMemoryStateStore

@@ -2,23 +2,27 @@
 
 It implements every protocol in :mod:`wirework.state.entity.protocol` with the same
 semantics the persistent stores must have, under one lock (so a versioned write is
-one atomic compare-and-set, not pystator's read-then-write), and with the same
+one atomic compare-and-set, not pystator's read-then-write; versions come from one
+counter for the whole store, so a deleted entity created again never gets an old
+version back), and with the same
 connect/disconnect lifecycle: code written against it keeps working when the
 configuration swaps in SQLite or PostgreSQL. Data survives a disconnect, as rows do.
 """
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, ClassVar, NamedTuple, TypeVar
 
 from wirework.config import ConfigParams
 from wirework.config.schema import SchemaRef, validated
+from wirework.config.uri import scheme_of
 from wirework.data.values import (
-    InvalidArgumentError,
     UnstorableValueError,
     check_key,
+    check_page,
     freeze,
     thaw,
 )
@@ -53,6 +57,7 @@ class InMemoryStateStore(EntityStoreBase):
     def __init__(self, connection_string: str | None = None) -> None:
         super().__init__(_check_uri(connection_string))
         self._records: dict[str, _Record] = {}
+        self._versions = itertools.count(1)  # next(): the next version; under the lock
         self._lock = threading.Lock()
 
     def configure(self, config: ConfigParams) -> None:
@@ -97,7 +102,7 @@ class InMemoryStateStore(EntityStoreBase):
                     "before set_context()",
                     component=type(self).__name__,
                 )
-            self._records[entity_id] = record._replace(version=record.version + 1, context=frozen)
+            self._records[entity_id] = record._replace(version=next(self._versions), context=frozen)
 
     # -- VersionedStateStore ------------------------------------------------------
     def get_state_versioned(self, entity_id: str) -> tuple[str | None, int]:
@@ -123,9 +128,7 @@ class InMemoryStateStore(EntityStoreBase):
         """Entity ids in ascending order, optionally only those in ``state``, then paged."""
         if state is not None:
             state = check_state(state)
-        for name, number in (("limit", limit), ("offset", offset)):
-            if type(number) is not int or number < 0:
-                raise InvalidArgumentError(f"{name} must be a whole number >= 0, got {number!r}")
+        limit, offset = check_page(limit, offset)
         with self._lock:
             self._require_connection("list_entities")
             items = list(self._records.items())
@@ -171,13 +174,14 @@ class InMemoryStateStore(EntityStoreBase):
                 version = 0 if old is None else old.version
                 if expected_version is not None and expected_version != version:
                     raise ConcurrencyError(entity_id, expected_version, version)
+                new = next(self._versions)
                 records[entity_id] = _Record(
                     state,
-                    version + 1,
+                    new,
                     context if context is not None else (_EMPTY if old is None else old.context),
                     _merge(old.metadata if old is not None else _EMPTY, extra),
                 )
-                versions.append(version + 1)
+                versions.append(new)
         return versions
 
 
@@ -185,7 +189,7 @@ def _check_uri(uri: str | None) -> str | None:
     if uri and not uri.startswith(_SCHEME):
         raise ConfigError(
             f"the in-memory entity store takes no connection string or one starting with "
-            f"{_SCHEME!r}, got {uri!r}; use the store for that backend instead",
+            f"{_SCHEME!r}, got scheme {scheme_of(uri)!r}; use the store for that backend instead",
             component=InMemoryStateStore.__name__,
         )
     return uri

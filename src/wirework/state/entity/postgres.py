@@ -1,4 +1,4 @@
-"""The entity-state store on PostgreSQL: ``wirework:entity-store:postgres:*:1.0`` (seed 002).
+"""The entity-state store on PostgreSQL: ``wirework:entity-store:postgres:*:1.0``.
 
 ``PostgresStateStore("postgresql://user:secret@db:5432/app")``. As a component it
 reads the key-value store's keys: ``connection.uri`` or ``connection.host`` /

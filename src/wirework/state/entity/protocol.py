@@ -6,9 +6,12 @@ ignored in another, ``list_entities`` had three signatures, and ``delete_entity`
 batching existed only in some. Here each protocol states its semantics once, and the
 shared conformance suite holds every backend to them:
 
-* an entity's version is 0 while it does not exist and goes up by exactly one on
-  every write to it (state, context or both); ``expected_version=0`` means "create
-  only if absent"; a mismatch raises :class:`wirework.errors.ConcurrencyError`;
+* an entity's version is 0 while it does not exist; every write to it (state,
+  context or both) gives it a version it never had, not even before a delete, and
+  raises its version while it lives (versions come from one counter per store, so
+  they are not consecutive; see ``IVersionedStateStore``). ``expected_version=0``
+  means "create only if absent"; a mismatch raises
+  :class:`wirework.errors.ConcurrencyError`;
 * ``metadata={"context": {...}}`` on a state write stores that context, like
   ``set_context``; other metadata keys are merged into the entity's metadata;
 * ``list_entities`` returns entity ids sorted ascending, then paged;

@@ -12,7 +12,9 @@ Layout under ``options.key_prefix`` (default ``wirework:entity:``), and why:
   order, which for UTF-8 is code-point order, Python's ``sorted`` order. Paging is
   one ``ZRANGE`` by rank, not a scan;
 * ``s:<state>``: the same per state, for ``list_entities(state)``;
-* ``counts``: state -> number of entities, for ``count_by_state``.
+* ``counts``: state -> number of entities, for ``count_by_state``;
+* ``version``: the last version given. Every write takes the next one, so an entity
+  deleted and created again never gets an old version back.
 
 Every write is one Lua script, so the version check, the write and the index
 updates are atomic across processes; a batch is one script, all or nothing. The
@@ -29,15 +31,23 @@ from wirework.build.drivers import REDIS, Driver
 from wirework.config import ConfigParams
 from wirework.config.schema import SchemaRef, validated
 from wirework.data.values import (
-    InvalidArgumentError,
+    MAX_PAGE_INDEX,
     UnstorableValueError,
     canonical,
     check_key,
+    check_page,
     decode,
     encode,
 )
 from wirework.errors import ConcurrencyError, ConfigError
-from wirework.state._redis import Script, check_uri, link_for, redis_address, redis_settings
+from wirework.state._redis import (
+    SHARED_LUA,
+    Script,
+    check_uri,
+    link_for,
+    redis_address,
+    redis_settings,
+)
 from wirework.state.entity.base import EntityStoreBase, check_state, check_updates, encode_context
 from wirework.state.entity.protocol import UnknownEntityError
 
@@ -48,28 +58,48 @@ __all__ = ["DEFAULT_KEY_PREFIX", "RedisStateStore"]
 
 DEFAULT_KEY_PREFIX = "wirework:entity:"
 _NAME = "RedisStateStore"
+_COUNTER = "version"  # after the prefix: the last version the store gave
 
-# KEYS = ids, counts, entity keys...; ARGV = prefix, expected version (-1 = any),
-# context JSON ('' = keep), number of metadata fields M, M field/value pairs, then
-# one id/state pair per entity. {1, new versions...} or {0, index, current version}.
-_WRITE = Script("""
-local ids, counts, prefix = KEYS[1], KEYS[2], ARGV[1]
+# As in the key-value store, every script reads and checks everything before its
+# first write and nothing after it can fail (Redis keeps a failed script's writes):
+# reading a key of the wrong type fails there, with nothing written yet.
+
+# KEYS = ids, counts, version counter, entity keys...; ARGV = prefix, expected version
+# (-1 = any), context JSON ('' = keep), number of metadata fields M, M field/value
+# pairs, then one id/state pair per entity. {1, new versions...} or
+# {0, index, current version}.
+_WRITE = Script(
+    SHARED_LUA
+    + """
+local ids, counts, counter, prefix = KEYS[1], KEYS[2], KEYS[3], ARGV[1]
 local expected, context = tonumber(ARGV[2]), ARGV[3]
 local nmeta = tonumber(ARGV[4])
+local count = #KEYS - 3
+if not (expected and nmeta and #ARGV == 4 + 2 * nmeta + 2 * count) then
+  return redis.error_reply('ERR wirework: malformed arguments to the write script')
+end
 local base = 4 + 2 * nmeta
-local count = #KEYS - 2
-if expected >= 0 then
-  for i = 1, count do
-    local version = tonumber(redis.call('HGET', KEYS[2 + i], 'n')) or 0
-    if version ~= expected then return {0, i, version} end
+redis.call('ZCARD', ids)
+redis.call('HLEN', counts)
+local olds, stored = {}, {}
+for i = 1, count do
+  local id, state = ARGV[base + 2 * i - 1], ARGV[base + 2 * i]
+  local r = redis.call('HMGET', KEYS[3 + i], 's', 'n')
+  olds[i], stored[i] = r[1], tonumber(r[2]) or 0
+  if expected >= 0 and stored[i] ~= expected then return {0, i, stored[i]} end
+  redis.call('ZSCORE', prefix .. 's:' .. state, id)
+  if r[1] then redis.call('ZSCORE', prefix .. 's:' .. r[1], id) end
+  if not (is_whole(redis.call('HGET', counts, state))
+      and is_whole(r[1] and redis.call('HGET', counts, r[1]))) then
+    return redis.error_reply('ERR wirework: a count of entities by state is not a number')
   end
 end
 local out = {1}
 for i = 1, count do
-  local key = KEYS[2 + i]
+  local key = KEYS[3 + i]
   local id, state = ARGV[base + 2 * i - 1], ARGV[base + 2 * i]
-  local r = redis.call('HMGET', key, 's', 'n')
-  local old = r[1]
+  local old = olds[i]
+  local version = next_version(counter, stored[i])
   if old ~= state then
     if old then
       redis.call('ZREM', prefix .. 's:' .. old, id)
@@ -80,32 +110,51 @@ for i = 1, count do
     redis.call('ZADD', prefix .. 's:' .. state, 0, id)
     redis.call('HINCRBY', counts, state, 1)
   end
-  local version = (tonumber(r[2]) or 0) + 1
   redis.call('HSET', key, 's', state, 'n', version)
   if context ~= '' then redis.call('HSET', key, 'c', context) end
   for j = 1, nmeta do redis.call('HSET', key, ARGV[3 + 2 * j], ARGV[4 + 2 * j]) end
   out[i + 1] = version
 end
 return out
-""")
+""",
+    writes=True,
+)
 
-# KEYS[1] = entity; ARGV = context JSON. The new version, or 0 if there is no entity.
-_SET_CONTEXT = Script("""
-if redis.call('HEXISTS', KEYS[1], 's') == 0 then return 0 end
-redis.call('HSET', KEYS[1], 'c', ARGV[1])
-return redis.call('HINCRBY', KEYS[1], 'n', 1)
-""")
+# KEYS = entity, version counter; ARGV = context JSON. The new version, or 0 if there
+# is no entity.
+_SET_CONTEXT = Script(
+    SHARED_LUA
+    + """
+local r = redis.call('HMGET', KEYS[1], 's', 'n')
+if not r[1] then return 0 end
+local version = next_version(KEYS[2], tonumber(r[2]) or 0)
+redis.call('HSET', KEYS[1], 'c', ARGV[1], 'n', version)
+return version
+""",
+    writes=True,
+)
 
 # KEYS = ids, counts, entity; ARGV = prefix, id. 1 if removed, 0 if there was none.
-_DELETE = Script("""
+# The version counter is left as it is: it is above every version already.
+_DELETE = Script(
+    SHARED_LUA
+    + """
 local state = redis.call('HGET', KEYS[3], 's')
 if not state then return 0 end
+local index = ARGV[1] .. 's:' .. state
+redis.call('ZSCORE', KEYS[1], ARGV[2])
+redis.call('ZSCORE', index, ARGV[2])
+if not is_whole(redis.call('HGET', KEYS[2], state)) then
+  return redis.error_reply('ERR wirework: a count of entities by state is not a number')
+end
 redis.call('DEL', KEYS[3])
 redis.call('ZREM', KEYS[1], ARGV[2])
-redis.call('ZREM', ARGV[1] .. 's:' .. state, ARGV[2])
+redis.call('ZREM', index, ARGV[2])
 if redis.call('HINCRBY', KEYS[2], state, -1) <= 0 then redis.call('HDEL', KEYS[2], state) end
 return 1
-""")
+""",
+    writes=True,
+)
 
 _SCRIPTS = (_WRITE, _SET_CONTEXT, _DELETE)
 
@@ -189,7 +238,8 @@ class RedisStateStore(EntityStoreBase):
         entity_id = check_key(entity_id, "entity id")
         text = encode_context(entity_id, context)
         link = self._require_connection("set_context")
-        if not link.run("set_context", _SET_CONTEXT, 1, self._entity(entity_id), text):
+        keys = (self._entity(entity_id), self._prefix + _COUNTER)
+        if not link.run("set_context", _SET_CONTEXT, 2, *keys, text):
             raise UnknownEntityError(
                 f"entity {entity_id!r} does not exist: give it a state with set_state() "
                 "before set_context()",
@@ -225,14 +275,13 @@ class RedisStateStore(EntityStoreBase):
         """Entity ids in ascending order, optionally only those in ``state``, then paged."""
         if state is not None:
             state = check_state(state)
-        for name, number in (("limit", limit), ("offset", offset)):
-            if type(number) is not int or number < 0:
-                raise InvalidArgumentError(f"{name} must be a whole number >= 0, got {number!r}")
+        limit, offset = check_page(limit, offset)
         link = self._require_connection("list_entities")
         if limit == 0:  # ZRANGE 0 -1 would mean "everything"
             return []
         index = self._prefix + ("ids" if state is None else "s:" + state)
-        ids = link.command("list_entities", "ZRANGE", index, offset, offset + limit - 1)
+        last = min(offset + limit - 1, MAX_PAGE_INDEX)  # Redis takes no index beyond int64
+        ids = link.command("list_entities", "ZRANGE", index, offset, last)
         return [str(entity_id, "utf-8") for entity_id in ids]
 
     def count_by_state(self) -> dict[str, int]:
@@ -272,7 +321,12 @@ class RedisStateStore(EntityStoreBase):
         if not checked:
             return []
         prefix = self._prefix
-        keys = [prefix + "ids", prefix + "counts", *(self._entity(eid) for eid, _ in checked)]
+        keys = [
+            prefix + "ids",
+            prefix + "counts",
+            prefix + _COUNTER,
+            *(self._entity(eid) for eid, _ in checked),
+        ]
         expected = -1 if expected_version is None else expected_version
         args: list[Any] = [prefix, expected, context or "", len(fields) // 2, *fields]
         for pair in checked:

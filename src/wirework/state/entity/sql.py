@@ -1,12 +1,14 @@
-"""The entity-state store on SQL, shared by SQLite and PostgreSQL (seed 002's stores).
+"""The entity-state store on SQL, shared by SQLite and PostgreSQL.
 
 Same semantics as :class:`~wirework.state.entity.memory.InMemoryStateStore`, which
 the conformance suite checks on every backend; here each write is one statement:
 
-* a write without expectation is an upsert that bumps ``version`` in the database;
-  ``expected_version=0`` is ``INSERT ... ON CONFLICT DO NOTHING`` and ``n > 0`` an
-  ``UPDATE ... WHERE version = n``, so concurrent writers in any process are decided
-  by the database. The version is read only after a miss, for the error;
+* a write without expectation is an upsert; ``expected_version=0`` is ``INSERT ...
+  ON CONFLICT DO NOTHING`` and ``n > 0`` an ``UPDATE ... WHERE version = n``, so
+  concurrent writers in any process are decided by the database. Each takes its new
+  version from the table's counter (see :mod:`wirework.state.sql`), so a deleted
+  entity created again never gets an old version back. The version is read only
+  after a miss, for the error;
 * metadata other than ``context`` is merged into the stored metadata. The merge is
   done in Python (SQL's JSON functions differ by database and PostgreSQL's ``jsonb``
   refuses ``\\u0000``), so such a write reads the row and then writes it back only
@@ -31,10 +33,10 @@ from typing import TYPE_CHECKING, Any, ClassVar, cast
 from wirework.config import ConfigParams
 from wirework.config.schema import validated
 from wirework.data.values import (
-    InvalidArgumentError,
     UnstorableValueError,
     canonical,
     check_key,
+    check_page,
     decode,
     encode,
 )
@@ -57,15 +59,15 @@ class _EntitySql:
 
     def __init__(self, engine: SqlEngine, table: str) -> None:
         q = engine.sql
-        self.schema = [
-            q(
+        self.schema = engine.schema(
+            table,
+            [
                 "CREATE TABLE IF NOT EXISTS {t} (entity_id TEXT{c} PRIMARY KEY, "
                 "state TEXT{c} NOT NULL, version BIGINT NOT NULL, context TEXT NOT NULL, "
                 "metadata TEXT NOT NULL){suffix}",
-                table,
-            ),
-            q('CREATE INDEX IF NOT EXISTS "{name}_state" ON {t} (state, entity_id)', table),
-        ]
+                'CREATE INDEX IF NOT EXISTS "{name}_state" ON {t} (state, entity_id)',
+            ],
+        )
         self.get_state = q("SELECT state FROM {t} WHERE entity_id = ?", table)
         self.get_versioned = q("SELECT state, version FROM {t} WHERE entity_id = ?", table)
         self.get_context = q("SELECT context FROM {t} WHERE entity_id = ?", table)
@@ -74,10 +76,10 @@ class _EntitySql:
         self.version_metadata = q("SELECT version, metadata FROM {t} WHERE entity_id = ?", table)
         self.batch_head = q("SELECT entity_id, state FROM {t} WHERE ", table)
         self.set_context = q(
-            "UPDATE {t} SET context = ?, version = version + 1 WHERE entity_id = ?", table
+            "UPDATE {t} SET context = ?, version = {bump} WHERE entity_id = ?", table
         )
-        upsert = _INSERT + "VALUES (?, ?, 1, ?, '{{}}') ON CONFLICT (entity_id) DO UPDATE SET "
-        keep_context = "state = excluded.state, version = {t}.version + 1"
+        upsert = _INSERT + "VALUES (?, ?, {next}, ?, '{{}}') ON CONFLICT (entity_id) DO UPDATE SET "
+        keep_context = "state = excluded.state, version = {bump}"
         new_context = keep_context + ", context = excluded.context"
         # (context given?) -> upsert; the batch forms return nothing (executemany)
         self.upsert = {
@@ -89,13 +91,14 @@ class _EntitySql:
             True: q(upsert + new_context, table),
         }
         self.insert = q(
-            _INSERT + "VALUES (?, ?, 1, ?, ?) ON CONFLICT (entity_id) DO NOTHING RETURNING version",
+            _INSERT
+            + "VALUES (?, ?, {next}, ?, ?) ON CONFLICT (entity_id) DO NOTHING RETURNING version",
             table,
         )
         # (context given?, metadata given?) -> conditional update
         self.update = {
             (context, metadata): q(
-                "UPDATE {t} SET state = ?, version = version + 1"
+                "UPDATE {t} SET state = ?, version = {bump}"
                 + (", context = ?" if context else "")
                 + (", metadata = ?" if metadata else "")
                 + " WHERE entity_id = ? AND version = ? RETURNING version",
@@ -234,9 +237,7 @@ class SqlEntityStore(EntityStoreBase):
         """Entity ids in ascending order, optionally only those in ``state``, then paged."""
         if state is not None:
             state = check_state(state)
-        for name, number in (("limit", limit), ("offset", offset)):
-            if type(number) is not int or number < 0:
-                raise InvalidArgumentError(f"{name} must be a whole number >= 0, got {number!r}")
+        limit, offset = check_page(limit, offset)
         engine = self._require_connection("list_entities")
         if state is None:
             rows = engine.all("list_entities", self._q.list_all, (limit, offset))
@@ -355,7 +356,7 @@ class SqlEntityStore(EntityStoreBase):
                 return int(written[0])
 
     def _conflict(self, session: Session, entity_id: str, expected: int) -> None:
-        """After a conditional write missed: raise, unless the entity is back at ``expected``."""
+        """After a conditional write missed: raise, unless the entity is absent again (0)."""
         row = session.one(self._q.version, (entity_id,))
         actual = 0 if row is None else int(row[0])
         if actual != expected:

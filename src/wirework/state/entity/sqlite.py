@@ -1,4 +1,4 @@
-"""The entity-state store on SQLite: ``wirework:entity-store:sqlite:*:1.0`` (seed 002).
+"""The entity-state store on SQLite: ``wirework:entity-store:sqlite:*:1.0``.
 
 ``SQLiteStateStore("sqlite:///data/orders.db")`` (relative) or
 ``"sqlite:////var/lib/app/orders.db"`` (absolute); a plain file path works too, and
