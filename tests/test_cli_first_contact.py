@@ -47,7 +47,8 @@ def write(directory: Path, text: str, name: str = "config.yml") -> Path:
 
 
 def test_help_is_plain_text(tmp_path: Path) -> None:
-    for args in (["--help"], ["run", "--help"], ["check", "--help"], ["graph", "--help"]):
+    commands = ("run", "check", "graph", "schema")
+    for args in (["--help"], *([name, "--help"] for name in commands)):
         result = command(*args, cwd=tmp_path)
         assert result.returncode == 0, result.stderr
         assert "``" not in result.stdout
@@ -88,6 +89,20 @@ def test_graph_into_a_closed_pipe_exits_quietly(tmp_path: Path) -> None:
     assert result.stdout.strip() == "1. pip-services:logger:null:n0:1.0 (" + f"{path}:1)"
     assert "Traceback" not in result.stderr
     assert "BrokenPipeError" not in result.stderr
+    assert result.stderr == ""
+
+
+def test_schema_into_a_closed_pipe_exits_quietly(tmp_path: Path) -> None:
+    result = subprocess.run(
+        f"{sys.executable} -m wirework schema | head -n 1",
+        shell=True,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.stdout == "{\n"  # the schema is far longer than a pipe buffers
     assert result.stderr == ""
 
 

@@ -107,9 +107,9 @@ def main(
         return _run(args, container)
     try:
         if args.command == "schema":
-            from wirework.cli.schema import print_schema  # imports pydantic: only here
+            from wirework.cli.schema import schema_text  # imports pydantic: only here
 
-            print_schema(args.config, dict(args.params))
+            _print(schema_text(args.config, dict(args.params)))
             return 0
         container.read_config_from_file(None, args.config, dict(args.params))
         _print_graph(args, container.check())
@@ -142,12 +142,17 @@ def use_app_dir(app_dir: str) -> None:
 
 
 def _print_graph(args: argparse.Namespace, graph: Graph) -> None:
-    """The output of ``check`` and ``graph``; a reader that stops early ends it quietly."""
+    """The output of ``check`` and ``graph``."""
     text = graph.render(getattr(args, "format", "text"))
     if args.command == "check":
         count = len(graph.nodes)
         plural = "" if count == 1 else "s"
         text = f"{args.config}: OK, {count} component{plural}, in open order:\n{text}"
+    _print(text)
+
+
+def _print(text: str) -> None:
+    """A command's output on stdout; a reader that stops early ends it quietly."""
     try:
         print(text, flush=True)
     except BrokenPipeError:

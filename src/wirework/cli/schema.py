@@ -25,11 +25,12 @@ from wirework.container.defaults import BUILT_INS, BY_TYPE_ONLY, DefaultFactory
 from wirework.descriptor import Descriptor
 from wirework.errors import WireworkError
 
-__all__ = ["print_schema"]
+__all__ = ["schema_text"]
 
 
-def print_schema(config: str | None, parameters: Mapping[str, Any]) -> None:
-    """Print the schema; with ``config``, also cover the classes its ``type:`` entries name."""
+def schema_text(config: str | None, parameters: Mapping[str, Any]) -> str:
+    """The schema as JSON text; with ``config``, it also covers the classes that config's
+    ``type:`` entries name."""
     named = [*BY_TYPE_ONLY, *BUILT_INS.values()]
     if config is not None:
         named += [spec.type for spec in load_config(Path(config), parameters) if spec.type]
@@ -43,8 +44,7 @@ def print_schema(config: str | None, parameters: Mapping[str, Any]) -> None:
         spellings, _ = by_type.setdefault(cls, ([], schema_of(cls)))
         spellings.extend(s for s in _spellings(path, cls) if s not in spellings)
     document = config_document(list(by_type.values()), list(_registrations()))
-    json.dump(document, sys.stdout, indent=2)
-    sys.stdout.write("\n")
+    return json.dumps(document, indent=2)
 
 
 def _registrations() -> Iterable[tuple[Descriptor, type[BaseModel] | None]]:
