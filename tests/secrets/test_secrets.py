@@ -279,3 +279,24 @@ def test_a_connection_string_of_the_wrong_kind_is_named_by_its_scheme_only() -> 
                 store.configure(ConfigParams({"connection.uri": uri}))
             assert MARK not in str(info.value)
             assert f"got scheme {scheme!r}" in str(info.value)
+
+
+@pytest.mark.parametrize("key", ["connection.uri", "connection.database"])
+@pytest.mark.parametrize(
+    ("location", "shown"),
+    [
+        (f"postgresql://app:p{MARK}@db/app", "got scheme 'postgresql'"),
+        (f"sqlite:app:p{MARK}@db/app", "got 'sqlite:***@db/app'"),
+    ],
+)
+def test_a_sqlite_store_given_another_location_shows_no_password(
+    key: str, location: str, shown: str
+) -> None:
+    from wirework.state.entity.sqlite import SQLiteStateStore
+    from wirework.state.sqlite import SqliteStateStore
+
+    for store in (SqliteStateStore(), SQLiteStateStore()):
+        with pytest.raises(ConfigError) as info:
+            store.configure(ConfigParams({key: location}))
+        assert MARK not in str(info.value)
+        assert shown in str(info.value)

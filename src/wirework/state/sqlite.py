@@ -32,6 +32,8 @@ from urllib.parse import unquote
 from wirework.config import ConfigParams
 from wirework.config.connection import ConnectionSettings
 from wirework.config.schema import SchemaRef
+from wirework.config.secrets import redact_uri
+from wirework.config.uri import scheme_of
 from wirework.errors import BackendError, ConfigError
 from wirework.lifecycle.retry import retry
 from wirework.state.sql import DbSession, Row, Session, SqlEngine, SqlStateStore
@@ -53,16 +55,16 @@ def sqlite_path(location: str | None, component: str) -> str:
         if not rest.startswith("//"):
             raise ConfigError(
                 f"a SQLite URI is sqlite:///relative/path.db or sqlite:////absolute/path.db, "
-                f"got {location!r}",
+                f"got {redact_uri(location)!r}",
                 component=component,
             )
         path = unquote(rest[2:].split("?", 1)[0])
         path = path[1:] if path.startswith("/") else path  # the third slash ends the host
         return path if path not in ("", ":memory:") else ":memory:"
     if "://" in location:
-        raise ConfigError(
-            f"the SQLite store takes a file path or a sqlite:/// URI, got {location!r}; "
-            "use the store for that backend instead",
+        raise ConfigError(  # named by its scheme only: the rest may hold a password
+            "the SQLite store takes a file path or a sqlite:/// URI, "
+            f"got scheme {scheme_of(location)!r}; use the store for that backend instead",
             component=component,
         )
     return location
