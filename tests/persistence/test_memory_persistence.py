@@ -197,7 +197,7 @@ def test_sorting_values_that_do_not_compare(persistence: Store) -> None:
 def test_invalid_max_page_size(value: Any, shown: str) -> None:
     store: Store = IdentifiableMemoryPersistence()
     message = (
-        r"options.max_page_size: expected a whole number from 1 to 9223372036854775807, "
+        r"options.max_page_size: expected a whole number from 1 to 9,223,372,036,854,775,807, "
         rf"got {re.escape(shown)}"
     )
     with pytest.raises(ConfigError, match=message):

@@ -94,7 +94,7 @@ def test_a_timeout_of_the_wrong_type_is_refused_naming_the_unit(
     [problem] = problems(f"- descriptor: {MEMORY}\n  options:\n    timeout: {value}\n")
     assert (
         f"{MEMORY} (svc.yml:3): options.timeout: expected a whole number of milliseconds "
-        f"from 0 to 1000000000000, got {shown}"
+        f"from 0 to 1,000,000,000,000, got {shown}"
     ) in problem
     if hint is not None:
         assert hint in problem
@@ -228,7 +228,7 @@ def test_a_deep_value_is_refused_without_recursing_through_it() -> None:
 def test_a_value_a_few_levels_deep_is_refused_as_a_value() -> None:
     [problem] = problems(f"- descriptor: {MEMORY}\n  options:\n    timeout: [[[1]]]\n")
     assert (
-        "options.timeout: expected a whole number of milliseconds from 0 to 1000000000000, "
+        "options.timeout: expected a whole number of milliseconds from 0 to 1,000,000,000,000, "
         "got [[[...]]] (a" in problem
     )
 
@@ -265,7 +265,7 @@ def test_configure_called_directly_refuses_coercion(bad: Any) -> None:
     [problem] = info.value.problems
     assert isinstance(problem, ConfigError)
     assert (
-        "options.timeout: expected a whole number of milliseconds from 0 to 1000000000000"
+        "options.timeout: expected a whole number of milliseconds from 0 to 1,000,000,000,000"
         in str(problem)
     )
 

@@ -742,7 +742,7 @@ def test_a_malformed_timeout_option_is_a_config_error(
     new_kv_store: Callable[..., Store], bad: Any, shown: str
 ) -> None:
     message = (
-        r"options.timeout: expected a whole number of milliseconds from 0 to 1000000000000, "
+        r"options.timeout: expected a whole number of milliseconds from 0 to 1,000,000,000,000, "
         rf"got {re.escape(shown)}"
     )
     with pytest.raises(ConfigError, match=message):

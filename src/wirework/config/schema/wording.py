@@ -85,15 +85,24 @@ def _bounds(metadata: list[Any]) -> str:
     )
     length = next((m for m in metadata if isinstance(m, annotated_types.MinLen)), None)
     if isinstance(low, annotated_types.Ge) and isinstance(high, annotated_types.Le):
-        return f"from {low.ge} to {high.le}"
+        return f"from {_number(low.ge)} to {_number(high.le)}"
     words = []
-    if low is not None:
-        words.append(f">= {low.ge}" if isinstance(low, annotated_types.Ge) else f"> {low.gt}")
-    if high is not None:
-        words.append(f"<= {high.le}" if isinstance(high, annotated_types.Le) else f"< {high.lt}")
+    if isinstance(low, annotated_types.Ge):
+        words.append(f">= {_number(low.ge)}")
+    elif low is not None:
+        words.append(f"> {_number(low.gt)}")
+    if isinstance(high, annotated_types.Le):
+        words.append(f"<= {_number(high.le)}")
+    elif high is not None:
+        words.append(f"< {_number(high.lt)}")
     if length is not None and length.min_length == 1:
         words.append("not empty")
     return ", ".join(words)
+
+
+def _number(bound: Any) -> str:
+    """A bound as the other limits of wirework are written: ``1,000,000,000,000``."""
+    return f"{bound:,}" if isinstance(bound, int) else str(bound)
 
 
 def shown(value: Any) -> str:
