@@ -15,18 +15,27 @@ from typing import Any, Protocol, runtime_checkable
 
 from wirework.descriptor import WILDCARD, Descriptor, closest_descriptors
 from wirework.errors import ConfigError, MissingReferenceError
+from wirework.refer.parse_cache import ParseCache
 
 __all__ = ["IReferences", "Locator", "References", "to_locator"]
 
 Locator = Descriptor | str | type
 _Key = Descriptor | type
 
+_PARSED = ParseCache()
+
 
 def to_locator(locator: Locator) -> _Key:
-    """A descriptor string becomes a ``Descriptor``; descriptors and classes pass through."""
+    """A descriptor string becomes a ``Descriptor``; descriptors and classes pass through.
+
+    Strings are parsed through a bounded cache, so looking up by a string literal
+    costs little more than looking up by a ``Descriptor``.
+    """
+    if type(locator) is str:
+        return _PARSED[locator]
     if type(locator) is Descriptor or isinstance(locator, type):
         return locator
-    if isinstance(locator, str):
+    if isinstance(locator, str):  # a str subclass: parsed, never cached (see ParseCache)
         return Descriptor.from_string(locator)
     raise ConfigError(
         f"a locator must be a Descriptor, a 'group:type:kind:name:version' string "
