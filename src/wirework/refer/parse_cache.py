@@ -4,9 +4,12 @@ Code that looks components up by ``"group:type:kind:name:version"`` strings pass
 same few literals again and again, and parsing one costs several times the lookup it
 serves. So parsed strings are kept, but in a bounded table: a caller passing endless
 different strings (built from request data, say) must not grow the process, only lose
-the speed-up. When the table is full the oldest entry makes room (first in, first
-out), so a hit stays a plain dict read, with no bookkeeping and no lock; a string that
-keeps coming back is simply parsed again once it has been pushed out.
+the speed-up. When the table is full it is emptied and starts over: a hit stays a
+plain dict read, with no bookkeeping and no lock, and a string that keeps coming back
+is parsed once more after each emptying. (Dropping only the oldest entry instead would
+lose hot strings just as often under a stream of new ones, since hits do not refresh
+an entry, and cost more: finding the oldest entry of a dict that keeps losing its
+first entries scans the holes they leave.)
 """
 
 from __future__ import annotations
@@ -22,12 +25,13 @@ class ParseCache(dict[str, Descriptor]):
     """``cache[text]`` is ``Descriptor.from_string(text)``, from at most ``size`` entries.
 
     A dict, so that a hit is a subscript that runs no Python code: a miss calls
-    ``__missing__``, which parses and then adds under the lock, making room first, so
-    the table never holds more than ``size`` entries whatever the threads do; a lookup
-    reading the dict meanwhile sees it before or after the change, never half-made.
-    Strings longer than ``longest`` are parsed but not kept (``size`` long strings must
-    not add up to much memory), and malformed ones raise every time. Callers pass exact
-    ``str`` objects only: a subclass could compare equal to a string it is not.
+    ``__missing__``, which parses and then adds under the lock, emptying a full table
+    first, so it never holds more than ``size`` entries whatever the threads do; a
+    lookup reading the dict meanwhile sees it before or after the change, never
+    half-made. Strings longer than ``longest`` are parsed but not kept (``size`` long
+    strings must not add up to much memory), and malformed ones raise every time.
+    Callers pass exact ``str`` objects only: a subclass could compare equal to a
+    string it is not.
     """
 
     def __init__(self, size: int = 2048, longest: int = 256) -> None:
@@ -42,7 +46,7 @@ class ParseCache(dict[str, Descriptor]):
         descriptor = Descriptor.from_string(text)
         if len(text) <= self.longest:
             with self._lock:
-                while len(self) >= self.size:
-                    del self[next(iter(self))]
+                if len(self) >= self.size:
+                    self.clear()
                 self[text] = descriptor
         return descriptor
