@@ -11,11 +11,20 @@ from __future__ import annotations
 import gc
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from itertools import repeat
 from typing import Any
 
-__all__ = ["calibrate", "format_ms", "format_us", "median_ns", "median_ns_per_call"]
+__all__ = [
+    "Pass",
+    "calibrate",
+    "format_ms",
+    "format_us",
+    "interleaved",
+    "median_ns",
+    "median_ns_per_call",
+]
 
 
 def median_ns_per_call(fn: Callable[..., Any], *args: Any, number: int, runs: int) -> float:
@@ -67,6 +76,48 @@ def calibrate(
             break
         number *= 10
     return max(least, min(most, budget_ns * number // max(elapsed, 1)))
+
+
+@dataclass(frozen=True)
+class Pass:
+    """One timed unit of ``interleaved``: ``run()`` makes ``calls`` calls."""
+
+    run: Callable[[], object]
+    calls: int
+
+
+def interleaved(
+    passes: Sequence[Pass], *, rounds: int, budget_ns: int
+) -> list[tuple[float, float]]:
+    """Per pass: the median over ``rounds`` of the ns per call, and the spread
+    ((slowest - fastest round) / median).
+
+    Each round times every pass once, one after another, for about ``budget_ns`` of
+    repetitions, so a change in the machine's load (other processes come and go)
+    touches all of them alike instead of whichever ran at the time. Before each timed
+    stretch a pass runs once untimed, so what the pass before left in shared caches
+    does not land in its figure.
+    """
+    numbers = []
+    for p in passes:
+        p.run()
+        start = time.perf_counter_ns()
+        p.run()
+        numbers.append(max(1, budget_ns // max(time.perf_counter_ns() - start, 1)))
+    samples: list[list[float]] = [[] for _ in passes]
+    for _ in range(rounds):
+        for p, number, times in zip(passes, numbers, samples, strict=True):
+            p.run()
+            gc.collect()
+            start = time.perf_counter_ns()
+            for _ in repeat(None, number):
+                p.run()
+            times.append((time.perf_counter_ns() - start) / (number * p.calls))
+    results = []
+    for times in samples:
+        median = statistics.median(times)
+        results.append((median, (max(times) - min(times)) / median))
+    return results
 
 
 def format_us(ns: float) -> str:

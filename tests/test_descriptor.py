@@ -48,3 +48,10 @@ def test_is_complete() -> None:
 def test_empty_part_is_named() -> None:
     with pytest.raises(ConfigError, match="part 3 is empty"):
         Descriptor.from_string("a:b::d:e")
+
+
+def test_parsed_parts_are_shared_between_descriptors() -> None:
+    first = Descriptor.from_string("myapp:component:default:c1:1.0")
+    second = Descriptor.from_string(" myapp :component:default:c2:1.0")
+    assert first.group is second.group
+    assert first.version is second.version

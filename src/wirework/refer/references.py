@@ -1,9 +1,9 @@
 """``References``: the registry of live components, indexed by descriptor.
 
-The reference system stores a list and wildcard-matches every entry on every lookup;
-here an exact lookup is one dict hit and a wildcard lookup starts from the smallest
-per-field bucket, so lookups stay flat as a service grows to thousands of components.
-Among several matches the newest registration comes first, as in the seeds.
+Pip.Services stores a list and wildcard-matches every entry on every lookup; here an
+exact lookup is one dict hit and a wildcard lookup starts from the smallest per-field
+bucket, so lookups stay flat as a service grows to thousands of components. Among
+several matches the newest registration comes first, as in Pip.Services.
 """
 
 from __future__ import annotations
@@ -15,18 +15,27 @@ from typing import Any, Protocol, runtime_checkable
 
 from wirework.descriptor import WILDCARD, Descriptor, closest_descriptors
 from wirework.errors import ConfigError, MissingReferenceError
+from wirework.refer.parse_cache import ParseCache
 
 __all__ = ["IReferences", "Locator", "References", "to_locator"]
 
 Locator = Descriptor | str | type
 _Key = Descriptor | type
 
+_PARSED = ParseCache()
+
 
 def to_locator(locator: Locator) -> _Key:
-    """A descriptor string becomes a ``Descriptor``; descriptors and classes pass through."""
+    """A descriptor string becomes a ``Descriptor``; descriptors and classes pass through.
+
+    Strings are parsed through a bounded cache, so looking up by a string literal
+    costs little more than looking up by a ``Descriptor``.
+    """
+    if type(locator) is str:
+        return _PARSED[locator]
     if type(locator) is Descriptor or isinstance(locator, type):
         return locator
-    if isinstance(locator, str):
+    if isinstance(locator, str):  # a str subclass: parsed, never cached (see ParseCache)
         return Descriptor.from_string(locator)
     raise ConfigError(
         f"a locator must be a Descriptor, a 'group:type:kind:name:version' string "
@@ -56,13 +65,24 @@ class _Entry:
 
 
 class References:
-    """Thread-safe, indexed component registry (the seeds' ``References``).
+    """Thread-safe, indexed component registry (Pip.Services' ``References``).
 
     Exact buckets and the pattern list are replaced, never mutated, so exact lookups
-    read a consistent snapshot without taking the lock. Each per-field index that
+    read a consistent snapshot without taking the lock (``get_one_*`` answered from
+    ``_fast`` below read one dict entry, equally lock-free). Each per-field index that
     serves wildcard lookups is built when a query first needs that field and kept up
     to date from then on, so registering a thousand components costs no index work
     until someone asks a wildcard question.
+
+    Components registered under a wildcard descriptor (a container's own context
+    info is one) match exact lookups too, and the newest match comes first. So
+    ``get_one_*`` of a complete key may answer from its exact bucket alone only when
+    its newest exact entry is newer than every wildcard entry that matches it.
+    ``_fast`` keeps those answers, key to component, so such a lookup is one dict
+    read: a new exact entry is the newest of all and goes in; a new wildcard entry
+    may shadow any of them and empties it; removing an exact entry takes its key
+    out. Keys come back when a lookup that missed finds, under the lock, that the
+    newest match is an exact entry (:meth:`_newest`).
     """
 
     def __init__(self) -> None:
@@ -71,6 +91,7 @@ class References:
         self._entries: dict[int, _Entry] = {}
         self._exact: dict[_Key, tuple[_Entry, ...]] = {}
         self._patterns: tuple[_Entry, ...] = ()
+        self._fast: dict[_Key, Any] = {}
         self._fields: list[dict[str, list[_Entry]] | None] = [None] * 5
 
     @classmethod
@@ -91,8 +112,10 @@ class References:
             self._entries[entry.seq] = entry
             if isinstance(key, type) or key.is_complete:
                 self._exact[key] = (*self._exact.get(key, ()), entry)
+                self._fast[key] = component
             else:
                 self._patterns = (*self._patterns, entry)
+                self._fast = {}
             if isinstance(key, Descriptor):
                 for field, value in zip(self._fields, key, strict=True):
                     if field is not None:
@@ -129,6 +152,7 @@ class References:
         del self._entries[entry.seq]
         key = entry.locator
         if isinstance(key, type) or key.is_complete:
+            self._fast.pop(key, None)
             bucket = tuple(e for e in self._exact[key] if e is not entry)
             if bucket:
                 self._exact[key] = bucket
@@ -168,19 +192,34 @@ class References:
         return self.find(locator, True)
 
     def get_one_optional(self, locator: Locator) -> Any:
-        if type(locator) is Descriptor and not self._patterns:
-            bucket = self._exact.get(locator)
-            if bucket:
-                return bucket[-1].component
-        found = self.find(locator, False)
-        return found[0] if found else None
+        key = locator if type(locator) is Descriptor else to_locator(locator)
+        try:  # a subscript, not .get(): this is the hot path of every service
+            return self._fast[key]
+        except KeyError:
+            pass  # outside the handler, so a MissingReferenceError has no KeyError context
+        return self._newest(key, False)
 
     def get_one_required(self, locator: Locator) -> Any:
-        if type(locator) is Descriptor and not self._patterns:
-            bucket = self._exact.get(locator)
-            if bucket:
-                return bucket[-1].component
-        return self.find(locator, True)[0]
+        key = locator if type(locator) is Descriptor else to_locator(locator)
+        try:
+            return self._fast[key]
+        except KeyError:
+            pass
+        return self._newest(key, True)
+
+    def _newest(self, key: _Key, required: bool) -> Any:
+        """The newest match of ``key`` (``None`` if none), kept in ``_fast`` when it is
+        an exact entry: under the lock no put can slip in between answer and note."""
+        with self._lock:
+            matches = self._match(key)
+            if matches:
+                newest = matches[0]
+                if newest.locator == key and (isinstance(key, type) or key.is_complete):
+                    self._fast[key] = newest.component
+                return newest.component
+        if required:
+            raise self.missing(key)
+        return None
 
     def missing(
         self,
