@@ -69,8 +69,8 @@ def test_all_missing_variables_are_reported_at_once(monkeypatch: pytest.MonkeyPa
         parse_config(text, "svc.yml")
     message = str(info.value)
     assert "2 missing variables" in message
-    assert "svc.yml:2: variable ${DB_URL} is not set" in message
-    assert "svc.yml:4: variable ${API_KEY} is not set: ask the ops team" in message
+    assert "(svc.yml:2): variable ${DB_URL} is not set" in message
+    assert "(svc.yml:4): variable ${API_KEY} is not set: ask the ops team" in message
     assert "-p NAME=VALUE" in message
 
 

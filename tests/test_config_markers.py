@@ -21,12 +21,12 @@ def problem_text(body: str) -> str:
 @pytest.mark.parametrize(
     ("value", "line_of_message"),
     [
-        ("${1A}", "svc.yml:2: malformed marker '${1A}': a variable name starts with a letter"),
-        ("${A", "svc.yml:2: unterminated marker '${A': '}' is missing"),
-        ("x ${} y", "svc.yml:2: empty marker '${}'"),
-        ("${A B}", "svc.yml:2: malformed marker '${A B}'"),
-        ("${A-x}", "svc.yml:2: malformed marker '${A-x}'"),
-        ("${A:-${B}}", "svc.yml:2: nested marker in '${A:-${B}'"),
+        ("${1A}", "(svc.yml:2): malformed marker '${1A}': a variable name starts with a letter"),
+        ("${A", "(svc.yml:2): unterminated marker '${A': '}' is missing"),
+        ("x ${} y", "(svc.yml:2): empty marker '${}'"),
+        ("${A B}", "(svc.yml:2): malformed marker '${A B}'"),
+        ("${A-x}", "(svc.yml:2): malformed marker '${A-x}'"),
+        ("${A:-${B}}", "(svc.yml:2): nested marker in '${A:-${B}'"),
     ],
 )
 def test_malformed_markers_name_their_line(value: str, line_of_message: str) -> None:
@@ -38,22 +38,22 @@ def test_malformed_markers_name_their_line(value: str, line_of_message: str) -> 
 def test_dependency_injector_form_hints_the_wirework_form() -> None:
     text = problem_text("  uri: ${STATE_URI:redis://localhost}\n")
     assert (
-        "svc.yml:2: '${STATE_URI:redis://localhost}' is the dependency-injector form; "
+        "(svc.yml:2): '${STATE_URI:redis://localhost}' is the dependency-injector form; "
         "wirework reads ${STATE_URI:-redis://localhost}"
     ) in text
 
 
 def test_bare_dollar_variable_hints_the_marker_and_the_literal() -> None:
     text = problem_text("  v: http://$HOST/x\n")
-    assert "svc.yml:2: '$HOST' is not a marker wirework reads" in text
+    assert "(svc.yml:2): '$HOST' is not a marker wirework reads" in text
     assert "write ${HOST} or ${HOST:-default} (or $$HOST for a literal '$')" in text
 
 
 def test_pip_services_form_is_an_error_quoted_or_inside_text() -> None:
     text = problem_text("  a: '{{STATE_URI}}'\n  b: redis://{{ HOST }}:6379\n")
-    assert "svc.yml:2: '{{STATE_URI}}' is the Pip.Services form" in text
+    assert "(svc.yml:2): '{{STATE_URI}}' is the Pip.Services form" in text
     assert "write ${STATE_URI} or ${STATE_URI:-default}" in text
-    assert "svc.yml:3: '{{ HOST }}' is the Pip.Services form" in text
+    assert "(svc.yml:3): '{{ HOST }}' is the Pip.Services form" in text
 
 
 def test_unquoted_pip_services_form_is_a_yaml_map_and_gets_the_same_hint() -> None:
@@ -76,10 +76,10 @@ def test_every_marker_problem_and_missing_variable_is_reported_at_once(
     )
     assert text.startswith("svc.yml: 4 problems with ${...} markers:")
     for expected in (
-        "svc.yml:2: malformed marker",
-        "svc.yml:3: variable ${UNSET_ONE} is not set",
-        "svc.yml:5: '$VAR' is not a marker",
-        "svc.yml:6: variable ${UNSET_TWO} is not set: ask ops",
+        "(svc.yml:2): malformed marker",
+        "(svc.yml:3): variable ${UNSET_ONE} is not set",
+        "(svc.yml:5): '$VAR' is not a marker",
+        "(svc.yml:6): variable ${UNSET_TWO} is not set: ask ops",
     ):
         assert expected in text
     assert "-p NAME=VALUE" in text
@@ -99,8 +99,8 @@ def test_secret_values_are_not_quoted_in_marker_errors() -> None:
     text = problem_text(
         "  credential:\n    password: pa$sword\n  connection:\n    uri: redis://u:x$yz@h:6379\n"
     )
-    assert "svc.yml:3: a '$' or '{{' in a secret value (not shown)" in text
-    assert "svc.yml:5: a '$' or '{{' in a secret value (not shown)" in text
+    assert "(svc.yml:3): a '$' or '{{' in a secret value (not shown)" in text
+    assert "(svc.yml:5): a '$' or '{{' in a secret value (not shown)" in text
     assert "sword" not in text
     assert "yz" not in text
 
@@ -137,7 +137,7 @@ def test_quoted_or_embedded_markers_stay_text(monkeypatch: pytest.MonkeyPatch) -
 def test_huge_integer_from_the_environment_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HUGE", "9" * 5000)
     text = problem_text("  n: ${HUGE}\n")
-    assert "svc.yml:2: the value of ${HUGE} is an integer" in text
+    assert "(svc.yml:2): the value of ${HUGE} is an integer" in text
     assert "more than 1,000 digits" in text
 
 

@@ -41,9 +41,11 @@ class MarkerProblem:
     source: str
     message: str
     missing: bool = False  # a variable without a value (else the marker itself is wrong)
+    component: str | None = None  # the entry's descriptor or type, once it is known
 
     def __str__(self) -> str:
-        return f"{self.source}: {self.message}"
+        where = f"{self.component} ({self.source})" if self.component else self.source
+        return f"{where}: {self.message}"
 
 
 def substitute(

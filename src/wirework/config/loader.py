@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -109,11 +109,24 @@ def parse_config(
         )
 
     walk = FlatWalk(loader, on_string, filename, anchors="&" in text)
-    entries = [(node, walk.entry(node)) for node in _entry_nodes(root, filename)]
+    entries = []
+    for node in _entry_nodes(root, filename):
+        found = len(problems)
+        entry = walk.entry(node)
+        entries.append((node, entry))
+        if len(problems) > found:  # name the entry in its own marker problems
+            label = _label(entry[0])
+            problems[found:] = [replace(p, component=label) for p in problems[found:]]
     loader.dispose()
     if problems:
         raise _marker_error(problems, filename)
     return [_spec(node, value, lines, filename) for node, (value, lines) in entries]
+
+
+def _label(value: Mapping[str, Any]) -> str | None:
+    """How an entry with marker problems is named: its descriptor or type as written."""
+    named = value.get("descriptor") or value.get("type")
+    return named if isinstance(named, str) and named else None
 
 
 def _marker_error(problems: list[MarkerProblem], filename: str) -> ConfigError:
