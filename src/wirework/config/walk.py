@@ -12,11 +12,15 @@ keys). An alias is the composer handing out the same node object twice, so a
 collection met a second time is an alias; the walk remembers how many keys each
 collection produced, and charges that many before expanding it again. Files without
 an anchor (no ``&``) cannot share nodes and skip that bookkeeping.
+
+Keys are interned: every entry of a large config repeats ``options.timeout``, and a
+service keeps each entry's keys as long as it runs, so they share one string each.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from sys import intern
 from typing import Any
 
 import yaml
@@ -112,7 +116,7 @@ class FlatWalk:
                 pairs = self._merged_pairs(node, depth)
             for key_node, value_node in pairs:
                 key = key_node.value if key_node.tag == STR_TAG else self._key(key_node)
-                path = f"{prefix}.{key}" if prefix else key
+                path = intern(f"{prefix}.{key}" if prefix else key)
                 if path in lines:
                     raise self._duplicate(path, lines[path], key_node, out.get("descriptor"))
                 lines[path] = key_node.start_mark.line + 1
@@ -120,7 +124,7 @@ class FlatWalk:
         elif kind is yaml.SequenceNode and tag == _SEQ and value:
             start, own_line = node.start_mark.index, node.start_mark.line
             for index, item in enumerate(value):
-                path = f"{prefix}.{index}" if prefix else str(index)
+                path = intern(f"{prefix}.{index}" if prefix else str(index))
                 if path in lines:
                     raise self._duplicate(path, lines[path], item, out.get("descriptor"))
                 # an aliased item carries its anchor's mark, which comes before the list

@@ -20,7 +20,7 @@ from types import TracebackType
 from typing import Any
 
 from wirework.build import CompositeFactory, IFactory, discover_factories, load_type
-from wirework.config import ComponentSpec, ConfigParams, load_config
+from wirework.config import ComponentSpec, ConfigParams
 from wirework.config.schema import check_entry, hand_over, take_back
 from wirework.container.defaults import DefaultFactory
 from wirework.container.engine import failed as _failed
@@ -127,6 +127,8 @@ class Container:
         path: str | os.PathLike[str],
         parameters: Mapping[str, Any] | None = None,
     ) -> None:
+        from wirework.config.loader import load_config  # imports PyYAML: only when reading
+
         self.config = load_config(path, parameters)
 
     def add_factory(self, factory: IFactory) -> None:
