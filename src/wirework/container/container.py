@@ -233,7 +233,8 @@ class Container:
         )
         references.put(locator, component)
         checked = self._checked(spec, type(component))
-        if capabilities(component).configurable:
+        can = capabilities(component)
+        if can.configurable:
             handed = hand_over(spec.config, checked)  # configure need not validate again
             try:
                 component.configure(spec.config)
@@ -245,7 +246,7 @@ class Container:
                 raise _failed("configure", spec.label, spec.source, exc) from exc
             finally:
                 take_back(handed)
-        if capabilities(component).factory:
+        if can.factory:
             factories.add(component)
         return Node(index, spec.label, spec.source, component, locator)
 
@@ -343,7 +344,8 @@ class Container:
                     f"descriptor is ambiguous: it matches {', '.join(matches)}",
                     hint="spell out the kind (e.g. console instead of *)",
                 )
-        if factories.can_create(descriptor) is None:
+        found = factories.find(descriptor)
+        if found is None:
             near = closest_descriptors(descriptor, factories.registered())
             raise CreateError(
                 "no factory can create this descriptor",
@@ -353,7 +355,7 @@ class Container:
                 "'wirework.factories' entry point, or use 'type: package.module:Class'",
             )
         try:
-            return factories.create(descriptor)
+            return found[0].create(descriptor)
         except CreateError:
             raise  # already says what failed (e.g. the import of a registered type)
         except Exception as exc:
@@ -398,7 +400,7 @@ class Container:
             else:
                 wired.append(node)
             try:
-                node.needs.update(self._declared(spec, node, references, index_of))
+                self._declared(spec, node, references, index_of)
             except ConfigError as exc:
                 problems.append(exc)
             node.needs.discard(node.index)
@@ -407,10 +409,11 @@ class Container:
     @staticmethod
     def _declared(
         spec: ComponentSpec, node: Node, references: References, index_of: dict[int, int]
-    ) -> set[int]:
-        needs: set[int] = set()
+    ) -> None:
+        """Add what the entry's ``dependencies:`` section names to ``node.needs``."""
+        needs = node.needs
         for name, value in spec.config.items():
-            if not name.startswith("dependencies.") or value is None:
+            if value is None or not name.startswith("dependencies."):
                 continue  # no value: the component's own default applies
             try:
                 found = references.find(to_locator(value), False)
@@ -419,7 +422,6 @@ class Container:
                     f"{name}: {exc.message}", component=node.label, source=spec.source_of(name)
                 ) from exc
             needs.update(index_of[id(c)] for c in found if id(c) in index_of)
-        return needs
 
     # -- lifecycle ----------------------------------------------------------------
     def open(
