@@ -107,13 +107,13 @@ def _specs(
             problems[found:] = [replace(p, component=label) for p in problems[found:]]
     if problems:
         raise _marker_error(problems, filename)
-    shapes: dict[tuple[str, ...], dict[str, int]] = {}
+    shapes: dict[tuple[tuple[str, ...], bytes | tuple[int, ...]], dict[str, int]] = {}
     specs = []
     for line, values, keys, offsets, _, kinds in entries:
-        positions = shapes.get(keys)
-        if positions is None:
-            positions = shapes[keys] = {key: index for index, key in enumerate(keys)}
-        specs.append(_spec(filename, line, values, LineMap(positions, line, offsets), kinds))
+        shape = shapes.get((keys, offsets))
+        if shape is None:  # entries written alike share one map of key -> line offset
+            shape = shapes[keys, offsets] = dict(zip(keys, offsets, strict=True))
+        specs.append(_spec(filename, line, values, shape, kinds))
     return specs
 
 
@@ -157,10 +157,11 @@ def _spec(
     filename: str,
     line: int,
     value: dict[str, Any],
-    lines: LineMap,
+    offsets: dict[str, int],
     kinds: dict[str, tuple[str, bool]],
 ) -> ComponentSpec:
     source = f"{filename}:{line}"
+    lines = LineMap(offsets, line)
 
     def at(key: str) -> str:
         return f"{filename}:{lines[key]}" if key in lines else source
@@ -194,7 +195,7 @@ def _spec(
             source=at("dependencies"),
             hint="write e.g. 'dependencies: {persistence: myapp:persistence:*:*:1.0}'",
         )
-    return ComponentSpec(descriptor, type_text, ConfigParams(value), source, label, lines)
+    return ComponentSpec(descriptor, type_text, ConfigParams(value), source, label, line, offsets)
 
 
 def _text_field(

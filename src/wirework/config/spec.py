@@ -4,11 +4,11 @@ Kept apart from the loader, which imports PyYAML: the container and the dependen
 injector bridge name this type without paying for the parser.
 
 A service of ten thousand components keeps ten thousand specs for as long as it runs,
-so a spec is small. The line of every key (for errors that point at the YAML) is a
-:class:`LineMap`: the keys' positions in a dict shared by every entry written with the
-same keys in the same order, and each key's line as its distance from the entry's own
-line, in one ``bytes`` when every distance fits in a byte (a dict of its own would
-cost several times that).
+so a spec is small. The line of each key (for errors that point at the YAML) is kept
+as its distance from the entry's own line, in a map that every entry written alike
+shares (the same keys, each the same number of lines below the entry's first): in a
+generated or regular config that is one map for the whole file, where a map per entry
+would cost more than the rest of the spec.
 """
 
 from __future__ import annotations
@@ -19,48 +19,30 @@ from dataclasses import dataclass, field
 from wirework.config.params import ConfigParams
 from wirework.descriptor import Descriptor
 
-__all__ = ["ComponentSpec", "LineMap"]
+__all__ = ["ComponentSpec", "LineMap", "packed"]
 
 
 class LineMap(Mapping[str, int]):
-    """``{dotted key: 1-based line}`` of one entry, read-only.
+    """``{dotted key: 1-based line}`` of one entry, read-only: ``offsets`` (each key's
+    line minus ``base``, shared between entries) read from the entry's line ``base``."""
 
-    ``positions`` maps each key to its place in ``offsets`` and is shared between
-    entries; ``offsets`` holds each key's line minus ``base`` (a ``bytes`` when they
-    all lie in 0..255, else a tuple of ints).
-    """
+    __slots__ = ("_base", "_offsets")
 
-    __slots__ = ("_base", "_offsets", "_positions")
-
-    def __init__(
-        self, positions: Mapping[str, int], base: int, offsets: bytes | tuple[int, ...]
-    ) -> None:
-        self._positions = positions
-        self._base = base
+    def __init__(self, offsets: Mapping[str, int], base: int) -> None:
         self._offsets = offsets
-
-    @classmethod
-    def of(
-        cls, lines: Mapping[str, int], base: int, shapes: dict[tuple[str, ...], dict[str, int]]
-    ) -> LineMap:
-        """``lines`` as a ``LineMap``; ``shapes`` collects the shared key positions."""
-        keys = tuple(lines)
-        positions = shapes.get(keys)
-        if positions is None:
-            positions = shapes[keys] = {key: index for index, key in enumerate(keys)}
-        return cls(positions, base, packed([line - base for line in lines.values()]))
+        self._base = base
 
     def __getitem__(self, key: str) -> int:
-        return self._base + self._offsets[self._positions[key]]
+        return self._base + self._offsets[key]
 
     def __contains__(self, key: object) -> bool:
-        return key in self._positions
+        return key in self._offsets
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._positions)
+        return iter(self._offsets)
 
     def __len__(self) -> int:
-        return len(self._positions)
+        return len(self._offsets)
 
     def __repr__(self) -> str:
         return f"LineMap({dict(self)!r})"
@@ -83,14 +65,20 @@ class ComponentSpec:
     config: ConfigParams
     source: str
     label: str  # how errors name the component: its descriptor, else its type
-    lines: Mapping[str, int] = field(default_factory=dict)  # dotted key -> its line
+    line: int = 0  # the entry's own line (0: not read from a file)
+    offsets: Mapping[str, int] = field(default_factory=dict)  # dotted key -> its line - line
+
+    @property
+    def lines(self) -> Mapping[str, int]:
+        """``{dotted key: its 1-based line}``."""
+        return LineMap(self.offsets, self.line)
 
     def source_of(self, key: str) -> str:
         """``file:line`` of ``key`` (or of its nearest recorded parent), else of the entry."""
         probe = key
-        lines = self.lines
+        offsets = self.offsets
         while probe:
-            if probe in lines:
-                return f"{self.source.rsplit(':', 1)[0]}:{lines[probe]}"
+            if probe in offsets:
+                return f"{self.source.rsplit(':', 1)[0]}:{self.line + offsets[probe]}"
             probe = probe.rpartition(".")[0]
         return self.source

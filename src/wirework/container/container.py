@@ -25,7 +25,7 @@ from wirework.config.schema import check_entry, hand_over, take_back
 from wirework.container.defaults import DefaultFactory
 from wirework.container.engine import failed as _failed
 from wirework.container.engine import open_all, raise_failures, unwind, unwind_then_raise
-from wirework.container.graph import Graph, Node
+from wirework.container.graph import NO_NEEDS, Graph, Node
 from wirework.container.info import ContextInfo
 from wirework.container.interrupt import Interruption
 from wirework.descriptor import WILDCARD, Descriptor, closest_descriptors
@@ -248,7 +248,7 @@ class Container:
                 take_back(handed)
         if can.factory:
             factories.add(component)
-        return Node(index, spec.label, spec.source, component, locator)
+        return Node(index, spec.label, spec.source, component, locator, NO_NEEDS)
 
     @staticmethod
     def _checked(spec: ComponentSpec, cls: type) -> Any:
@@ -324,7 +324,7 @@ class Container:
                 component.configure(config)
             except Exception as exc:
                 raise _failed("configure", label, spec.source, exc) from exc
-        node = Node(index, label, spec.source, component, locator)
+        node = Node(index, label, spec.source, component, locator, NO_NEEDS)
         overrides.nodes[id(component)] = node
         return node
 
@@ -383,6 +383,7 @@ class Container:
         index_of = {id(node.component): node.index for node in nodes}
         for node in nodes:
             spec = self.config[node.index]
+            needs: set[int] = set()
             if capabilities(node.component).referenceable:
                 view = ReferencesView(references, node.component, node.label, node.source)
                 try:
@@ -396,22 +397,27 @@ class Container:
                     exc.add_note(f"during set_references of {node.where()}")
                     raise
                 view.stop_recording()
-                node.needs.update(index_of[i] for i in view.recorded if i in index_of)
+                needs.update(index_of[i] for i in view.recorded if i in index_of)
             else:
                 wired.append(node)
             try:
-                self._declared(spec, node, references, index_of)
+                self._declared(spec, node, needs, references, index_of)
             except ConfigError as exc:
                 problems.append(exc)
-            node.needs.discard(node.index)
+            needs.discard(node.index)
+            if needs:  # else the node keeps the shared NO_NEEDS: thousands of empty sets add up
+                node.needs = needs
         self.logger = CompositeLogger(references)
 
     @staticmethod
     def _declared(
-        spec: ComponentSpec, node: Node, references: References, index_of: dict[int, int]
+        spec: ComponentSpec,
+        node: Node,
+        needs: set[int],
+        references: References,
+        index_of: dict[int, int],
     ) -> None:
-        """Add what the entry's ``dependencies:`` section names to ``node.needs``."""
-        needs = node.needs
+        """Add what the entry's ``dependencies:`` section names to ``needs``."""
         for name, value in spec.config.items():
             if value is None or not name.startswith("dependencies."):
                 continue  # no value: the component's own default applies
