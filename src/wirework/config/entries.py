@@ -58,12 +58,16 @@ def read_entries(text: str, filename: str) -> list[RawEntry]:
     """
     root, loader = compose(text, filename)
     templated: list[tuple[str, int, bool]] = []
+    texts: dict[str, str] = {}
 
     def on_string(node: yaml.ScalarNode, key: str) -> Any:
         value: str = node.value
         if "$" in value or "{{" in value:
             templated.append((key, node.start_mark.line + 1, node.style not in _QUOTED))
-        return value
+        # Texts repeat from entry to entry (a type: name, a kind, a host) and a service
+        # keeps them all as long as it runs: one string each. Shared through a table of
+        # this read, not interned: unique texts would stay in the interpreter's table.
+        return texts.setdefault(value, value)
 
     walk = FlatWalk(loader, on_string, filename, anchors="&" in text)
     shapes: dict[tuple[str, ...], tuple[str, ...]] = {}
