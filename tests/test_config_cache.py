@@ -100,35 +100,44 @@ def test_markers_resolve_against_the_environment_and_parameters_of_each_load(
     assert (config["options.greeting"], config["options.port"]) == ("hello param", "x")
 
 
-def test_a_missing_variable_of_a_cached_file_names_its_line_and_entry(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    path = write(tmp_path, "- descriptor: myapp:thing:default:a:1.0\n  name: ${NAME}\n")
-    monkeypatch.setenv("NAME", "set")
-    load_config(path)
-    monkeypatch.delenv("NAME")
-    parse_fails(monkeypatch)
-    with pytest.raises(ConfigError) as info:
-        load_config(path)
-    assert f"myapp:thing:default:a:1.0 ({path}:2): variable ${{NAME}} is not set" in str(info.value)
-
-
-def test_an_entry_error_after_markers_reads_alike_from_the_cache(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    path = write(tmp_path, "- descriptor: ${NAME}\n  options: {a: 1}\n")
-    monkeypatch.setenv("NAME", "myapp:thing:default:a:1.0")
-    load_config(path)
-    monkeypatch.setenv("NAME", "5")
+def errors_fresh_and_cached(path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The error of loading ``path`` (already cached) parsed afresh, then from the cache."""
     messages = []
-    for _ in range(2):
+    for disabled in ("1", "0"):
+        monkeypatch.setenv(filecache.DISABLE_VARIABLE, disabled)
         with pytest.raises(ConfigError) as info:
             load_config(path)
         messages.append(str(info.value))
         parse_fails(monkeypatch)
-    assert messages[0] == messages[1]
-    assert f"{path}:1" in messages[0]
-    assert "'descriptor:' must be a string" in messages[0]
+    return messages
+
+
+@pytest.mark.parametrize(
+    ("text", "later", "said"),
+    [
+        (
+            "- descriptor: myapp:thing:default:a:1.0\n  name: ${NAME}\n",
+            None,  # NAME unset
+            "myapp:thing:default:a:1.0 ({path}:2): variable ${{NAME}} is not set",
+        ),
+        ("- descriptor: ${NAME}\n  options: {a: 1}\n", "5", "'descriptor:' must be a string"),
+    ],
+    ids=["a missing variable", "an entry error after markers"],
+)
+def test_errors_of_a_cached_file_read_as_when_parsed_with_their_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str, later: str | None, said: str
+) -> None:
+    path = write(tmp_path, text)
+    monkeypatch.setenv("NAME", "myapp:thing:default:a:1.0")
+    load_config(path)
+    if later is None:
+        monkeypatch.delenv("NAME")
+    else:
+        monkeypatch.setenv("NAME", later)
+    fresh, cached = errors_fresh_and_cached(path, monkeypatch)
+    assert fresh == cached
+    assert said.format(path=path) in cached
+    assert f"{path}:" in cached
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from test_references_properties import EVERY_EXACT, Component, Model, any_key, exact
+from test_references_properties import EVERY_EXACT, Component, Model, any_key, check_one, exact
 from wirework.descriptor import Descriptor
 from wirework.errors import MissingReferenceError
 from wirework.refer import References, ReferencesView
@@ -41,14 +41,9 @@ def expected(model: Model, key: Descriptor) -> object | None:
 
 def check(view: ReferencesView, model: Model, key: Descriptor) -> None:
     answer = expected(model, key)
-    for locator in (key, str(key)):
-        assert view.get_one_optional(locator) is answer
-        if answer is None:
-            with pytest.raises(MissingReferenceError):
-                view.get_one_required(locator)
-        else:
-            assert view.get_one_required(locator) is answer
-            assert view.recorded[id(answer)] is answer
+    check_one(view, key, answer)
+    if answer is not None:
+        assert view.recorded[id(answer)] is answer
     assert view.find(key, False) == [c for c in model.find(key) if c is not OWNER]
 
 
