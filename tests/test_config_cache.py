@@ -247,6 +247,20 @@ def test_a_cache_directory_of_another_user_is_not_used(tmp_path: Path, cache_hom
     assert stored(cache_home) == []
 
 
+def test_without_a_home_directory_files_load_uncached(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("XDG_CACHE_HOME")
+
+    def no_home() -> Path:
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.setattr(Path, "home", staticmethod(no_home))
+    path = write(tmp_path)
+    assert len(load_config(path)) == 2
+    assert filecache.load(filecache.key(path.read_bytes())) is None
+
+
 def test_the_environment_variable_turns_it_off(
     tmp_path: Path, cache_home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -171,8 +171,8 @@ def _digest(header: bytes, payload: bytes) -> bytes:
 
 def _open_dir(*, create: bool) -> int | None:
     """A descriptor of the cache directory if it is safe to use (see the module doc)."""
-    path = cache_dir()
     try:
+        path = cache_dir()
         if create:
             path.parent.mkdir(parents=True, exist_ok=True)
             with contextlib.suppress(FileExistsError):
