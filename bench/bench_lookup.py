@@ -6,7 +6,9 @@ context info under a wildcard descriptor and thousands of components. So this sc
 opens a real container from a generated YAML config of 10,000 components and looks up
 1,000 different components through ``container.references`` (the property read on
 every call, as user code reads it), with ``Descriptor`` objects and with
-``"group:type:kind:name:version"`` strings, plus wildcard lookups. Beside it, in the
+``"group:type:kind:name:version"`` strings, plus wildcard lookups, and through the
+references view a component is handed in ``set_references`` and keeps for its run-time
+lookups (one component of the config keeps its view for this). Beside it, in the
 same process and run, the other Python containers each resolve one singleton that
 already exists, the way their users call them.
 
@@ -38,11 +40,13 @@ from wirework.descriptor import Descriptor
 
 COMPONENTS = 10_000
 WORKERS = 3  # the components the fixed wildcard lookup finds
+TOTAL = COMPONENTS + WORKERS + 1  # the components, the workers and the keeper
 VARIED = 1_000  # different keys looked up, spread over all the components
 BEYOND_CACHE = 4_096  # more different strings than the parse cache keeps (2,048)
 ROUNDS = 21
 ROUND_BUDGET_NS = 8_000_000  # per row per round
 FACTORY_PATTERN = Descriptor("bench", "*", "*", "*", "1.0")
+KEEPER = Descriptor("bench", "keeper", "default", "k0", "1.0")
 DESCRIPTOR_ROW, STRING_ROW = "exact, Descriptor", "exact, string"
 TARGETS_NS = {DESCRIPTOR_ROW: 400, STRING_ROW: 500}
 BASELINE = "dependency-injector"  # wirework within DI_RATIO times its provider call
@@ -51,6 +55,14 @@ DI_RATIO = 4.0
 
 class BenchComponent:
     """The component every config entry builds: it needs nothing and does nothing."""
+
+
+class Keeper:
+    """The config's one component that keeps the view ``set_references`` hands it, as a
+    component that looks others up at run time does."""
+
+    def set_references(self, references: Any) -> None:
+        self.references = references
 
 
 class Service:
@@ -82,6 +94,7 @@ def write_config(directory: Path) -> Path:
     ``bench:worker:default:wN:1.0``, all built by one factory."""
     lines = [f"- descriptor: bench:component:default:c{i}:1.0" for i in range(COMPONENTS)]
     lines += [f"- descriptor: bench:worker:default:w{i}:1.0" for i in range(WORKERS)]
+    lines += ["- descriptor: bench:keeper:default:k0:1.0"]
     path = directory / "bench_lookup.yml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
@@ -89,6 +102,7 @@ def write_config(directory: Path) -> Path:
 
 def open_container(path: Path) -> Container:
     factory = Factory()
+    factory.register_as_type(KEEPER, Keeper)  # first: the first matching registration wins
     factory.register_as_type(FACTORY_PATTERN, BenchComponent)
     container = Container.from_file(path)
     container.add_factory(factory)
@@ -135,10 +149,16 @@ def wirework_rows(container: Container) -> list[Row]:
     assert [refs.get_one_required(s) for s in strings] == [found[0] for found in expected]
     assert [refs.get_optional(p) for p in patterns] == expected
     assert len(refs.get_optional(worker[0])) == WORKERS
+    view = refs.get_one_required(KEEPER).references
+    assert [view.get_one_required(d) for d in descriptors] == [found[0] for found in expected]
 
     def exact_held() -> None:
         for key in descriptors:
             refs.get_one_required(key)
+
+    def exact_view() -> None:
+        for key in descriptors:
+            view.get_one_required(key)
 
     return [
         Row(
@@ -166,6 +186,13 @@ def wirework_rows(container: Container) -> list[Row]:
             "exact, Descriptor, references held",
             "as the first row, `container.references` read once before the loop",
             exact_held,
+            VARIED,
+        ),
+        Row(
+            "exact, Descriptor, component's view",
+            "as the first row, through the `ReferencesView` a component got in "
+            "`set_references` and kept",
+            exact_view,
             VARIED,
         ),
         Row(
@@ -335,7 +362,7 @@ def verdicts(results: list[Result]) -> list[str]:
 def main() -> int:
     with tempfile.TemporaryDirectory(prefix="wirework-bench-") as tmp:
         path = write_config(Path(tmp))
-        print(f"opening a container of {COMPONENTS + WORKERS:,} components ...", file=sys.stderr)
+        print(f"opening a container of {TOTAL:,} components ...", file=sys.stderr)
         container = open_container(path)
         try:
             peers, missing = peer_rows()
@@ -351,7 +378,7 @@ def main() -> int:
             container.close(None)
 
     print(
-        f"\nLookups through `Container.references`, {COMPONENTS + WORKERS:,} components - "
+        f"\nLookups through `Container.references`, {TOTAL:,} components - "
         f"Python {platform.python_version()} on {platform.system()} {platform.machine()}, "
         f"wirework {metadata.version('wirework')}\n"
     )
@@ -362,9 +389,9 @@ def main() -> int:
         print("| " + " | ".join(cells) + " |")
     print(
         f"\nMethod: one process; a container opened from a YAML config of {COMPONENTS:,} + "
-        f"{WORKERS} components; {ROUNDS} interleaved rounds, each timing every row for "
-        f"~{ROUND_BUDGET_NS // 1_000_000} ms of passes over its list of keys; per call = "
-        "median over rounds, loop included (its own row says what it adds); spread = "
+        f"{WORKERS} + 1 (the keeper) components; {ROUNDS} interleaved rounds, each timing "
+        f"every row for ~{ROUND_BUDGET_NS // 1_000_000} ms of passes over its list of keys; "
+        "per call = median over rounds, loop included (its own row says what it adds); spread = "
         "(slowest - fastest round) / median; one untimed pass before each timed one. "
         "wirework looks up different components; each "
         "other container resolves its one existing singleton, registered alone. GC on, "

@@ -9,6 +9,12 @@ time per call: fast operations are timed in blocks of calls and divided, slow on
 call by call. pip-services3 scans a list for every by-id call and deep-copies every
 item for every page, so at the larger size it is given fewer calls (same item count);
 the call counts are printed.
+
+Then ``create`` by the shape of the item, a row each: a plain class, a dataclass, a
+``SimpleNamespace``, a ``__slots__`` class and a dict, each with an id and two text
+fields, wirework beside pip-services3 in alternating rounds (see ``create_by_shape``).
+wirework checks every item by the rules the SQL backends share and stores a copy;
+pip-services3 stores the object it is given, unchecked.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
@@ -52,6 +59,37 @@ class Dummy:
         self.id = id
         self.key = key
         self.content = content
+
+
+@dataclass
+class DataDummy:
+    """The same item as a dataclass."""
+
+    id: str | None
+    key: str
+    content: str
+
+
+class SlotsDummy:
+    """The same item as a class of ``__slots__``."""
+
+    __slots__ = ("content", "id", "key")
+
+    def __init__(self, id: str | None, key: str, content: str) -> None:  # noqa: A002
+        self.id = id
+        self.key = key
+        self.content = content
+
+
+SHAPES: dict[str, Callable[[str, str, str], Any]] = {
+    "plain class": Dummy,
+    "dataclass": DataDummy,
+    "SimpleNamespace": lambda i, k, c: SimpleNamespace(id=i, key=k, content=c),
+    "__slots__ class": SlotsDummy,
+    "dict": lambda i, k, c: {"id": i, "key": k, "content": c},
+}
+SHAPE_ITEMS = 10_000  # items created into an empty store per round
+SHAPE_ROUNDS = 9  # per library and shape, alternating
 
 
 @dataclass
@@ -114,6 +152,65 @@ def run_library(name: str, size: int, plan: Plan, rng: random.Random) -> dict[st
     )
     store.close(None)
     return figures
+
+
+def create_by_shape(libraries: list[str], rounds: int) -> dict[tuple[str, str], list[float]]:
+    """Seconds per ``create`` of each shape into an empty store of each library: per
+    round, every library fills a new store with ``SHAPE_ITEMS`` fresh items (made before
+    the timing), one library after the other, so a change in the machine's load touches
+    both."""
+    times: dict[tuple[str, str], list[float]] = {}
+    for shape, make in SHAPES.items():
+        for _ in range(rounds):
+            for library in libraries:
+                store: Any = (
+                    IdentifiableMemoryPersistence()
+                    if library == "wirework"
+                    else PipIdentifiableMemoryPersistence()
+                )
+                store.open(None)
+                items = [
+                    make(f"{i:09d}", f"key{i % KEYS}", f"content {i}") for i in range(SHAPE_ITEMS)
+                ]
+                create = partial(store.create, None)
+                gc.collect()
+                began = time.perf_counter()
+                for item in items:
+                    create(item)
+                elapsed = time.perf_counter() - began
+                times.setdefault((library, shape), []).append(elapsed / SHAPE_ITEMS)
+                store.close(None)
+    return times
+
+
+def print_shapes(
+    times: dict[tuple[str, str], list[float]], libraries: list[str], rounds: int
+) -> None:
+    print()
+    print(
+        f"create by item shape, {SHAPE_ITEMS:,} items into an empty store (median, fastest round)"
+    )
+    header = f"{'item':<17}{'wirework':>20}  {'pip-services3':>20}  {'target':>20}"
+    print(header)
+    print("-" * len(header))
+    for shape in SHAPES:
+        cells = []
+        for library in libraries:
+            runs = times[(library, shape)]
+            cells.append(f"{format_time(statistics.median(runs))} ({format_time(min(runs))})")
+        verdict = "-"
+        if len(libraries) == 2:
+            ours, theirs = (statistics.median(times[(lib, shape)]) for lib in libraries)
+            verdict = "<= pip-services3 " + ("ok" if ours <= theirs else "MISS")
+        pip = cells[1] if len(cells) == 2 else "n/a"
+        print(f"{shape:<17}{cells[0]:>20}  {pip:>20}  {verdict:>20}")
+    print(
+        f"Method: per shape, {rounds} rounds; each round times wirework then "
+        f"pip-services3 creating {SHAPE_ITEMS:,} items (id, key, content) one call at a "
+        "time into a new store, items built before the clock starts; figures are the "
+        "median round (fastest in brackets), divided by the item count. GC on, emptied "
+        "before each round."
+    )
 
 
 def _pip_key_filter(key: str) -> Callable[[Any], bool]:
@@ -199,6 +296,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"{format_time(theirs.seconds if theirs else None):>13}  {speedup:>8}  "
                 f"{mark:>10}  {calls:>15}"
             )
+
+    shape_rounds = 3 if options.quick else SHAPE_ROUNDS
+    print_shapes(create_by_shape(libraries, shape_rounds), libraries, shape_rounds)
 
     if not PIP_MISSING:
         print()

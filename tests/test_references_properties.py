@@ -92,7 +92,12 @@ operations = st.lists(
 def check_lookup(refs: References, model: Model, key: Descriptor) -> None:
     expected = model.find(key)
     assert refs.find(key, False) == expected
-    newest = expected[0] if expected else None
+    check_one(refs, key, expected[0] if expected else None)
+
+
+def check_one(refs: Any, key: Descriptor, newest: object | None) -> None:
+    """``get_one_*`` of ``key``, as a ``Descriptor`` and as a string, answer ``newest``
+    (``None``: optional answers ``None``, required raises)."""
     for locator in (key, str(key)):
         assert refs.get_one_optional(locator) is newest
         if newest is None:

@@ -7,7 +7,6 @@ message has a YAML file open, not a stack trace.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from typing import Self
 
@@ -163,4 +162,6 @@ class ConcurrencyError(ConflictError):
 
 def closest(word: str, choices: Iterable[str], n: int = 3) -> list[str]:
     """The near misses worth suggesting after a typo."""
+    import difflib  # on first use: only a message with a suggestion needs it
+
     return difflib.get_close_matches(word, list(choices), n=n, cutoff=0.6)

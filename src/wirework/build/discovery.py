@@ -8,10 +8,13 @@ then enough for its descriptors to work in any config.
 from __future__ import annotations
 
 from functools import cache
-from importlib.metadata import EntryPoint, entry_points
+from typing import TYPE_CHECKING
 
 from wirework.build.factory import IFactory
 from wirework.errors import CreateError
+
+if TYPE_CHECKING:
+    from importlib.metadata import EntryPoint
 
 __all__ = ["GROUP", "discover_factories"]
 
@@ -38,5 +41,11 @@ def discover_factories() -> list[IFactory]:
 
 @cache
 def _points() -> tuple[EntryPoint, ...]:
-    """Scanning installed distributions costs milliseconds: once per process is enough."""
+    """Scanning installed distributions costs milliseconds: once per process is enough.
+
+    ``importlib.metadata`` is imported here, when the first container is made, not with
+    wirework: importing it costs more than all of ``import wirework.container``.
+    """
+    from importlib.metadata import entry_points
+
     return tuple(entry_points(group=GROUP))

@@ -125,15 +125,22 @@ class CompositeFactory:
             out.extend(getattr(factory, "registered", list)())
         return out
 
-    def can_create(self, locator: Descriptor) -> Descriptor | None:
+    def find(self, locator: Descriptor) -> tuple[IFactory, Descriptor] | None:
+        """The factory that creates ``locator`` (the most recently added is asked first)
+        and the registered locator that serves it: one question for a caller that
+        needs both, where ``can_create`` then ``create`` would ask every factory twice."""
         for factory in reversed(self._factories):
             found = factory.can_create(locator)
             if found is not None:
-                return found
+                return factory, found
         return None
 
+    def can_create(self, locator: Descriptor) -> Descriptor | None:
+        found = self.find(locator)
+        return None if found is None else found[1]
+
     def create(self, locator: Descriptor) -> Any:
-        for factory in reversed(self._factories):
-            if factory.can_create(locator) is not None:
-                return factory.create(locator)
-        raise CreateError(f"no factory can create {locator}")
+        found = self.find(locator)
+        if found is None:
+            raise CreateError(f"no factory can create {locator}")
+        return found[0].create(locator)

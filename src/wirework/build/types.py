@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+from functools import lru_cache
 
 from wirework.errors import CreateError, closest
 
@@ -49,9 +50,17 @@ def split_type(spec: str) -> tuple[str, str]:
 
 
 def load_type(spec: str) -> type:
-    """Import and return the class ``spec`` names."""
-    module_name, name = split_type(spec)
-    module = _import(module_name, spec)
+    """Import and return the class ``spec`` names.
+
+    A config names the same few classes in many entries: the parse of ``spec`` is kept,
+    and a module already imported is taken from ``sys.modules`` (what
+    ``import_module`` returns for it, without its machinery); the class is still read
+    from the module every time, so a replaced attribute is seen.
+    """
+    module_name, name = _split(spec)
+    module: object = sys.modules.get(module_name)
+    if module is None:
+        module = _import(module_name, spec)
     target: object = module
     for part in name.split("."):
         try:
@@ -67,6 +76,9 @@ def load_type(spec: str) -> type:
     if not isinstance(target, type):
         raise CreateError(f"type {spec!r} names {type(target).__name__}, not a class")
     return target
+
+
+_split = lru_cache(maxsize=1024)(split_type)  # raises, uncached, for a malformed spec
 
 
 def _import(module_name: str, spec: str) -> object:

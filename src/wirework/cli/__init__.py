@@ -25,6 +25,7 @@ from types import FrameType
 from typing import Any
 
 import wirework
+from wirework.config.filecache import DISABLE_VARIABLE
 from wirework.config.secrets import redact, secret_values
 from wirework.container import Container
 from wirework.container.graph import FORMATS, Graph
@@ -93,6 +94,11 @@ def _shared_arguments(parser: argparse.ArgumentParser) -> None:
         "packages, which it cannot shadow (default: .)",
     )
     parser.add_argument("--debug", action="store_true", help="print tracebacks on errors")
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help=f"parse the config afresh and store nothing (sets ${DISABLE_VARIABLE}=1)",
+    )
 
 
 def main(
@@ -101,6 +107,8 @@ def main(
     """The ``wirework`` command; ``overrides`` (for a Python caller, e.g. a test of a
     service's start-up) swap config entries for stand-ins, as ``Container`` does."""
     args = _parser().parse_args(argv)
+    if args.no_cache:  # the variable, so a child process the service starts reads alike
+        os.environ[DISABLE_VARIABLE] = "1"
     use_app_dir(args.app_dir)
     container = Container(overrides=overrides)
     if args.command == "run":

@@ -1,62 +1,44 @@
 """Reading a container config file into ``ComponentSpec`` entries that remember their line.
 
-Works on the YAML node tree (see ``yamlnodes``), so every entry keeps its
-``file:line`` and interpolation runs per scalar, with that scalar's line in the error.
-The shape of the file is checked here too, with messages that say what was probably
-meant: an empty file, a forgotten ``- `` before an entry, a descriptor that is not a
-string, a ``dependencies:`` that is not a map.
+Loading has two halves. The first (``entries``) parses the YAML into raw entries:
+dotted keys and values with their lines, ``${...}`` markers untouched; it is what
+costs, and what the parse cache (``filecache``) keeps between runs for a file whose
+bytes have not changed. The second, here, runs on every load, cached or not: it
+resolves the markers against the current environment and ``parameters`` (each
+problem reported at its scalar's line, naming its entry) and checks each entry:
+a descriptor that is not a string, an entry with neither ``descriptor:`` nor
+``type:``, a ``dependencies:`` that is not a map.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from wirework.config import filecache
+from wirework.config.entries import RawEntry, dump_entries, load_entries, read_entries
 from wirework.config.interpolate import MarkerProblem, substitute
 from wirework.config.params import ConfigParams, is_secret_key
-from wirework.config.walk import FlatWalk
-from wirework.config.yamlnodes import compose
+from wirework.config.spec import ComponentSpec, LineMap
 from wirework.descriptor import Descriptor
 from wirework.errors import ConfigError, closest
 
 __all__ = ["ComponentSpec", "load_config", "parse_config"]
-
-_QUOTED = frozenset({"'", '"'})
-_EXAMPLE = "- descriptor: group:type:kind:name:version"
-
-
-@dataclass(frozen=True, slots=True)
-class ComponentSpec:
-    """One component entry of a config file."""
-
-    descriptor: Descriptor | None
-    type: str | None
-    config: ConfigParams
-    source: str
-    label: str  # how errors name the component: its descriptor, else its type
-    lines: Mapping[str, int] = field(default_factory=dict)  # dotted key -> its line
-
-    def source_of(self, key: str) -> str:
-        """``file:line`` of ``key`` (or of its nearest recorded parent), else of the entry."""
-        probe = key
-        while probe:
-            line = self.lines.get(probe)
-            if line is not None:
-                return f"{self.source.rsplit(':', 1)[0]}:{line}"
-            probe = probe.rpartition(".")[0]
-        return self.source
 
 
 def load_config(
     path: str | os.PathLike[str],
     parameters: Mapping[str, Any] | None = None,
 ) -> list[ComponentSpec]:
-    """Read ``path``; ``parameters`` win over the environment in ``${VAR}`` markers."""
+    """Read ``path``; ``parameters`` win over the environment in ``${VAR}`` markers.
+
+    The parse is cached (see ``filecache``; ``WIREWORK_NO_CACHE=1`` turns that off):
+    only a file that loads without error is stored, and markers are resolved anew on
+    every load.
+    """
     file = Path(path)
     try:
         data = file.read_bytes()
@@ -64,8 +46,23 @@ def load_config(
         raise ConfigError(f"config file not found: {file}") from exc
     except OSError as exc:
         raise ConfigError(f"cannot read config file {file}: {exc.strerror}") from exc
+    name = filecache.key(data) if filecache.enabled() else None
+    if name is not None:
+        stored = filecache.load(name)
+        entries = load_entries(stored) if stored is not None else None
+        if entries is not None:
+            return _specs(entries, str(file), parameters)
+    entries = read_entries(_text(data, file), str(file))
+    payload = dump_entries(entries) if name is not None else None  # before markers resolve
+    specs = _specs(entries, str(file), parameters)
+    if name is not None and payload is not None:
+        filecache.store(name, payload)
+    return specs
+
+
+def _text(data: bytes, file: Path) -> str:
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         column = exc.start - data.rfind(b"\n", 0, exc.start)
@@ -75,7 +72,6 @@ def load_config(
             source=f"{file}:{line}",
             hint="save the config as UTF-8",
         ) from exc
-    return parse_config(text, str(file), parameters)
 
 
 def parse_config(
@@ -83,7 +79,46 @@ def parse_config(
     filename: str = "<string>",
     parameters: Mapping[str, Any] | None = None,
 ) -> list[ComponentSpec]:
-    """Parse config text; see :func:`load_config`."""
+    """Parse config text; see :func:`load_config` (text is never cached)."""
+    return _specs(read_entries(text, filename), filename, parameters)
+
+
+def _specs(
+    entries: list[RawEntry], filename: str, parameters: Mapping[str, Any] | None
+) -> list[ComponentSpec]:
+    """Resolve the markers of every entry (all problems reported at once), then check
+    and build each entry. ``entries`` are changed in place."""
+    lookup = _lookup(parameters)
+    problems: list[MarkerProblem] = []
+    for _, values, _, _, templated, _ in entries:
+        found = len(problems)
+        for key, line, typed in templated:
+            text = values[key]
+            values[key] = substitute(
+                text,
+                lookup,
+                f"{filename}:{line}",
+                problems,
+                typed=typed,
+                secret=is_secret_key(key) or ("@" in text and "://" in text),
+            )
+        if len(problems) > found:  # name the entry in its own marker problems
+            label = _label(values)
+            problems[found:] = [replace(p, component=label) for p in problems[found:]]
+    if problems:
+        raise _marker_error(problems, filename)
+    shapes: dict[tuple[tuple[str, ...], bytes | tuple[int, ...]], dict[str, int]] = {}
+    specs = []
+    for line, values, keys, offsets, _, kinds in entries:
+        shape = shapes.get((keys, offsets))
+        if shape is None:  # entries written alike share one map of key -> line offset
+            shape = shapes[keys, offsets] = dict(zip(keys, offsets, strict=True))
+        specs.append(_spec(filename, line, values, shape, kinds))
+    return specs
+
+
+def _lookup(parameters: Mapping[str, Any] | None) -> Callable[[str], str | None]:
+    """A marker's value: from ``parameters`` first, else the environment."""
     params = {str(k): v for k, v in (parameters or {}).items()}
 
     def lookup(name: str) -> str | None:
@@ -92,35 +127,7 @@ def parse_config(
             return None if value is None else str(value)
         return os.environ.get(name)
 
-    root, loader = compose(text, filename)
-    problems: list[MarkerProblem] = []
-
-    def on_string(node: yaml.ScalarNode, key: str) -> Any:
-        value: str = node.value
-        if "$" not in value and "{{" not in value:
-            return value
-        return substitute(
-            value,
-            lookup,
-            f"{filename}:{node.start_mark.line + 1}",
-            problems,
-            typed=node.style not in _QUOTED,
-            secret=is_secret_key(key) or ("@" in value and "://" in value),
-        )
-
-    walk = FlatWalk(loader, on_string, filename, anchors="&" in text)
-    entries = []
-    for node in _entry_nodes(root, filename):
-        found = len(problems)
-        entry = walk.entry(node)
-        entries.append((node, entry))
-        if len(problems) > found:  # name the entry in its own marker problems
-            label = _label(entry[0])
-            problems[found:] = [replace(p, component=label) for p in problems[found:]]
-    loader.dispose()
-    if problems:
-        raise _marker_error(problems, filename)
-    return [_spec(node, value, lines, filename) for node, (value, lines) in entries]
+    return lookup
 
 
 def _label(value: Mapping[str, Any]) -> str | None:
@@ -146,89 +153,21 @@ def _marker_error(problems: list[MarkerProblem], filename: str) -> ConfigError:
     )
 
 
-def _entry_nodes(root: yaml.Node | None, filename: str) -> list[yaml.Node]:
-    if root is None:
-        raise _no_components(filename, "the file is empty (or holds only comments)")
-    if isinstance(root, yaml.ScalarNode) and root.tag.endswith(":null"):
-        raise _no_components(f"{filename}:{root.start_mark.line + 1}", "the document is empty")
-    where = f"{filename}:{root.start_mark.line + 1}"
-    if isinstance(root, yaml.SequenceNode):
-        if not root.value:
-            raise _no_components(where, "the top level is an empty list")
-        for node in root.value:
-            _check_entry(node, filename)
-        return list(root.value)
-    if isinstance(root, yaml.MappingNode):
-        if not root.value:
-            raise _no_components(where, "the top level is an empty map")
-        return _map_entries(root, filename)
-    raise ConfigError(
-        "top level must be a list of component entries (or a map of them), got a scalar",
-        source=where,
-        hint=f"write each entry as a list item: {_EXAMPLE}",
-    )
-
-
-def _no_components(source: str, why: str) -> ConfigError:
-    return ConfigError(f"no components: {why}", source=source, hint=f"add entries: {_EXAMPLE}")
-
-
-def _map_entries(root: yaml.MappingNode, filename: str) -> list[yaml.Node]:
-    """The values of a top-level map of ``name: entry``; names are unique."""
-    first_line: dict[str, int] = {}
-    for key_node, value_node in root.value:
-        name = str(key_node.value)
-        line = key_node.start_mark.line + 1
-        if name in ("descriptor", "type"):
-            raise ConfigError(
-                f"'{name}:' at the top level: the file reads as one map, not a list of entries",
-                source=f"{filename}:{line}",
-                hint=f"did you forget the '- ' before the entry? write {_EXAMPLE}",
-            )
-        if name in first_line:
-            raise ConfigError(
-                f"duplicate entry name {name!r} at lines {first_line[name]} and {line}",
-                source=f"{filename}:{line}",
-                hint="give each entry of a top-level map its own name",
-            )
-        first_line[name] = line
-        if isinstance(value_node, yaml.ScalarNode):
-            raise ConfigError(
-                f"top-level key {name!r} holds "
-                f"{'a value (not shown: secret)' if is_secret_key(name) else _shown(value_node)}, "
-                "not a component entry",
-                source=f"{filename}:{line}",
-                hint="a config is a list of entries (each starting with '- '), or a map of "
-                "named entries; did you forget the '- ' before an entry?",
-            )
-        _check_entry(value_node, filename)
-    return [value for _, value in root.value]
-
-
-def _check_entry(node: yaml.Node, filename: str) -> None:
-    if not isinstance(node, yaml.MappingNode):
-        kind = "a list" if isinstance(node, yaml.SequenceNode) else _shown(node)
-        raise ConfigError(
-            f"a component entry must be a map with 'descriptor:' or 'type:', got {kind}",
-            source=f"{filename}:{node.start_mark.line + 1}",
-        )
-
-
-def _shown(node: yaml.Node) -> str:
-    text = str(node.value)
-    return repr(text if len(text) <= 60 else text[:57] + "...")
-
-
 def _spec(
-    node: yaml.Node, value: dict[str, Any], lines: dict[str, int], filename: str
+    filename: str,
+    line: int,
+    value: dict[str, Any],
+    offsets: dict[str, int],
+    kinds: dict[str, tuple[str, bool]],
 ) -> ComponentSpec:
-    source = f"{filename}:{node.start_mark.line + 1}"
+    source = f"{filename}:{line}"
+    lines = LineMap(offsets, line)
 
     def at(key: str) -> str:
         return f"{filename}:{lines[key]}" if key in lines else source
 
-    descriptor_text = _text_field(node, value, "descriptor", at)
-    type_text = _text_field(node, value, "type", at)
+    descriptor_text = _text_field(value, kinds, "descriptor", at)
+    type_text = _text_field(value, kinds, "type", at)
     if descriptor_text is None and type_text is None:
         keys = {key.split(".", 1)[0] for key in value}
         near = closest("descriptor", keys) + closest("type", keys)
@@ -238,57 +177,37 @@ def _spec(
             hint=f"did you mean {near[0]!r} -> 'descriptor'/'type'?" if near else None,
         )
     descriptor = None
+    label = type_text
     if descriptor_text is not None:
         try:
             descriptor = Descriptor.from_string(descriptor_text)
         except ConfigError as exc:
             raise ConfigError(exc.message, source=at("descriptor")) from exc
-    label = str(descriptor) if descriptor is not None else str(type_text)
-    if "dependencies" in lines:
-        dependencies = _value_node(node, "dependencies")
-        if dependencies is not None and not _is_map_or_null(dependencies):
-            raise ConfigError(
-                f"'dependencies:' must be a map of name: descriptor, got {_kind(dependencies)}",
-                component=label,
-                source=at("dependencies"),
-                hint="write e.g. 'dependencies: {persistence: myapp:persistence:*:*:1.0}'",
-            )
-    return ComponentSpec(descriptor, type_text, ConfigParams(value), source, label, lines)
+        label = str(descriptor)
+        if label == descriptor_text:
+            label = descriptor_text  # one string for both, not two equal ones
+    assert label is not None
+    dependencies = kinds.get("dependencies")
+    if dependencies is not None and not dependencies[1]:
+        raise ConfigError(
+            f"'dependencies:' must be a map of name: descriptor, got {dependencies[0]}",
+            component=label,
+            source=at("dependencies"),
+            hint="write e.g. 'dependencies: {persistence: myapp:persistence:*:*:1.0}'",
+        )
+    return ComponentSpec(descriptor, type_text, ConfigParams(value), source, label, line, offsets)
 
 
-def _text_field(node: yaml.Node, value: dict[str, Any], key: str, at: Any) -> str | None:
+def _text_field(
+    value: dict[str, Any], kinds: dict[str, tuple[str, bool]], key: str, at: Callable[[str], str]
+) -> str | None:
     """``descriptor:`` or ``type:``: absent, or a string."""
     text = value.get(key)
     if isinstance(text, str):
         return text
-    found = _value_node(node, key)
-    if found is None and key not in value:
+    written = kinds.get(key)
+    if written is None and key not in value:
         return None
     what = {"descriptor": "'group:type:kind:name:version'", "type": "'package.module:Class'"}[key]
-    got = _kind(found) if found is not None else repr(text)
+    got = written[0] if written is not None else repr(text)
     raise ConfigError(f"'{key}:' must be a string {what}, got {got}", source=at(key))
-
-
-def _value_node(entry: yaml.Node, key: str) -> yaml.Node | None:
-    """The node written under an entry's own ``key`` (``None`` if it came from a merge)."""
-    for key_node, value_node in entry.value:
-        if key_node.value == key and isinstance(key_node, yaml.ScalarNode):
-            found: yaml.Node = value_node
-            return found
-    return None
-
-
-def _is_map_or_null(node: yaml.Node) -> bool:
-    if isinstance(node, yaml.MappingNode):
-        return True
-    return isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null")
-
-
-def _kind(node: yaml.Node) -> str:
-    if isinstance(node, yaml.SequenceNode):
-        return "a list"
-    if isinstance(node, yaml.MappingNode):
-        return "a map"
-    if node.tag.endswith(":null"):
-        return "nothing"
-    return f"{node.tag.rsplit(':', 1)[-1]} {_shown(node)}"

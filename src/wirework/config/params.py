@@ -105,6 +105,8 @@ class TypedGetters:
     """Pip.Services' ``get_as_*`` family over any map with ``get``; shared by
     ``ConfigParams`` and ``AnyValueMap`` so both convert exactly alike."""
 
+    __slots__ = ()
+
     if TYPE_CHECKING:  # provided by the dict the mixin is combined with
 
         def get(self, key: str, default: Any = None, /) -> Any: ...
@@ -168,7 +170,12 @@ class TypedGetters:
 
 
 class ConfigParams(TypedGetters, dict[str, Any]):
-    """A flat ``{dotted.key: value}`` map with Pip.Services' typed getters."""
+    """A flat ``{dotted.key: value}`` map with Pip.Services' typed getters.
+
+    Without a ``__dict__`` (no attributes of its own): a service keeps one per component.
+    """
+
+    __slots__ = ()
 
     def __repr__(self) -> str:
         shown = {k: redact_value(str(k), v) for k, v in self.items()}

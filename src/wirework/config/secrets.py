@@ -17,6 +17,10 @@ Reprs and wirework's own messages are redacted by position (:func:`redact_value`
 :func:`redact`). Text that wirework did not write, a driver's error, may quote a
 fragment of a secret anywhere, so :func:`secret_values` lists a config's secrets and
 :func:`redact` also replaces those exact values in such text.
+
+The scanners of URLs and connection strings (``uri``, with ``urllib.parse``) are
+imported by the functions that scan, on first use: every component imports this
+module (``ConfigParams`` redacts its repr), few ever print a URL.
 """
 
 from __future__ import annotations
@@ -25,15 +29,6 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
 from typing import Any
-from urllib.parse import unquote
-
-from wirework.config.uri import (
-    conninfo_pairs,
-    find_userinfo,
-    is_url,
-    query_pairs,
-    urls_in,
-)
 
 __all__ = ["REDACTED", "is_secret_key", "redact", "redact_uri", "redact_value", "secret_values"]
 
@@ -122,6 +117,8 @@ def secret_values(config: Mapping[str, Any]) -> frozenset[str]:
         if is_secret_key(str(key)):
             found.add(str(value))
         if isinstance(value, str):
+            from urllib.parse import unquote
+
             for start, end in _spans_in_whole(value):
                 raw = value[start:end]
                 found.update((raw, unquote(raw)))
@@ -132,6 +129,8 @@ def secret_values(config: Mapping[str, Any]) -> frozenset[str]:
 
 # -- where the secrets sit in a text ------------------------------------------------------
 def _spans_in_whole(text: str) -> Iterator[tuple[int, int]]:
+    from wirework.config.uri import is_url
+
     if is_url(text):
         yield from _spans_in_url(text, 0, len(text))
         return
@@ -143,6 +142,8 @@ def _spans_in_whole(text: str) -> Iterator[tuple[int, int]]:
 
 
 def _spans_in_text(text: str) -> Iterator[tuple[int, int]]:
+    from wirework.config.uri import urls_in
+
     for start, stop in urls_in(text):
         yield from _spans_in_url(text, start, stop)
     yield from _secret_pairs(text)
@@ -153,6 +154,8 @@ def _spans_in_text(text: str) -> Iterator[tuple[int, int]]:
 
 
 def _spans_in_url(text: str, start: int, stop: int) -> Iterator[tuple[int, int]]:
+    from wirework.config.uri import find_userinfo, query_pairs
+
     userinfo = find_userinfo(text, start, stop)
     if userinfo is not None and userinfo.colon is not None:
         yield userinfo.colon + 1, userinfo.end
@@ -163,6 +166,8 @@ def _spans_in_url(text: str, start: int, stop: int) -> Iterator[tuple[int, int]]
 
 def _secret_pairs(text: str) -> Iterator[tuple[int, int]]:
     if "=" in text:
+        from wirework.config.uri import conninfo_pairs
+
         for pair in conninfo_pairs(text):
             if is_secret_key(pair.key):
                 yield pair.start, pair.end

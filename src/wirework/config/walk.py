@@ -12,6 +12,10 @@ keys). An alias is the composer handing out the same node object twice, so a
 collection met a second time is an alias; the walk remembers how many keys each
 collection produced, and charges that many before expanding it again. Files without
 an anchor (no ``&``) cannot share nodes and skip that bookkeeping.
+
+Keys are shared: every entry of a large config repeats ``options.timeout``, and a
+service keeps each entry's keys as long as it runs, so equal keys are one string
+(through a table of the walk's own, which goes with it, unlike interned strings).
 """
 
 from __future__ import annotations
@@ -57,6 +61,7 @@ class FlatWalk:
         self._merges: dict[int, dict[str, tuple[yaml.Node, yaml.Node]] | None] = {}
         self._alias_keys = 0
         self._in_alias = False
+        self._paths: dict[str, str] = {}  # each dotted key written, to share equal ones
 
     def entry(self, node: yaml.Node) -> tuple[dict[str, Any], dict[str, int]]:
         """``node`` as dotted keys and the 1-based line of each key.
@@ -106,6 +111,7 @@ class FlatWalk:
         self, node: yaml.Node, prefix: str, out: dict[str, Any], lines: dict[str, int], depth: int
     ) -> None:
         kind, tag, value = node.__class__, node.tag, node.value
+        paths = self._paths
         if kind is yaml.MappingNode and tag == _MAP and value:
             pairs: _Pairs = value
             if self._loader.saw_merge and any(k.tag == MERGE_TAG for k, _ in value):
@@ -113,6 +119,7 @@ class FlatWalk:
             for key_node, value_node in pairs:
                 key = key_node.value if key_node.tag == STR_TAG else self._key(key_node)
                 path = f"{prefix}.{key}" if prefix else key
+                path = paths.setdefault(path, path)
                 if path in lines:
                     raise self._duplicate(path, lines[path], key_node, out.get("descriptor"))
                 lines[path] = key_node.start_mark.line + 1
@@ -121,6 +128,7 @@ class FlatWalk:
             start, own_line = node.start_mark.index, node.start_mark.line
             for index, item in enumerate(value):
                 path = f"{prefix}.{index}" if prefix else str(index)
+                path = paths.setdefault(path, path)
                 if path in lines:
                     raise self._duplicate(path, lines[path], item, out.get("descriptor"))
                 # an aliased item carries its anchor's mark, which comes before the list

@@ -20,12 +20,12 @@ from types import TracebackType
 from typing import Any
 
 from wirework.build import CompositeFactory, IFactory, discover_factories, load_type
-from wirework.config import ComponentSpec, ConfigParams, load_config
+from wirework.config import ComponentSpec, ConfigParams
 from wirework.config.schema import check_entry, hand_over, take_back
 from wirework.container.defaults import DefaultFactory
 from wirework.container.engine import failed as _failed
 from wirework.container.engine import open_all, raise_failures, unwind, unwind_then_raise
-from wirework.container.graph import Graph, Node
+from wirework.container.graph import NO_NEEDS, Graph, Node
 from wirework.container.info import ContextInfo
 from wirework.container.interrupt import Interruption
 from wirework.descriptor import WILDCARD, Descriptor, closest_descriptors
@@ -127,6 +127,8 @@ class Container:
         path: str | os.PathLike[str],
         parameters: Mapping[str, Any] | None = None,
     ) -> None:
+        from wirework.config.loader import load_config  # imports PyYAML: only when reading
+
         self.config = load_config(path, parameters)
 
     def add_factory(self, factory: IFactory) -> None:
@@ -231,7 +233,8 @@ class Container:
         )
         references.put(locator, component)
         checked = self._checked(spec, type(component))
-        if capabilities(component).configurable:
+        can = capabilities(component)
+        if can.configurable:
             handed = hand_over(spec.config, checked)  # configure need not validate again
             try:
                 component.configure(spec.config)
@@ -243,9 +246,9 @@ class Container:
                 raise _failed("configure", spec.label, spec.source, exc) from exc
             finally:
                 take_back(handed)
-        if capabilities(component).factory:
+        if can.factory:
             factories.add(component)
-        return Node(index, spec.label, spec.source, component, locator)
+        return Node(index, spec.label, spec.source, component, locator, NO_NEEDS)
 
     @staticmethod
     def _checked(spec: ComponentSpec, cls: type) -> Any:
@@ -321,7 +324,7 @@ class Container:
                 component.configure(config)
             except Exception as exc:
                 raise _failed("configure", label, spec.source, exc) from exc
-        node = Node(index, label, spec.source, component, locator)
+        node = Node(index, label, spec.source, component, locator, NO_NEEDS)
         overrides.nodes[id(component)] = node
         return node
 
@@ -341,7 +344,8 @@ class Container:
                     f"descriptor is ambiguous: it matches {', '.join(matches)}",
                     hint="spell out the kind (e.g. console instead of *)",
                 )
-        if factories.can_create(descriptor) is None:
+        found = factories.find(descriptor)
+        if found is None:
             near = closest_descriptors(descriptor, factories.registered())
             raise CreateError(
                 "no factory can create this descriptor",
@@ -351,7 +355,7 @@ class Container:
                 "'wirework.factories' entry point, or use 'type: package.module:Class'",
             )
         try:
-            return factories.create(descriptor)
+            return found[0].create(descriptor)
         except CreateError:
             raise  # already says what failed (e.g. the import of a registered type)
         except Exception as exc:
@@ -379,6 +383,7 @@ class Container:
         index_of = {id(node.component): node.index for node in nodes}
         for node in nodes:
             spec = self.config[node.index]
+            needs: set[int] = set()
             if capabilities(node.component).referenceable:
                 view = ReferencesView(references, node.component, node.label, node.source)
                 try:
@@ -392,23 +397,29 @@ class Container:
                     exc.add_note(f"during set_references of {node.where()}")
                     raise
                 view.stop_recording()
-                node.needs.update(index_of[i] for i in view.recorded if i in index_of)
+                needs.update(index_of[i] for i in view.recorded if i in index_of)
             else:
                 wired.append(node)
             try:
-                node.needs.update(self._declared(spec, node, references, index_of))
+                self._declared(spec, node, needs, references, index_of)
             except ConfigError as exc:
                 problems.append(exc)
-            node.needs.discard(node.index)
+            needs.discard(node.index)
+            if needs:  # else the node keeps the shared NO_NEEDS: thousands of empty sets add up
+                node.needs = needs
         self.logger = CompositeLogger(references)
 
     @staticmethod
     def _declared(
-        spec: ComponentSpec, node: Node, references: References, index_of: dict[int, int]
-    ) -> set[int]:
-        needs: set[int] = set()
+        spec: ComponentSpec,
+        node: Node,
+        needs: set[int],
+        references: References,
+        index_of: dict[int, int],
+    ) -> None:
+        """Add what the entry's ``dependencies:`` section names to ``needs``."""
         for name, value in spec.config.items():
-            if not name.startswith("dependencies.") or value is None:
+            if value is None or not name.startswith("dependencies."):
                 continue  # no value: the component's own default applies
             try:
                 found = references.find(to_locator(value), False)
@@ -417,7 +428,6 @@ class Container:
                     f"{name}: {exc.message}", component=node.label, source=spec.source_of(name)
                 ) from exc
             needs.update(index_of[id(c)] for c in found if id(c) in index_of)
-        return needs
 
     # -- lifecycle ----------------------------------------------------------------
     def open(

@@ -8,12 +8,15 @@ order, so a config that already lists dependencies first opens exactly as writte
 from __future__ import annotations
 
 import heapq
+from collections.abc import Set
 from dataclasses import dataclass, field
 from typing import Any
 
 from wirework.errors import ConfigError, CycleError
 
-__all__ = ["Graph", "Node"]
+__all__ = ["NO_NEEDS", "Graph", "Node"]
+
+NO_NEEDS: frozenset[int] = frozenset()  # shared by every node that needs nothing
 
 FORMATS = ("text", "mermaid", "dot")
 
@@ -27,7 +30,7 @@ class Node:
     source: str | None
     component: Any
     locator: Any = None  # what it is registered under: a Descriptor, or its class
-    needs: set[int] = field(default_factory=set)
+    needs: Set[int] = field(default_factory=set)  # the container gives a new set or NO_NEEDS
 
     def where(self) -> str:
         return f"{self.label} ({self.source})" if self.source else self.label

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import time
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, cast
@@ -24,6 +23,8 @@ class ContextInfo:
     def __init__(self, name: str | None = None, description: str | None = None) -> None:
         self.name = name or "wirework"
         self.description = description
+        import socket  # here: a program that never makes a container need not import it
+
         self.context_id = socket.gethostname()
         self.properties: dict[str, Any] = {}
         self.start_time = datetime.now(UTC)

@@ -8,7 +8,6 @@ transitive and leaves descriptors unhashable; wirework deliberately does not.)
 
 from __future__ import annotations
 
-import difflib
 import sys
 from collections.abc import Iterable
 from typing import NamedTuple
@@ -18,6 +17,7 @@ from wirework.errors import ConfigError
 __all__ = ["WILDCARD", "Descriptor", "closest_descriptors"]
 
 WILDCARD = "*"
+_intern, _strip, _new = sys.intern, str.strip, tuple.__new__
 
 
 class Descriptor(NamedTuple):
@@ -43,7 +43,7 @@ class Descriptor(NamedTuple):
             raise ConfigError(
                 f"descriptor must be a string 'group:type:kind:name:version', got {value!r}"
             )
-        parts = [sys.intern(part.strip()) for part in value.split(":")]
+        parts = list(map(_intern, map(_strip, value.split(":"))))
         if len(parts) != 5 or not all(parts):
             found = (
                 f"part {parts.index('') + 1} is empty"
@@ -54,7 +54,7 @@ class Descriptor(NamedTuple):
                 f"descriptor {value!r} is malformed: expected 5 non-empty parts "
                 f"'group:type:kind:name:version' ('*' as a wildcard), {found}"
             )
-        return cls(*parts)
+        return _new(cls, parts)  # what cls(*parts) does, without its Python-level __new__
 
     @property
     def is_complete(self) -> bool:
@@ -113,4 +113,6 @@ def closest_descriptors(
 def _similarity(mine: str, theirs: str) -> float:
     if mine == theirs or WILDCARD in (mine, theirs):
         return 1.0
+    import difflib  # on first use: only a message with a suggestion needs it
+
     return difflib.SequenceMatcher(None, mine, theirs).ratio()

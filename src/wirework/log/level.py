@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import reprlib
 from enum import IntEnum
 from typing import Any
@@ -54,12 +53,14 @@ class LogLevel(IntEnum):
 
 
 _ALIASES = {"NOTHING": "NONE", "OFF": "NONE", "WARNING": "WARN", "CRITICAL": "FATAL"}
+# The stdlib's numbers (logging.CRITICAL is 50 ... DEBUG 10: fixed by its documentation),
+# written out so that a container which never logs through it does not import logging.
 _STDLIB = {
-    LogLevel.NONE: logging.CRITICAL + 10,
-    LogLevel.FATAL: logging.CRITICAL,
-    LogLevel.ERROR: logging.ERROR,
-    LogLevel.WARN: logging.WARNING,
-    LogLevel.INFO: logging.INFO,
-    LogLevel.DEBUG: logging.DEBUG,
+    LogLevel.NONE: 60,
+    LogLevel.FATAL: 50,
+    LogLevel.ERROR: 40,
+    LogLevel.WARN: 30,
+    LogLevel.INFO: 20,
+    LogLevel.DEBUG: 10,
     LogLevel.TRACE: 5,
 }

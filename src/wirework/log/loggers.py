@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import sys
 import threading
 from datetime import UTC, datetime
@@ -67,6 +66,8 @@ class StdlibLogger(Logger):
     def write(
         self, level: LogLevel, correlation_id: str | None, error: BaseException | None, message: str
     ) -> None:
+        import logging  # here, not above: only a stdlib logger needs it
+
         target = logging.getLogger(self._name or self.source or "wirework")
         target.log(
             level.to_stdlib(),

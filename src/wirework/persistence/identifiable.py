@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
-from wirework.data.documents import check_id
+from wirework.data.documents import check_id, plain_fields
 from wirework.data.id_generator import IdGenerator
 from wirework.data.values import InvalidArgumentError
 from wirework.errors import ConflictError, WireworkError
@@ -48,21 +48,50 @@ class IdentifiableMemoryPersistence(MemoryPersistence[T]):
         """Store a copy; a missing id is generated. An existing id raises ``ConflictError``."""
         if not self._opened:
             self._require_open("create")
-        stored, key = new_copy(item, self._component)
-        check_item(stored, key, self._component)
+        # The usual item (a plain object or a dict, with an id, of flat plain fields) is
+        # copied, keyed and checked here without the helpers' calls: the same steps, in
+        # the same order, as new_copy and check_item, which take every other item.
+        cls = type(item)
+        plain = cls in PLAIN_CLASSES
+        stored: Any
+        if plain:
+            stored = _new(cls)
+            stored.__dict__ = fields = item.__dict__.copy()
+            item_id = getattr(stored, "id", None)
+        elif cls is dict:
+            stored = fields = item.copy()  # type: ignore[attr-defined]
+            item_id = fields.get("id")
+        else:
+            item_id = None
+        if item_id is not None and plain_fields(fields):
+            key = check_id(item_id, self._component)
+        else:
+            stored, key = new_copy(item, self._component)
+            check_item(stored, key, self._component)
         with self._lock:
-            if key in self._items:
-                raise ConflictError(
-                    f"cannot create an item with id {get_id(stored)!r}: that id already exists",
-                    component=self._component,
-                    hint="use update() or set() to replace an existing item",
-                )
-            before = self._snapshot()
-            self._items[key] = stored
-            self._commit(correlation_id, before)
+            items = self._items
+            if self._saver is None:  # nothing to save, nothing to roll back
+                added = items.setdefault(key, stored) is stored
+            elif key in items:
+                added = False
+            else:
+                before = self._snapshot()
+                items[key] = stored
+                self._commit(correlation_id, before)
+                added = True
+        if not added:
+            raise ConflictError(
+                f"cannot create an item with id {get_id(stored)!r}: that id already exists",
+                component=self._component,
+                hint="use update() or set() to replace an existing item",
+            )
         if self._loggers:
             self._trace(correlation_id, "Created item %s", key)
-        return shallow_copy(stored)
+        if plain:
+            copied: Any = _new(cls)
+            copied.__dict__ = stored.__dict__.copy()
+            return copied  # type: ignore[no-any-return]
+        return shallow_copy(stored)  # type: ignore[no-any-return]
 
     def set(self, correlation_id: str | None, item: T) -> T:
         """Create or replace the item with this id (an id is generated when missing)."""

@@ -93,6 +93,7 @@ class References:
         self._patterns: tuple[_Entry, ...] = ()
         self._fast: dict[_Key, Any] = {}
         self._fields: list[dict[str, list[_Entry]] | None] = [None] * 5
+        self._indexed = False  # whether any of _fields is built (else put skips them)
 
     @classmethod
     def from_tuples(cls, *pairs: Any) -> References:
@@ -116,7 +117,7 @@ class References:
             else:
                 self._patterns = (*self._patterns, entry)
                 self._fast = {}
-            if isinstance(key, Descriptor):
+            if self._indexed and isinstance(key, Descriptor):
                 for field, value in zip(self._fields, key, strict=True):
                     if field is not None:
                         field.setdefault(value, []).append(entry)
@@ -293,6 +294,7 @@ class References:
                 if isinstance(entry.locator, Descriptor):
                     field.setdefault(entry.locator[position], []).append(entry)
             self._fields[position] = field
+            self._indexed = True
         return field
 
 

@@ -5,12 +5,18 @@ records what the component looked up while it was being wired, so the dependency
 graph needs no extra declaration; it never returns the component to itself (a
 composite logger asking for ``*:logger:*:*:*`` does not recurse into itself); and a
 failed required lookup names the component that asked and its YAML line.
+
+Components keep their view for run-time lookups, so ``get_one_*`` takes the same
+exact fast path as ``References``: the registry's newest match of a complete key
+(``References._fast``) is the view's answer too, unless it is the owner itself, the
+one component a view skips; then, and on a miss, the view asks ``find``.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from wirework.descriptor import Descriptor
 from wirework.refer.references import Locator, References, to_locator
 
 __all__ = ["ReferencesView"]
@@ -50,11 +56,29 @@ class ReferencesView:
         return self._lookup(locator, True, one=False)
 
     def get_one_optional(self, locator: Locator) -> Any:
-        found = self._lookup(locator, False, one=True)
+        key = locator if type(locator) is Descriptor else to_locator(locator)
+        component = self._newest(key)
+        if component is not None:
+            return component
+        found = self._lookup(key, False, one=True)
         return found[0] if found else None
 
     def get_one_required(self, locator: Locator) -> Any:
-        return self._lookup(locator, True, one=True)[0]
+        key = locator if type(locator) is Descriptor else to_locator(locator)
+        component = self._newest(key)
+        if component is not None:
+            return component
+        return self._lookup(key, True, one=True)[0]
+
+    def _newest(self, key: Descriptor | type) -> Any:
+        """The registry's newest match of an exact ``key`` when it is known and is not
+        the owner (``None`` otherwise: ask ``_lookup``), recorded like any answer."""
+        component = self._references._fast.get(key)
+        if component is None or component is self._owner:
+            return None
+        if self._recording:
+            self.recorded[id(component)] = component
+        return component
 
     def _lookup(self, locator: Locator, required: bool, *, one: bool) -> list[Any]:
         key = to_locator(locator)
