@@ -17,8 +17,8 @@ from servers import POSTGRES_URI, require
 from wirework.config import ConfigParams
 from wirework.errors import ConcurrencyError
 from wirework.state import ManualClock
-from wirework.state.entity.postgres import PostgresStateStore as PostgresEntityStore
-from wirework.state.entity.sqlite import SQLiteStateStore as SQLiteEntityStore
+from wirework.state.entity.postgres import PostgresEntityStore
+from wirework.state.entity.sqlite import SqliteEntityStore
 from wirework.state.postgres import PostgresStateStore
 from wirework.state.sqlite import SqliteStateStore
 
@@ -67,9 +67,9 @@ def make_postgres_kv(clock: ManualClock, config: ConfigParams) -> Iterator[Postg
 
 
 @contextmanager
-def make_sqlite_entity() -> Iterator[SQLiteEntityStore]:
+def make_sqlite_entity() -> Iterator[SqliteEntityStore]:
     with tempfile.TemporaryDirectory() as folder:
-        store = SQLiteEntityStore(f"sqlite:///{folder}/entities.db", table="entities")
+        store = SqliteEntityStore(f"sqlite:///{folder}/entities.db", table="entities")
         try:
             yield store
         finally:
