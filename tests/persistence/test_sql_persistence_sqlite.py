@@ -104,7 +104,7 @@ def test_an_unopenable_path_names_the_file(tmp_path: Path) -> None:
 
 
 def test_an_empty_path_is_a_config_error() -> None:
-    with pytest.raises(ConfigError, match="a SQLite database must be a file path, got ' '"):
+    with pytest.raises(ConfigError, match=r"a SQLite database must be a file path .*, got ' '"):
         sqlite({"connection": {"database": " "}})
 
 

@@ -20,12 +20,14 @@ from typing import Any
 import psycopg
 import pytest
 from sql_backends import (
+    LONG_TABLES,
     drop_table,
     each_of_two_neighbour_tables,
     increment,
     increment_in_process,
     postgres_uri,
     unique_table,
+    versions_on_long_tables,
 )
 
 from wirework.config import ConfigParams
@@ -485,3 +487,70 @@ def test_the_version_sequence_is_never_another_stores_table(uri: str, table: str
         assert each_of_two_neighbour_tables(lambda name: open_store(uri, name), table) == [0, 1]
     finally:
         drop_table(uri, table + "_version")
+
+
+def test_the_longest_table_names_keep_their_counters_apart(uri: str) -> None:
+    """PostgreSQL cuts a longer name to 63 bytes: "<63 chars>$version" would be cut to
+    the table's own name. The names built from a table stay within the limit."""
+    try:
+        assert versions_on_long_tables(lambda table: open_store(uri, table)) == [2, 1]
+        with psycopg.connect(uri, autocommit=True) as conn:
+            names = [
+                row[0]
+                for row in conn.execute(
+                    "SELECT relname FROM pg_class WHERE relname LIKE %s", ("t" * 30 + "%",)
+                )
+            ]
+        assert set(LONG_TABLES) <= set(names)
+        assert len(names) == 2 * 4  # table, primary key, expiry index, sequence each
+    finally:
+        for table in LONG_TABLES:
+            drop_table(uri, table)
+
+
+def test_a_batch_refused_half_way_writes_nothing(uri: str, table: str) -> None:
+    store = open_store(uri, table)
+    with psycopg.connect(uri, autocommit=True) as conn:
+        conn.execute(f"ALTER TABLE \"{table}\" ADD CHECK (key <> 'bad')")
+    try:
+        with pytest.raises(BackendError, match=r"save_bulk\(\) on PostgreSQL at .* check"):
+            store.save_bulk(None, {"a": 1, "b": 2, "bad": 3, "c": 4})
+        assert store.load_bulk(None, ["a", "b", "c"]) == [
+            StateValue("a", None),
+            StateValue("b", None),
+            StateValue("c", None),
+        ]
+    finally:
+        store.close(None)
+
+
+def test_an_entity_batch_refused_half_way_writes_nothing(uri: str) -> None:
+    table = unique_table("entity")
+    try:
+        with PostgresEntityStore(uri, table=table) as store:
+            with psycopg.connect(uri, autocommit=True) as conn:
+                conn.execute(f"ALTER TABLE \"{table}\" ADD CHECK (entity_id <> 'bad')")
+            with pytest.raises(BackendError, match=r"set_states_batch\(\) on PostgreSQL"):
+                store.set_states_batch({"a": "x", "bad": "x", "c": "x"})
+            assert store.get_states_batch(["a", "c"]) == {"a": None, "c": None}
+    finally:
+        drop_table(uri, table)
+
+
+def test_a_refused_value_holding_the_password_is_not_shown(uri: str, table: str) -> None:
+    """The server quotes a refused row (DETAIL: Failing row contains ...): a secret of
+    the config in it is masked, wherever it appears."""
+    store = PostgresStateStore()
+    store.configure(
+        ConfigParams({"connection.uri": uri, "options.table": table, "credential.password": SECRET})
+    )
+    store.open(None)
+    with psycopg.connect(uri, autocommit=True) as conn:
+        conn.execute(f"ALTER TABLE \"{table}\" ADD CHECK (position('s3cret' in value) = 0)")
+    try:
+        with pytest.raises(BackendError, match=r"violates check constraint") as info:
+            store.save(None, "k", f"my password is {SECRET}")
+        assert SECRET not in "".join(traceback.format_exception_only(info.value))
+        assert "***" in str(info.value)
+    finally:
+        store.close(None)

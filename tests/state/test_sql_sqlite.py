@@ -8,7 +8,12 @@ import threading
 from pathlib import Path
 
 import pytest
-from sql_backends import each_of_two_neighbour_tables, increment_in_process
+from sql_backends import (
+    LONG_TABLES,
+    each_of_two_neighbour_tables,
+    increment_in_process,
+    versions_on_long_tables,
+)
 
 from wirework.config import ConfigParams
 from wirework.errors import BackendError, ConcurrencyError, ConfigError
@@ -271,3 +276,59 @@ def test_the_version_counter_is_never_another_stores_table(tmp_path: Path) -> No
         return open_store(tmp_path / "s.db", **{"options.table": table})
 
     assert each_of_two_neighbour_tables(open_on, "a") == [0, 1]
+
+
+def test_the_longest_table_names_keep_their_counters_apart(tmp_path: Path) -> None:
+    def open_on(table: str) -> SqliteStateStore:
+        return open_store(tmp_path / "s.db", **{"options.table": table})
+
+    assert versions_on_long_tables(open_on) == [2, 1]
+    with sqlite3.connect(tmp_path / "s.db") as conn:
+        names = [row[0] for row in conn.execute("SELECT name FROM sqlite_master")]
+    assert set(LONG_TABLES) <= set(names)
+    assert all(len(name) <= 63 for name in names)
+    assert len(names) == 2 * 4  # table, index, counter, trigger: none shared
+
+
+def test_a_batch_refused_half_way_writes_nothing(tmp_path: Path) -> None:
+    """A statement the database refuses in the middle of save_bulk: all or nothing."""
+    store = open_store(tmp_path / "s.db")
+    with sqlite3.connect(tmp_path / "s.db") as conn:
+        conn.execute(
+            "CREATE TRIGGER refuse BEFORE INSERT ON wirework_state WHEN NEW.key = 'bad' "
+            "BEGIN SELECT RAISE(ABORT, 'refused by a rule of the database'); END"
+        )
+    try:
+        with pytest.raises(BackendError, match=r"save_bulk\(\) on SQLite database .* refused"):
+            store.save_bulk(None, {"a": 1, "b": 2, "bad": 3, "c": 4})
+        assert store.load_bulk(None, ["a", "b", "c"]) == [
+            StateValue("a", None),
+            StateValue("b", None),
+            StateValue("c", None),
+        ]
+        store.save_bulk(None, {"a": 1})
+        assert store.load(None, "a") == 1
+    finally:
+        store.close(None)
+
+
+def test_an_entity_batch_refused_half_way_writes_nothing(tmp_path: Path) -> None:
+    with SqliteEntityStore(str(tmp_path / "e.db")) as store:
+        with sqlite3.connect(tmp_path / "e.db") as conn:
+            conn.execute(
+                "CREATE TRIGGER refuse BEFORE INSERT ON wirework_entity_state "
+                "WHEN NEW.entity_id = 'bad' BEGIN SELECT RAISE(ABORT, 'refused'); END"
+            )
+        with pytest.raises(BackendError, match=r"set_states_batch\(\) on SQLite"):
+            store.set_states_batch({"a": "x", "bad": "x", "c": "x"})
+        assert store.get_states_batch(["a", "c"]) == {"a": None, "c": None}
+        with pytest.raises(BackendError, match=r"set_states_batch\(\) on SQLite"):
+            store.set_states_batch({"a": "x", "bad": "y"}, metadata={"by": "me"})
+        assert store.list_entities() == []
+
+
+def test_the_entity_store_takes_the_longest_table(tmp_path: Path) -> None:
+    table = LONG_TABLES[0]
+    with SqliteEntityStore(str(tmp_path / "e.db"), table=table) as store:
+        store.set_state("e", "s")
+        assert store.get_state_versioned("e") == ("s", 1)

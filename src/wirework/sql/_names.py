@@ -19,6 +19,7 @@ import hashlib
 import re
 from typing import Any
 
+from wirework.data.values import shown_value
 from wirework.errors import ConfigError
 
 MAX_IDENTIFIER = 63
@@ -26,7 +27,7 @@ MAX_IDENTIFIER = 63
 
 IDENTIFIER = re.compile(rf"[A-Za-z_][A-Za-z0-9_]{{0,{MAX_IDENTIFIER - 1}}}")
 
-_DIGEST = 8  # hex digits of the table name's digest in a shortened name
+_DIGEST = 16  # hex digits (64 bits) of the table name's digest in a shortened name
 
 
 def check_table(name: Any, component: str, what: str = "options.table") -> str:
@@ -34,7 +35,7 @@ def check_table(name: Any, component: str, what: str = "options.table") -> str:
     if not isinstance(name, str) or not IDENTIFIER.fullmatch(name):
         raise ConfigError(
             f"{what} must be an SQL identifier (a letter or _, then letters, digits or _, "
-            f"at most {MAX_IDENTIFIER} characters), got {name!r}",
+            f"at most {MAX_IDENTIFIER} characters), got {shown_value(name)}",
             component=component,
         )
     return name

@@ -27,10 +27,14 @@ from wirework.config import ConfigParams
 from wirework.config.connection import ConnectionSettings
 from wirework.config.secrets import redact_uri
 from wirework.config.uri import scheme_of
+from wirework.data.values import shown_value
 from wirework.errors import ConfigError
 
 DEFAULT_DATABASE = "./data/wirework.db"
 """The SQLite file of every SQL component that names none."""
+
+MAX_PATH = 4096
+"""The longest SQLite file path taken (Linux's ``PATH_MAX``)."""
 
 DEFAULT_POOL_SIZE = 10
 """``options.max_pool_size``: PostgreSQL connections one component keeps open at most."""
@@ -95,27 +99,35 @@ def sqlite_path(location: str | None, component: str) -> str:
     if not location:
         return DEFAULT_DATABASE
     if location.startswith("sqlite:"):
-        rest = location[len("sqlite:") :]
-        if not rest.startswith("//"):
-            raise ConfigError(
-                "a SQLite URI is sqlite:///relative/path.db or sqlite:////absolute/path.db, "
-                f"got {redact_uri(location)!r}",
-                component=component,
-            )
-        path = unquote(rest[2:].split("?", 1)[0])
-        path = path[1:] if path.startswith("/") else path  # the third slash ends the host
-        location = path or ":memory:"
+        location = _sqlite_uri_path(location, component)
     elif "://" in location:
         raise ConfigError(  # named by its scheme only: the rest may hold a password
             "a SQLite database is a file path or a sqlite:/// URI, "
             f"got scheme {scheme_of(location)!r}; use the component for that backend instead",
             component=component,
         )
-    if not location.strip() or "\x00" in location:
+    if not location.strip() or "\x00" in location or len(location) > MAX_PATH:
         raise ConfigError(
-            f"a SQLite database must be a file path, got {location!r}", component=component
+            f"a SQLite database must be a file path (at most {MAX_PATH:,} characters, "
+            f"no NUL), got {shown_value(location)}",
+            component=component,
         )
     return location
+
+
+def _sqlite_uri_path(uri: str, component: str) -> str:
+    """``sqlite:///relative.db`` -> ``relative.db``, ``sqlite:////abs.db`` -> ``/abs.db``,
+    ``sqlite://`` -> ``:memory:``. A host is refused (SQLite has none), and so is a query
+    or fragment: ignoring ``?mode=ro`` would open for writing a file meant to be read."""
+    rest = uri[len("sqlite:") :]
+    host, _, path = rest[2:].partition("/")
+    if not rest.startswith("//") or host or "?" in path or "#" in path:
+        raise ConfigError(
+            "a SQLite URI is sqlite:///relative/path.db or sqlite:////absolute/path.db "
+            f"(no host, no query), got {shown_value(redact_uri(uri))}",
+            component=component,
+        )
+    return unquote(path) or ":memory:"
 
 
 def postgres_target(config: ConfigParams, component: str) -> PostgresTarget:

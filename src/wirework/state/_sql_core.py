@@ -36,6 +36,8 @@ from wirework.data.values import decode
 from wirework.errors import ConcurrencyError
 from wirework.sql import COUNT, MANY, ONE, Call, Dialect, Row, Script
 
+DEFAULT_TABLE = "wirework_state"
+"""``options.table`` when the config names none."""
 PURGE_EVERY = 10.0
 """Seconds (of the store's clock) between two purges of expired rows."""
 PURGE_BATCH = 1000

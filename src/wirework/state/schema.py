@@ -29,9 +29,9 @@ from wirework.data.values import MAX_TTL
 from wirework.sql.schema import PoolOptions, PostgresConfig, SqliteConnection, Table
 from wirework.state import redis as kv_redis
 from wirework.state._redis import DEFAULT_MAX_CONNECTIONS
+from wirework.state._sql_core import DEFAULT_TABLE as KV_TABLE
 from wirework.state.entity import redis as entity_redis
-from wirework.state.entity.sql import SqlEntityStore
-from wirework.state.sql import SqlStateStore
+from wirework.state.entity._sql_core import DEFAULT_TABLE as ENTITY_TABLE
 
 __all__ = [
     "MemoryEntityStoreConfig",
@@ -78,7 +78,7 @@ class RedisOptions(ConnectOptions):
 
 
 class SqlKvOptions(ExpiryOptions, ConnectOptions):
-    table: Table = Field(SqlStateStore.default_table, description="the table of the entries")
+    table: Table = Field(KV_TABLE, description="the table of the entries")
 
 
 class PostgresKvOptions(SqlKvOptions, PoolOptions):
@@ -92,7 +92,7 @@ class RedisKvOptions(ExpiryOptions, RedisOptions):
 
 
 class SqlEntityOptions(ConnectOptions):
-    table: Table = Field(SqlEntityStore.default_table, description="the table of the entities")
+    table: Table = Field(ENTITY_TABLE, description="the table of the entities")
 
 
 class PostgresEntityOptions(SqlEntityOptions, PoolOptions):

@@ -26,6 +26,7 @@ from wirework.errors import BackendError, ConcurrencyError, InvalidStateError
 from wirework.refer import IReferences
 from wirework.sql import Engine, EngineKind, EngineSlot
 from wirework.state._sql_core import (
+    DEFAULT_TABLE,
     KvStatements,
     PurgeSchedule,
     bulk_save,
@@ -51,7 +52,7 @@ class SqlStateStore:
     default wall time makes ``expires_at`` meaningful to every process.
     """
 
-    default_table: ClassVar[str] = "wirework_state"
+    default_table: ClassVar[str] = DEFAULT_TABLE
     engine_kind: ClassVar[EngineKind]
 
     def __init__(self, *, timeout: int = 0, clock: Clock = time.time) -> None:

@@ -31,6 +31,8 @@ from wirework.sql import MANY, ONE, Call, Dialect, Row, Script
 from wirework.state._sql_core import check_conflict
 from wirework.state.entity.base import encode_context
 
+DEFAULT_TABLE = "wirework_entity_state"
+"""``options.table`` when neither the config nor the constructor names one."""
 EMPTY = "{}"
 """The stored text of no context and no metadata."""
 

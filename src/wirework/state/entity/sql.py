@@ -19,6 +19,7 @@ from wirework.data.values import check_key, check_page
 from wirework.errors import InvalidStateError
 from wirework.sql import Engine, EngineKind, EngineSlot, check_table
 from wirework.state.entity._sql_core import (
+    DEFAULT_TABLE,
     EntityStatements,
     split_metadata,
     stored_json,
@@ -41,7 +42,7 @@ class SqlEntityStore(EntityStoreBase):
     string is the engine's ``connection.uri``.
     """
 
-    default_table: ClassVar[str] = "wirework_entity_state"
+    default_table: ClassVar[str] = DEFAULT_TABLE
     engine_kind: ClassVar[EngineKind]
 
     def __init__(self, connection_string: str | None = None, *, table: str | None = None) -> None:
