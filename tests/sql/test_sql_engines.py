@@ -173,3 +173,18 @@ def test_tables_are_prepared_by_many_at_once_without_error(make: Callable[[], An
         assert errors == []
     finally:
         first.count("drop", f'DROP TABLE IF EXISTS "{table}"', ())
+
+
+def test_sqlite_files_are_opened_alike_for_every_component(tmp_path: Path) -> None:
+    """One connection policy: WAL (readers in other processes go on during a write) and
+    synchronous=NORMAL (consistent on any crash; a power failure may lose the last
+    commits), whichever component opens the file."""
+    engine = SqliteEngine.from_config(
+        ConfigParams({"connection.database": str(tmp_path / "p.db")}), "C", closed
+    )
+    engine.open()
+    try:
+        assert engine.one("read", "PRAGMA journal_mode", ()) == ("wal",)
+        assert engine.one("read", "PRAGMA synchronous", ()) == (1,)  # NORMAL
+    finally:
+        engine.close()

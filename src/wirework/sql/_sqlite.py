@@ -147,7 +147,7 @@ class SqliteEngine(EngineBase[SqliteTarget]):
         self, target: SqliteTarget, *, component: str, closed_error: Callable[[str], Exception]
     ) -> None:
         super().__init__(target, component=component, closed_error=closed_error)
-        self._conn: sqlite3.Connection | None = None
+        self._conn: sqlite3.Connection | _Closed = _CLOSED
         self._driver: Any = None
         self._lock = threading.Lock()
 
@@ -179,32 +179,49 @@ class SqliteEngine(EngineBase[SqliteTarget]):
 
     def close(self) -> None:
         with self._lock:
-            conn, self._conn = self._conn, None
-        if conn is not None:
-            conn.close()
+            conn, self._conn = self._conn, _CLOSED
+        conn.close()
 
     # -- statements ---------------------------------------------------------------------
+    # The usual path of each is one call into the driver under the lock: a read costs
+    # a few microseconds here, so what wraps it must cost far less. A closed engine's
+    # connection is a stand-in that raises, so no check is paid on the usual path.
     def one(self, op: str, sql: str, params: Sequence[Any], *, retry: bool = True) -> Row | None:
-        rows: list[Row] = self._statement(op, sql, params, ALL)
+        with self._lock:
+            try:
+                rows: list[Row] = self._conn.execute(sql, params).fetchall()
+            except Exception as exc:
+                rows = self._recover(op, sql, params, ALL, exc)
         return rows[0] if rows else None
 
     def all(self, op: str, sql: str, params: Sequence[Any], *, retry: bool = True) -> list[Row]:
-        rows: list[Row] = self._statement(op, sql, params, ALL)
-        return rows
+        with self._lock:
+            try:
+                return self._conn.execute(sql, params).fetchall()
+            except Exception as exc:
+                rows: list[Row] = self._recover(op, sql, params, ALL, exc)
+                return rows
 
     def count(self, op: str, sql: str, params: Sequence[Any], *, retry: bool = False) -> int:
-        count: int = self._statement(op, sql, params, COUNT)
-        return count
-
-    def _statement(self, op: str, sql: str, params: Sequence[Any], mode: int) -> Any:
         with self._lock:
-            conn = self._conn
-            if conn is None:
-                raise self._closed_error(op)
             try:
-                return _send(self._driver, conn, sql, params, mode)
-            except self._driver.Error as exc:
-                raise self._failed(op, exc) from exc
+                return self._conn.execute(sql, params).rowcount
+            except Exception as exc:
+                count: int = self._recover(op, sql, params, COUNT, exc)
+                return count
+
+    def _recover(self, op: str, sql: str, params: Sequence[Any], mode: int, exc: Exception) -> Any:
+        """Under the lock, after ``exc``: the reply of the statement run again guarded
+        (a stored document was not JSON), or wirework's error."""
+        if isinstance(exc, _NotOpen):
+            raise self._closed_error(op) from None
+        driver = self._driver
+        if not isinstance(exc, driver.Error):
+            raise exc
+        try:
+            return _guarded(driver, self._conn, sql, params, mode, exc)
+        except driver.Error as again:
+            raise self._failed(op, again) from again
 
     def play(
         self,
@@ -216,7 +233,7 @@ class SqliteEngine(EngineBase[SqliteTarget]):
     ) -> T:
         with self._lock:
             conn = self._conn
-            if conn is None:
+            if isinstance(conn, _Closed):
                 raise self._closed_error(op)
             driver = self._driver
             try:
@@ -251,6 +268,23 @@ class SqliteEngine(EngineBase[SqliteTarget]):
         )
 
 
+class _NotOpen(Exception):
+    """Raised by the stand-in connection of a closed engine."""
+
+
+class _Closed:
+    """The connection of an engine that is not open: every use raises :class:`_NotOpen`."""
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        raise _NotOpen
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+
+_CLOSED = _Closed()
+
+
 class _Session:
     """A connection inside :meth:`SqliteEngine.play`, damaged documents guarded."""
 
@@ -280,9 +314,17 @@ def _send(driver: Any, conn: Any, sql: str, params: Sequence[Any], mode: int) ->
     try:
         cursor = conn.execute(sql, params)
         return cursor.fetchall() if mode != COUNT else cursor.rowcount
-    except driver.OperationalError as exc:
-        if str(exc) != _MALFORMED:
-            raise
+    except driver.Error as exc:
+        return _guarded(driver, conn, sql, params, mode, exc)
+
+
+def _guarded(
+    driver: Any, conn: Any, sql: str, params: Sequence[Any], mode: int, failure: Exception
+) -> Any:
+    """After ``failure``: the statement again, guarded, if it met a document that is not
+    JSON (it changed nothing: SQLite failed it as a whole); ``failure`` otherwise."""
+    if not isinstance(failure, driver.OperationalError) or str(failure) != _MALFORMED:
+        raise failure
     cursor = conn.execute(SQLITE.guarded(sql), params)
     return cursor.fetchall() if mode != COUNT else cursor.rowcount
 

@@ -28,7 +28,6 @@ hold across processes, not only threads:
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -102,25 +101,12 @@ class KvStatements:
         self.clear = q("DELETE FROM {t}")
 
 
-class PurgeSchedule:
-    """When the next purge of expired rows is due, in the store's clock seconds.
-
-    Housekeeping only (reads already skip expired rows): a purge that fails is left to
-    the next one, and one that removed a full batch is due again at once.
-    """
-
-    __slots__ = ("next",)
-
-    def __init__(self) -> None:
-        self.next = -math.inf  # the first call purges
-
-    def start(self, now: float) -> None:
-        """Called when a purge starts: none again for :data:`PURGE_EVERY` seconds."""
-        self.next = now + PURGE_EVERY
-
-    def finished(self, removed: int, now: float) -> None:
-        if removed >= PURGE_BATCH:
-            self.next = now
+def next_purge(removed: int, now: float) -> float:
+    """When the purge after one that removed ``removed`` rows at ``now`` is due: at once
+    if it removed a full batch (more are waiting), else :data:`PURGE_EVERY` later.
+    Housekeeping only (reads already skip expired rows), so a purge that failed counts
+    as one that removed nothing."""
+    return now if removed >= PURGE_BATCH else now + PURGE_EVERY
 
 
 def deleted_value(row: Row | None, now: float) -> Any:

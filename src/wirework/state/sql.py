@@ -8,6 +8,7 @@ the core built, and hand the reply back to it.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, NoReturn, cast
@@ -28,12 +29,12 @@ from wirework.sql import Engine, EngineKind, EngineSlot
 from wirework.state._sql_core import (
     DEFAULT_TABLE,
     KvStatements,
-    PurgeSchedule,
     bulk_save,
     conditional_delete,
     conditional_save,
     current_version,
     deleted_value,
+    next_purge,
 )
 from wirework.state.clock import Clock
 from wirework.state.protocol import StateValue, bulk_pairs
@@ -61,7 +62,7 @@ class SqlStateStore:
         self._table = self.default_table
         self._config = ConfigParams()
         self._slot = EngineSlot()
-        self._purges = PurgeSchedule()
+        self._next_purge = -math.inf  # the first call purges
         self._logger: Any = None
         self._prepare(self._config, self._table)
 
@@ -96,7 +97,7 @@ class SqlStateStore:
         engine = self._slot.open(lambda: self._new_engine(config), self._kv.schema, table)
         if engine is None:
             return
-        self._purges = PurgeSchedule()
+        self._next_purge = -math.inf
         if self._logger is not None:
             self._logger.debug(
                 correlation_id, "Opened state store on %s (table %s)", engine.where, table
@@ -120,7 +121,7 @@ class SqlStateStore:
         if engine is None:
             self._not_open("load")
         now = self._clock()
-        if now >= self._purges.next:
+        if now >= self._next_purge:
             self._purge(engine, now)
         row = engine.one("load", self._kv.load, (key, now))
         return None if row is None else decode(row[0])
@@ -170,7 +171,7 @@ class SqlStateStore:
         if engine is None:
             self._not_open("save")
         now = self._clock()
-        if now >= self._purges.next:
+        if now >= self._next_purge:
             self._purge(engine, now)
         expires = now + lifetime if lifetime else None
         sql = self._kv
@@ -228,21 +229,21 @@ class SqlStateStore:
     # -- internals ------------------------------------------------------------------------
     def _now(self, engine: Engine) -> float:
         now = self._clock()
-        if now >= self._purges.next:
+        if now >= self._next_purge:
             self._purge(engine, now)
         return now
 
     def _purge(self, engine: Engine, now: float) -> None:
         """Remove up to a batch of expired rows; a failure is logged and left to the
         next purge rather than failing the caller's operation."""
-        self._purges.start(now)
+        self._next_purge = next_purge(0, now)  # no second purge while this one runs
         try:
             removed = engine.count("purge", self._kv.purge, (now, now), retry=True)
         except BackendError as exc:
             if self._logger is not None:
                 self._logger.warn(None, "Purging expired state failed: %s", exc)
             return
-        self._purges.finished(removed, now)
+        self._next_purge = next_purge(removed, now)
 
     def _not_open(self, operation: str) -> NoReturn:
         raise self._closed_error(operation)

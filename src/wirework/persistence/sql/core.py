@@ -67,6 +67,7 @@ class IdentifiableSqlPersistence(Generic[T]):
         self._config = ConfigParams()
         self._prepared = self._new_engine()
         self._statements: Statements | None = None
+        self._place = ""
         self._slot = EngineSlot()
         self._logger = CompositeLogger()
 
@@ -115,6 +116,7 @@ class IdentifiableSqlPersistence(Generic[T]):
             self._check_table(engine, statements.check)
             # Set before the slot shows the engine: a call that finds it finds these.
             self._statements = statements
+            self._place = f"table {table!r} of {engine.where}"  # for messages
             self._rows.forget_reports()
 
         engine = self._slot.open(self._new_engine, statements.schema, table, verify)
@@ -190,7 +192,7 @@ class IdentifiableSqlPersistence(Generic[T]):
             return None
         key = check_id(id, self._component)
         changes = partial_changes(id, key, data, self._component)
-        rows, where = self._rows, self._where(engine)
+        rows, where = self._rows, self._place
         return engine.play(
             "update_partially",
             lambda: change(sql, rows, key, changes, where),
@@ -208,7 +210,7 @@ class IdentifiableSqlPersistence(Generic[T]):
         rows = engine.all("delete_by_id", sql.delete, (key,), retry=False)
         if not rows:
             return None
-        return self._rows.item(rows[0][0], key, self._where(engine), "was deleted, but")
+        return self._rows.item(rows[0][0], key, self._place, "was deleted, but")
 
     def delete_by_ids(self, correlation_id: str | None, ids: Iterable[Any]) -> None:
         """Remove the items with these ids; unknown ids are ignored."""
@@ -233,8 +235,8 @@ class IdentifiableSqlPersistence(Generic[T]):
         if id is None:
             return None
         key = check_id(id, self._component)
-        rows = engine.all("get_one_by_id", sql.get, (key,))
-        return self._rows.item(rows[0][0], key, self._where(engine)) if rows else None
+        row = engine.one("get_one_by_id", sql.get, (key,))
+        return None if row is None else self._rows.item(row[0], key, self._place)
 
     def get_list_by_ids(self, correlation_id: str | None, ids: Iterable[Any]) -> list[T]:
         """The items with these ids, in the order of ``ids``; unknown ids skipped.
@@ -248,7 +250,7 @@ class IdentifiableSqlPersistence(Generic[T]):
         param = self._dialect.keys_param(keys)
         documents: dict[str, Any] = dict(engine.all("get_list_by_ids", sql.get_many, (param,)))
         found = [(documents[key], key) for key in keys if key in documents]
-        return self._rows.items(found, None, self._logger, correlation_id, self._where(engine))
+        return self._rows.items(found, None, self._logger, correlation_id, self._place)
 
     def get_page_by_filter(
         self,
@@ -278,9 +280,7 @@ class IdentifiableSqlPersistence(Generic[T]):
             lambda: page(rows_sql, rows_params, take, count_sql, where_params),
             retry=True,
         )
-        items = self._rows.items(
-            rows, projection, self._logger, correlation_id, self._where(engine)
-        )
+        items = self._rows.items(rows, projection, self._logger, correlation_id, self._place)
         return DataPage(items, total)
 
     def get_list_by_filter(
@@ -297,7 +297,7 @@ class IdentifiableSqlPersistence(Generic[T]):
         projection = compile_select(select)
         statement = f"{sql.select}{condition(where)} ORDER BY {order}"
         rows = engine.all("get_list_by_filter", statement, [*where_params, *order_params])
-        return self._rows.items(rows, projection, self._logger, correlation_id, self._where(engine))
+        return self._rows.items(rows, projection, self._logger, correlation_id, self._place)
 
     def get_count_by_filter(self, correlation_id: str | None, filter: Filter) -> int:  # noqa: A002
         engine, sql = self._open("get_count_by_filter")
@@ -310,7 +310,7 @@ class IdentifiableSqlPersistence(Generic[T]):
         where, params = where_of(self._dialect, filter, self._component)
         statement = f"{sql.select}{condition(where)} ORDER BY random() LIMIT 1"
         rows = engine.all("get_one_random", statement, params)
-        return self._rows.item(rows[0][0], rows[0][1], self._where(engine)) if rows else None
+        return self._rows.item(rows[0][0], rows[0][1], self._place) if rows else None
 
     # -- helpers -------------------------------------------------------------------------
     def _open(self, operation: str) -> tuple[Engine, Statements]:
@@ -325,9 +325,6 @@ class IdentifiableSqlPersistence(Generic[T]):
             component=self._component,
             hint="call open() first (a container opens its components for you)",
         )
-
-    def _where(self, engine: Engine) -> str:
-        return f"table {self._table!r} of {engine.where}"
 
 
 def _no_table(component: str) -> ConfigError:
