@@ -78,14 +78,17 @@ class ConnectionPool(Generic[C]):
         self._count = 0  # idle + in use
         self._waiting = 0
         self._closed = False
-        self._changed = threading.Condition(threading.Lock())
+        # The plain lock on the usual paths (a Condition's own "with" is Python code);
+        # the Condition over it only to wait and to wake a waiter.
+        self._lock = threading.Lock()
+        self._changed = threading.Condition(self._lock)
 
     def __repr__(self) -> str:
         return f"ConnectionPool({self._where}, {self._count}/{self._size} open)"
 
     def add(self, conn: C) -> None:
         """Keep a connection made outside the pool (the first, made with retries)."""
-        with self._changed:
+        with self._lock:
             self._count += 1
             self._idle.append(Pooled(conn))
 
@@ -93,13 +96,14 @@ class ConnectionPool(Generic[C]):
         """A live connection (an idle one, a new one, or the next one given back);
         ``None`` once the pool is closed."""
         while True:
-            with self._changed:
-                if not self._wait_for_room():
-                    return None
-                item = self._idle.pop() if self._idle else None
-                if item is None:
-                    self._count += 1  # a slot reserved for a new connection
-                    break
+            with self._lock:
+                if not self._idle:
+                    if not self._wait_for_room():
+                        return None
+                    if not self._idle:
+                        self._count += 1  # a slot reserved for a new connection
+                        break
+                item = self._idle.pop()
             if item.usable():  # checked outside the lock: a syscall must not queue others
                 return item
             self._forget(item)
@@ -133,7 +137,7 @@ class ConnectionPool(Generic[C]):
 
     def _forget(self, item: Pooled[C] | None) -> None:
         """Give up a slot: a dead connection's, or one whose connect failed."""
-        with self._changed:
+        with self._lock:
             self._count -= 1
             if self._waiting:
                 self._changed.notify()
@@ -143,7 +147,7 @@ class ConnectionPool(Generic[C]):
     def release(self, item: Pooled[C]) -> None:
         """Take back a connection; a broken or busy one is closed, not reused."""
         keep = self._reusable(item.conn)
-        with self._changed:
+        with self._lock:
             if keep and not self._closed:
                 self._idle.append(item)
             else:
@@ -156,7 +160,7 @@ class ConnectionPool(Generic[C]):
 
     def close(self) -> None:
         """Close the idle connections now and the ones in use when they come back."""
-        with self._changed:
+        with self._lock:
             self._closed = True
             idle, self._idle = self._idle, []
             self._count -= len(idle)

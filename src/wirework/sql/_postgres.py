@@ -27,13 +27,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from wirework.build.drivers import PSYCOPG
 from wirework.errors import ConfigError
 from wirework.lifecycle.retry import retry as retrying
-from wirework.sql._base import ALL, COUNT, ONE, DbSession, Row, Script, play
+from wirework.sql._base import COUNT, ONE, DbSession, Row, Script, play
 from wirework.sql._dialect import Dialect, Fragment
 from wirework.sql._documents import dumps, exact_floats, lenient_loads
 from wirework.sql._engine import EngineBase
 from wirework.sql._errors import DuplicateKeyError, reason, statement_failed, unreachable
 from wirework.sql._names import derived_name
-from wirework.sql._pool import ConnectionPool, Pooled
+from wirework.sql._pool import ConnectionPool
 from wirework.sql._settings import PostgresTarget, postgres_target
 
 if TYPE_CHECKING:
@@ -200,35 +200,18 @@ class PostgresEngine(EngineBase[PostgresTarget]):
         with contextlib.suppress(self._driver.Error, OSError):
             conn.close()
 
-    def _take(self, op: str) -> tuple[ConnectionPool[Any], Pooled[psycopg.Connection[Any]]]:
-        """A connection and the pool to give it back to; the owner's error when closed."""
-        pool = self._pool
-        item = None if pool is None else pool.acquire()
-        if pool is None or item is None:
-            raise self._closed_error(op)
-        return pool, item
-
     # -- statements ---------------------------------------------------------------------
     def one(self, op: str, sql: str, params: Sequence[Any], *, retry: bool = True) -> Row | None:
-        row: Row | None = self._statement(op, sql, params, ONE, retry)
+        row: Row | None = self._attempt(op, retry, _one, sql, params)
         return row
 
     def all(self, op: str, sql: str, params: Sequence[Any], *, retry: bool = True) -> list[Row]:
-        rows: list[Row] = self._statement(op, sql, params, ALL, retry)
+        rows: list[Row] = self._attempt(op, retry, _all, sql, params)
         return rows
 
     def count(self, op: str, sql: str, params: Sequence[Any], *, retry: bool = False) -> int:
-        count: int = self._statement(op, sql, params, COUNT, retry)
+        count: int = self._attempt(op, retry, _count, sql, params)
         return count
-
-    def _statement(self, op: str, sql: str, params: Sequence[Any], mode: int, retry: bool) -> Any:
-        def send(conn: psycopg.Connection[Any]) -> Any:
-            cursor = conn.execute(sql, params)
-            if mode == ONE:
-                return cursor.fetchone()
-            return cursor.fetchall() if mode == ALL else cursor.rowcount
-
-        return self._attempt(op, send, retry)
 
     def play(
         self,
@@ -238,21 +221,20 @@ class PostgresEngine(EngineBase[PostgresTarget]):
         transaction: bool = False,
         retry: bool = False,
     ) -> T:
-        def run(conn: psycopg.Connection[Any]) -> T:
-            if not transaction:
-                return play(DbSession(conn), script())
-            with conn.transaction():
-                return play(DbSession(conn), script())
+        result: T = self._attempt(op, retry, _play, script, transaction)
+        return result
 
-        return self._attempt(op, run, retry)
-
-    def _attempt(self, op: str, work: Callable[[psycopg.Connection[Any]], T], retry: bool) -> T:
-        """``work`` on a pooled connection; once more on a new one if the first was lost
-        and that is safe (see the module's doc)."""
+    def _attempt(
+        self, op: str, retry: bool, work: Callable[..., Any], first: Any, second: Any
+    ) -> Any:
+        """``work(connection, first, second)`` on a pooled connection; once more on a new
+        one if the first was lost and that is safe (see the module's doc)."""
         for attempt in (0, 1):
-            pool, item = self._take(op)
+            pool = self._pool
+            if pool is None or (item := pool.acquire()) is None:
+                raise self._closed_error(op)
             try:
-                result = work(item.conn)
+                result = work(item.conn, first, second)
             except BaseException as exc:  # a transaction, if any, is rolled back by now
                 pool.release(item)  # the pool closes a lost connection
                 if not self._again(op, exc, item.conn, attempt, retry):
@@ -292,6 +274,26 @@ class PostgresEngine(EngineBase[PostgresTarget]):
         ) from exc
 
 
+def _one(conn: psycopg.Connection[Any], sql: str, params: Sequence[Any]) -> Row | None:
+    return conn.execute(sql, params).fetchone()
+
+
+def _all(conn: psycopg.Connection[Any], sql: str, params: Sequence[Any]) -> list[Row]:
+    return conn.execute(sql, params).fetchall()
+
+
+def _count(conn: psycopg.Connection[Any], sql: str, params: Sequence[Any]) -> int:
+    return conn.execute(sql, params).rowcount
+
+
+def _play(conn: psycopg.Connection[Any], script: Callable[[], Script[T]], transaction: bool) -> T:
+    if not transaction:
+        return play(DbSession(conn), script())
+    with conn.transaction():
+        return play(DbSession(conn), script())
+
+
 def _reusable(conn: psycopg.Connection[Any]) -> bool:
-    """Alive, and idle: not left inside a transaction by an interrupted call."""
-    return not conn.closed and not conn.broken and conn.pgconn.transaction_status == _IDLE
+    """Alive, and idle: not left inside a transaction by an interrupted call (a closed
+    or broken connection's status is UNKNOWN, never IDLE)."""
+    return bool(conn.pgconn.transaction_status == _IDLE)
