@@ -57,7 +57,7 @@ BULK = 1_000
 
 
 class Dummy:
-    """A plain item class, as in the seed tutorial."""
+    """A plain item class, as in the Pip.Services tutorial."""
 
     def __init__(self, id: str | None, key: str, content: str, count: int) -> None:  # noqa: A002
         self.id = id

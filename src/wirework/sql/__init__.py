@@ -29,10 +29,12 @@ Adding an async interface
 -------------------------
 A second driver is an async engine with the same methods awaited (``one``, ``all``,
 ``count``, ``play``, ``ensure_schema``) over an async connection (psycopg's
-``AsyncConnection``, or ``sqlite3`` in a worker thread), plus async methods on the
-components that call the same core functions and hand the same scripts to the async
-``play``: its loop is ``call = script.send(await reply(call))``. No statement, check,
-version or expiry rule is written again.
+``AsyncConnection``, or ``sqlite3`` in a worker thread), and an async ``play`` whose
+loop awaits each call's reply and sends it back into the script. The components gain
+async methods that validate with the same checks, take the same statements from their
+core, decode with the same functions and hand the same scripts to the async ``play``.
+No statement, check, version or expiry rule is written again; what the two drivers
+share is their shape, a few lines per method.
 
 Adding a database
 -----------------
