@@ -5,7 +5,8 @@
 Why: a persistence is worth its convenience only if it costs little over what a
 service would write by hand. Each backend gets two tables of the same shape
 (``seq``, ``id``, ``doc``), one used through wirework and one through the driver
-directly (psycopg 3 in autocommit / sqlite3 in autocommit, WAL), both filled with the
+directly (psycopg 3 in autocommit / sqlite3 in autocommit, WAL, ``synchronous=NORMAL``
+as wirework's SQLite engine sets them), both filled with the
 same rows. Then:
 
 * ``get_one_by_id``: a random existing id; the raw call fetches the document, and
@@ -56,7 +57,7 @@ BULK = 1_000
 
 
 class Dummy:
-    """A plain item class, as in the seed tutorial."""
+    """A plain item class, as in the Pip.Services tutorial."""
 
     def __init__(self, id: str | None, key: str, content: str, count: int) -> None:  # noqa: A002
         self.id = id
@@ -145,6 +146,7 @@ def sqlite(rows: int) -> Iterator[tuple[Any, Raw, Callable[[list[str]], Any]]]:
         connection = sqlite3.connect(Path(scratch) / "raw.sqlite", isolation_level=None)
         try:
             connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=NORMAL")
             connection.execute(
                 "CREATE TABLE raw_items (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, "
                 "doc TEXT NOT NULL)"
@@ -271,7 +273,8 @@ def main() -> None:
     for row in [header, tuple("-" * w for w in widths), *table]:
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
     print(
-        "\nraw driver = psycopg 3 (autocommit) for postgres, sqlite3 (autocommit, WAL) for "
+        "\nraw driver = psycopg 3 (autocommit) for postgres, sqlite3 (autocommit, WAL, "
+        "synchronous=NORMAL) for "
         "sqlite;\nwirework also rebuilds each Dummy from its document; "
         "raw stops at the parsed dict."
     )

@@ -73,8 +73,8 @@ class Raw:
             "ON CONFLICT (key) DO UPDATE SET value = excluded.value, "
             f"expires_at = excluded.expires_at, version = {bumped}"
         )
-        self.bulk_head = q(f'SELECT key, value FROM "{table}" WHERE ')
-        self.bulk_tail = q(f" AND {_ALIVE}")
+        keys_match = "key = ANY(?)" if any_keys else "key IN (SELECT value FROM json_each(?))"
+        self.bulk_sql = q(f'SELECT key, value FROM "{table}" WHERE {keys_match} AND {_ALIVE}')
         self.any_keys = any_keys
 
     def save(self, key: str, value: Any, to_json: Callable[[Any, str], str] | None = None) -> None:
@@ -88,16 +88,10 @@ class Raw:
 
     def load_bulk(self, keys: list[str]) -> list[tuple[str, Any]]:
         now = time.time()
-        found: dict[str, str] = {}
-        if self.any_keys:  # PostgreSQL: one array parameter
-            found.update(
-                self.conn.execute(self.bulk_head + "key = ANY(%s)" + self.bulk_tail, (keys, now))
-            )
-        else:  # SQLite: IN (...) in chunks of 500, as the store does
-            for start in range(0, len(keys), 500):
-                chunk = keys[start : start + 500]
-                sql = self.bulk_head + f"key IN ({','.join('?' * len(chunk))})" + self.bulk_tail
-                found.update(self.conn.execute(sql, (*chunk, now)))
+        # One parameter for every key, as the store does: an array on PostgreSQL, a
+        # JSON list read by json_each on SQLite.
+        param = keys if self.any_keys else _ENCODER.encode(keys)
+        found: dict[str, str] = dict(self.conn.execute(self.bulk_sql, (param, now)))
         return [(key, None if (t := found.get(key)) is None else json.loads(t)) for key in keys]
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from wirework.config import ConfigParams
 from wirework.errors import ConcurrencyError
 from wirework.state import ManualClock, MemoryStateStore
-from wirework.state.entity import InMemoryStateStore
+from wirework.state.entity import MemoryEntityStore
 
 
 def key_value_demo() -> None:
@@ -40,7 +40,7 @@ def key_value_demo() -> None:
 
 
 def entity_demo() -> None:
-    with InMemoryStateStore() as orders:  # connect() ... disconnect(), like SQL stores
+    with MemoryEntityStore() as orders:  # connect() ... disconnect(), like SQL stores
         version = orders.set_state_versioned(
             "order-1", "pending", expected_version=0, metadata={"context": {"qty": 2}}
         )

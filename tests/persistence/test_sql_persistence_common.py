@@ -6,13 +6,14 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from dummies import Dummy
-from sql_persistences import postgres_backend, sqlite_backend
+from sql_persistences import _tables_to_drop, postgres_backend, sqlite_backend
 
 from wirework.config import ConfigParams
 from wirework.data import SortParams
@@ -105,6 +106,15 @@ def test_a_table_name_must_be_an_sql_identifier(cls: type, table: str) -> None:
         cls().configure(ConfigParams.from_value({"options": {"table": table}}))
     with pytest.raises(ConfigError, match=message):
         cls(table)
+
+
+def test_the_longest_table_name_is_taken(make_sql: Callable[..., Any]) -> None:
+    table = "t" * 54 + uuid.uuid4().hex[:9]  # 63 characters, the limit
+    _tables_to_drop.append(table)
+    persistence = make_sql({"options": {"table": table}})
+    persistence.create(None, Dummy("1", "k"))
+    assert persistence.get_one_by_id(None, "1") == Dummy("1", "k")
+    assert f"table='{table}'" in repr(persistence)
 
 
 def test_opening_without_a_table_says_which_key_to_set(tmp_path: Path) -> None:

@@ -11,7 +11,8 @@ from dummies import Dummy
 
 from wirework.config import ConfigParams
 from wirework.errors import BackendError, ConfigError
-from wirework.persistence.sql import DEFAULT_SQLITE_PATH, IdentifiableSqlitePersistence
+from wirework.persistence.sql import IdentifiableSqlitePersistence
+from wirework.sql import DEFAULT_DATABASE
 
 
 def sqlite(config: dict[str, Any], table: str | None = "items") -> Any:
@@ -39,7 +40,7 @@ def test_the_file_and_its_directory_are_created_on_open(tmp_path: Path) -> None:
 def test_the_default_file_is_under_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     persistence = sqlite({})
-    assert persistence.path == DEFAULT_SQLITE_PATH == "./data/wirework.db"
+    assert persistence.path == DEFAULT_DATABASE == "./data/wirework.db"
     persistence.open(None)
     persistence.close(None)
     assert (tmp_path / "data" / "wirework.db").is_file()
@@ -103,19 +104,31 @@ def test_an_unopenable_path_names_the_file(tmp_path: Path) -> None:
 
 
 def test_an_empty_path_is_a_config_error() -> None:
-    with pytest.raises(ConfigError, match="connection.database must be a file path"):
+    with pytest.raises(ConfigError, match=r"a SQLite database must be a file path .*, got ' '"):
         sqlite({"connection": {"database": " "}})
 
 
 def test_a_path_with_a_nul_character_is_a_config_error() -> None:
-    with pytest.raises(ConfigError, match="connection.database must be a file path"):
+    with pytest.raises(ConfigError, match="a SQLite database must be a file path"):
         sqlite({"connection": {"database": "data/a\x00b.db"}})
-    with pytest.raises(ConfigError, match="connection.database must be a file path"):
+    with pytest.raises(ConfigError, match="a SQLite database must be a file path"):
         IdentifiableSqlitePersistence("items", path="a\x00b.db")
 
 
-def test_a_connection_uri_is_refused_rather_than_ignored() -> None:
-    """It was ignored: the items went to the default file instead of the one named."""
-    message = r"unknown key connection.uri\n  +hint: keys accepted in connection: database"
-    with pytest.raises(ConfigError, match=message):
-        sqlite({"connection": {"uri": "sqlite:///data/other.db"}})
+def test_a_sqlite_uri_names_the_file_as_for_the_state_stores(tmp_path: Path) -> None:
+    """It was refused here while the SQLite state stores took it: one reader now."""
+    persistence = sqlite({"connection": {"uri": f"sqlite:///{tmp_path}/other.db"}})
+    assert persistence.path == f"{tmp_path}/other.db"
+    persistence.open(None)
+    try:
+        persistence.create(None, Dummy("1", "k"))
+    finally:
+        persistence.close(None)
+    with sqlite3.connect(tmp_path / "other.db") as raw:
+        assert raw.execute('SELECT id FROM "items"').fetchall() == [("1",)]
+
+
+def test_a_database_and_a_uri_together_are_refused(tmp_path: Path) -> None:
+    both = {"database": str(tmp_path / "a.db"), "uri": f"sqlite:///{tmp_path}/b.db"}
+    with pytest.raises(ConfigError, match="connection.database and connection.uri both name"):
+        sqlite({"connection": both})

@@ -157,7 +157,7 @@ GOOD: list[tuple[str, str, Callable[[Any], bool]]] = [
     (
         "type: wirework.persistence.sql:IdentifiablePostgresPersistence",
         "connection: {host: db, port: 5433, database: app}\n  options: {table: items}",
-        lambda c: c._table == "items" and c._pool_size == 10,
+        lambda c: c._table == "items" and "PostgreSQL at db:5433/app" in repr(c),
     ),
 ]
 

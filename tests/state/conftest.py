@@ -24,7 +24,7 @@ from sql_backends import make_postgres_entity, make_postgres_kv, make_sqlite_ent
 
 from wirework.config import ConfigParams
 from wirework.state import IVersionedStateStore, ManualClock, MemoryStateStore
-from wirework.state.entity import InMemoryStateStore
+from wirework.state.entity import MemoryEntityStore
 
 KvFactory = Callable[[ManualClock, ConfigParams], AbstractContextManager[Any]]
 EntityFactory = Callable[[], AbstractContextManager[Any]]
@@ -38,8 +38,8 @@ def make_memory_kv(clock: ManualClock, config: ConfigParams) -> Iterator[MemoryS
 
 
 @contextmanager
-def make_memory_entity() -> Iterator[InMemoryStateStore]:
-    yield InMemoryStateStore()
+def make_memory_entity() -> Iterator[MemoryEntityStore]:
+    yield MemoryEntityStore()
 
 
 KV_BACKENDS: dict[str, KvFactory] = {

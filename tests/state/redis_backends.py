@@ -21,7 +21,7 @@ from servers import REDIS_URI, require, unavailable
 from wirework.config import ConfigParams
 from wirework.errors import ConcurrencyError
 from wirework.state import ManualClock
-from wirework.state.entity.redis import RedisStateStore as RedisEntityStore
+from wirework.state.entity.redis import RedisEntityStore
 from wirework.state.redis import RedisStateStore
 
 

@@ -17,8 +17,8 @@ from servers import POSTGRES_URI, require
 from wirework.config import ConfigParams
 from wirework.errors import ConcurrencyError
 from wirework.state import ManualClock
-from wirework.state.entity.postgres import PostgresStateStore as PostgresEntityStore
-from wirework.state.entity.sqlite import SQLiteStateStore as SQLiteEntityStore
+from wirework.state.entity.postgres import PostgresEntityStore
+from wirework.state.entity.sqlite import SqliteEntityStore
 from wirework.state.postgres import PostgresStateStore
 from wirework.state.sqlite import SqliteStateStore
 
@@ -67,9 +67,9 @@ def make_postgres_kv(clock: ManualClock, config: ConfigParams) -> Iterator[Postg
 
 
 @contextmanager
-def make_sqlite_entity() -> Iterator[SQLiteEntityStore]:
+def make_sqlite_entity() -> Iterator[SqliteEntityStore]:
     with tempfile.TemporaryDirectory() as folder:
-        store = SQLiteEntityStore(f"sqlite:///{folder}/entities.db", table="entities")
+        store = SqliteEntityStore(f"sqlite:///{folder}/entities.db", table="entities")
         try:
             yield store
         finally:
@@ -127,3 +127,23 @@ def each_of_two_neighbour_tables(open_store: Callable[[str], Any], table: str) -
     finally:
         for store in stores:
             store.close(None)
+
+
+LONG_TABLES = ("t" * 62 + "a", "t" * 62 + "b")
+"""Two tables of the longest name, alike but for the last character."""
+
+
+def versions_on_long_tables(open_store: Callable[[str], Any]) -> list[int]:
+    """On each of :data:`LONG_TABLES`: "k" saved, deleted and saved again on the first,
+    saved once on the second; the versions each then holds. Their counters, named
+    from the table, must stay apart and within the identifier limit."""
+    first, second = (open_store(name) for name in LONG_TABLES)
+    try:
+        first.save(None, "k", 1)
+        first.delete(None, "k")
+        first.save(None, "k", 2)
+        second.save(None, "k", 3)
+        return [first.load_versioned(None, "k")[1], second.load_versioned(None, "k")[1]]
+    finally:
+        first.close(None)
+        second.close(None)

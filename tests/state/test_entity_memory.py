@@ -6,7 +6,7 @@ import pytest
 
 from wirework.config import ConfigParams
 from wirework.errors import ConfigError, InvalidStateError
-from wirework.state.entity import InMemoryStateStore, StateStoreClient
+from wirework.state.entity import MemoryEntityStore, StateStoreClient
 
 
 class _FakeClient(StateStoreClient):
@@ -57,7 +57,7 @@ def test_configure_takes_the_connection_uri() -> None:
 
 @pytest.mark.parametrize("uri", [None, "", "memory://", "memory://orders"])
 def test_the_memory_store_accepts_no_uri_or_a_memory_uri(uri: str | None) -> None:
-    store = InMemoryStateStore(uri)
+    store = MemoryEntityStore(uri)
     store.configure(ConfigParams({"connection.uri": uri} if uri is not None else {}))
     with store:
         store.set_state("e", "s")
@@ -66,18 +66,18 @@ def test_the_memory_store_accepts_no_uri_or_a_memory_uri(uri: str | None) -> Non
 
 def test_the_memory_store_refuses_another_backends_uri() -> None:
     message = (
-        r"^InMemoryStateStore: the in-memory entity store takes no connection string or one "
+        r"^MemoryEntityStore: the in-memory entity store takes no connection string or one "
         r"starting with 'memory://', got scheme 'sqlite'"
     )
     with pytest.raises(ConfigError, match=message):
-        InMemoryStateStore("sqlite:///state.db")
+        MemoryEntityStore("sqlite:///state.db")
     configured = r"connection.uri: must start with memory://, got scheme 'sqlite'"
     with pytest.raises(ConfigError, match=configured):
-        InMemoryStateStore().configure(ConfigParams({"connection.uri": "sqlite:///state.db"}))
+        MemoryEntityStore().configure(ConfigParams({"connection.uri": "sqlite:///state.db"}))
 
 
 def test_metadata_other_than_context_is_merged_and_kept_apart() -> None:
-    with InMemoryStateStore() as store:
+    with MemoryEntityStore() as store:
         assert store.get_metadata("o") == {}
         store.set_state("o", "a", metadata={"machine": "order", "context": {"qty": 1}})
         store.set_state("o", "b", metadata={"actor": "bob"})
@@ -92,10 +92,10 @@ def test_metadata_other_than_context_is_merged_and_kept_apart() -> None:
 
 def test_get_metadata_is_guarded_too() -> None:
     with pytest.raises(InvalidStateError, match=r"before get_metadata\(\)"):
-        InMemoryStateStore().get_metadata("o")
+        MemoryEntityStore().get_metadata("o")
 
 
 def test_two_stores_do_not_share_data() -> None:
-    with InMemoryStateStore() as first, InMemoryStateStore() as second:
+    with MemoryEntityStore() as first, MemoryEntityStore() as second:
         first.set_state("e", "s")
         assert second.get_state("e") is None

@@ -20,7 +20,7 @@ from wirework.state import (
     MemoryStateStore,
     NullStateStore,
 )
-from wirework.state.entity import InMemoryStateStore
+from wirework.state.entity import MemoryEntityStore
 from wirework.state.expiry import _SLACK as _COMPACT_SLACK
 from wirework.state.memory import _PURGE_BATCH
 
@@ -294,7 +294,7 @@ def test_open_and_close_are_logged_to_the_referenced_logger() -> None:
     ]
 
 
-@pytest.mark.parametrize("cls", [MemoryStateStore, NullStateStore, InMemoryStateStore])
+@pytest.mark.parametrize("cls", [MemoryStateStore, NullStateStore, MemoryEntityStore])
 def test_each_store_can_be_built_by_a_factory_with_no_arguments(cls: type) -> None:
     """Factories create components as ``cls()`` and configure them afterwards."""
     store = cls()

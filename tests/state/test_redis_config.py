@@ -12,7 +12,7 @@ import pytest
 
 from wirework.config import ConfigParams
 from wirework.errors import ConfigError
-from wirework.state.entity.redis import RedisStateStore as RedisEntityStore
+from wirework.state.entity.redis import RedisEntityStore
 from wirework.state.redis import RedisStateStore
 
 
@@ -74,7 +74,7 @@ def test_secrets_are_not_in_repr() -> None:
         "RedisStateStore(address='cache.local:6380', key_prefix='wirework:state:', open=False)"
     )
     assert repr(entity) == (
-        "RedisStateStore(address='cache.local:6380', key_prefix='wirework:entity:', "
+        "RedisEntityStore(address='cache.local:6380', key_prefix='wirework:entity:', "
         "connected=False)"
     )
 
@@ -85,7 +85,7 @@ def test_redis_py_is_imported_only_when_a_store_opens() -> None:
         "from wirework.config import ConfigParams\n"
         "from wirework.container import Container\n"
         "from wirework.state.redis import RedisStateStore\n"
-        "from wirework.state.entity.redis import RedisStateStore as Entity\n"
+        "from wirework.state.entity.redis import RedisEntityStore as Entity\n"
         "RedisStateStore().configure(ConfigParams({'options.key_prefix': 'p:'}))\n"
         "Entity('redis://127.0.0.1:1/0')\n"
         "print('redis' in sys.modules)\n"

@@ -19,7 +19,7 @@ from redis_backends import PrivateRedis, free_port, kv_config, private_redis, un
 from wirework.config import ConfigParams
 from wirework.container import Container
 from wirework.errors import BackendError, LifecycleError
-from wirework.state.entity.redis import RedisStateStore as RedisEntityStore
+from wirework.state.entity.redis import RedisEntityStore
 from wirework.state.redis import RedisStateStore
 
 CID = "test"

@@ -26,7 +26,7 @@ from redis_backends import (
 from wirework.config import ConfigParams
 from wirework.errors import BackendError, InvalidStateError
 from wirework.state import StateValue
-from wirework.state.entity.redis import RedisStateStore as RedisEntityStore
+from wirework.state.entity.redis import RedisEntityStore
 from wirework.state.redis import _SAVE, _SAVE_MANY, RedisStateStore
 
 pytestmark = pytest.mark.server

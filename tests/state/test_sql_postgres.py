@@ -7,6 +7,7 @@ Every test uses a table of its own and drops it; connections are found through a
 from __future__ import annotations
 
 import multiprocessing
+import os
 import socket
 import threading
 import time
@@ -19,20 +20,23 @@ from typing import Any
 import psycopg
 import pytest
 from sql_backends import (
+    LONG_TABLES,
     drop_table,
     each_of_two_neighbour_tables,
     increment,
     increment_in_process,
     postgres_uri,
     unique_table,
+    versions_on_long_tables,
 )
 
 from wirework.config import ConfigParams
 from wirework.container import Container
 from wirework.errors import BackendError, ConcurrencyError, ConfigError, LifecycleError
+from wirework.sql._pool import Pooled
 from wirework.state import StateValue
-from wirework.state.entity.postgres import PostgresStateStore as PostgresEntityStore
-from wirework.state.postgres import PostgresStateStore, _Pooled
+from wirework.state.entity.postgres import PostgresEntityStore
+from wirework.state.postgres import PostgresStateStore
 
 SECRET = "s3cret-Pa55word"
 
@@ -113,7 +117,7 @@ def test_an_unreachable_server_names_host_and_port_but_never_the_password() -> N
     started = time.monotonic()
     with pytest.raises(
         BackendError,
-        match=rf"cannot connect to PostgreSQL at 127\.0\.0\.1:{port}/test after 2 attempts",
+        match=rf"cannot connect to PostgreSQL at 127\.0\.0\.1:{port}/test \(2 attempts\)",
     ) as info:
         store.open(None)
     assert time.monotonic() - started >= 0.1  # one backoff pause between the two attempts
@@ -175,23 +179,51 @@ def test_a_connection_killed_by_the_server_is_replaced(uri: str, table: str, app
         store.close(None)
 
 
+def cut(store: PostgresStateStore) -> None:
+    """Shut the socket of the store's one idle connection under it, as a network loss
+    does: the server never says whether a statement sent on it ran."""
+    (item,) = store._slot.engine._pool._idle  # type: ignore[union-attr]
+    link = socket.socket(fileno=os.dup(item.conn.fileno()))
+    link.shutdown(socket.SHUT_RDWR)
+    link.close()
+
+
 def test_a_connection_lost_mid_call_fails_a_write_once_and_a_read_not_at_all(
     uri: str, table: str, app: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """When the loss is only seen on use, a read retries once; a write reports it once."""
-    store = open_store(uri, table, app)
-    monkeypatch.setattr(_Pooled, "usable", lambda self: True)  # as if killed after the check
+    """When the loss is only seen on use, a read runs again on a new connection; a
+    conditional write, which may have been applied, is reported once."""
+    store = open_store(uri, table, app, max_pool_size=1)
+    monkeypatch.setattr(Pooled, "usable", lambda self: True)  # as if lost after the check
     try:
         store.save(None, "k", "v")
-        kill(uri, app)
+        cut(store)
         assert store.load(None, "k") == "v"
-        kill(uri, app)
+        cut(store)
         with pytest.raises(
-            BackendError, match=r"save\(\) failed on PostgreSQL at .*connection was lost"
-        ):
-            store.save(None, "k", "w")
-        store.save(None, "k", "w")
-        assert store.load(None, "k") == "w"
+            BackendError,
+            match=r"lost the connection to PostgreSQL at .* during save\(\): .*closed",
+        ) as info:
+            store.save(None, "k", "w", expected_version=1)
+        assert "may or may not have been applied" in str(info.value)
+        store.save(None, "k", "w", expected_version=1)  # the next call has a new connection
+        assert store.load_versioned(None, "k")[0] == "w"
+    finally:
+        store.close(None)
+
+
+def test_a_write_the_server_refused_to_run_is_run_again(
+    uri: str, table: str, app: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A backend terminated while idle answers the next statement with SQLSTATE 57P01:
+    the statement never ran, so even a conditional write is safe to send again."""
+    store = open_store(uri, table, app, max_pool_size=1)
+    monkeypatch.setattr(Pooled, "usable", lambda self: True)
+    try:
+        store.save(None, "k", "v")
+        assert kill(uri, app) == 1
+        store.save(None, "k", "w", expected_version=1)
+        assert store.load_versioned(None, "k")[0] == "w"
     finally:
         store.close(None)
 
@@ -333,12 +365,12 @@ def test_the_table_and_its_expiry_index_are_created_on_open(uri: str, table: str
         ("version", "bigint"),
         ("expires_at", "double precision"),
     ]
-    assert f"{table}_expires_at" in {row[0] for row in indexes}
+    assert f"{table}$expires_at" in {row[0] for row in indexes}
 
 
 def test_expired_rows_are_purged_from_the_table(uri: str, table: str) -> None:
     from wirework.state import ManualClock
-    from wirework.state.sql import PURGE_EVERY
+    from wirework.state._sql_core import PURGE_EVERY
 
     clock = ManualClock()
     store = PostgresStateStore(clock=clock)
@@ -356,11 +388,11 @@ def test_expired_rows_are_purged_from_the_table(uri: str, table: str) -> None:
         store.close(None)
 
 
-@pytest.mark.parametrize("name", ['x"; DROP TABLE y; --', "1abc", "", "a" * 49, "a-b"])
+@pytest.mark.parametrize("name", ['x"; DROP TABLE y; --', "1abc", "", "a" * 64, "a-b", "a$b"])
 def test_a_table_name_that_is_not_an_identifier_is_refused(name: str) -> None:
     with pytest.raises(ConfigError, match=r"options.table must be an SQL identifier"):
         PostgresStateStore().configure(ConfigParams({"options.table": name}))
-    with pytest.raises(ConfigError, match=r"^PostgresStateStore: table must be an SQL identifier"):
+    with pytest.raises(ConfigError, match=r"^PostgresEntityStore: table must be an SQL identifier"):
         PostgresEntityStore(table=name)
 
 
@@ -455,3 +487,70 @@ def test_the_version_sequence_is_never_another_stores_table(uri: str, table: str
         assert each_of_two_neighbour_tables(lambda name: open_store(uri, name), table) == [0, 1]
     finally:
         drop_table(uri, table + "_version")
+
+
+def test_the_longest_table_names_keep_their_counters_apart(uri: str) -> None:
+    """PostgreSQL cuts a longer name to 63 bytes: "<63 chars>$version" would be cut to
+    the table's own name. The names built from a table stay within the limit."""
+    try:
+        assert versions_on_long_tables(lambda table: open_store(uri, table)) == [2, 1]
+        with psycopg.connect(uri, autocommit=True) as conn:
+            names = [
+                row[0]
+                for row in conn.execute(
+                    "SELECT relname FROM pg_class WHERE relname LIKE %s", ("t" * 30 + "%",)
+                )
+            ]
+        assert set(LONG_TABLES) <= set(names)
+        assert len(names) == 2 * 4  # table, primary key, expiry index, sequence each
+    finally:
+        for table in LONG_TABLES:
+            drop_table(uri, table)
+
+
+def test_a_batch_refused_half_way_writes_nothing(uri: str, table: str) -> None:
+    store = open_store(uri, table)
+    with psycopg.connect(uri, autocommit=True) as conn:
+        conn.execute(f"ALTER TABLE \"{table}\" ADD CHECK (key <> 'bad')")
+    try:
+        with pytest.raises(BackendError, match=r"save_bulk\(\) on PostgreSQL at .* check"):
+            store.save_bulk(None, {"a": 1, "b": 2, "bad": 3, "c": 4})
+        assert store.load_bulk(None, ["a", "b", "c"]) == [
+            StateValue("a", None),
+            StateValue("b", None),
+            StateValue("c", None),
+        ]
+    finally:
+        store.close(None)
+
+
+def test_an_entity_batch_refused_half_way_writes_nothing(uri: str) -> None:
+    table = unique_table("entity")
+    try:
+        with PostgresEntityStore(uri, table=table) as store:
+            with psycopg.connect(uri, autocommit=True) as conn:
+                conn.execute(f"ALTER TABLE \"{table}\" ADD CHECK (entity_id <> 'bad')")
+            with pytest.raises(BackendError, match=r"set_states_batch\(\) on PostgreSQL"):
+                store.set_states_batch({"a": "x", "bad": "x", "c": "x"})
+            assert store.get_states_batch(["a", "c"]) == {"a": None, "c": None}
+    finally:
+        drop_table(uri, table)
+
+
+def test_a_refused_value_holding_the_password_is_not_shown(uri: str, table: str) -> None:
+    """The server quotes a refused row (DETAIL: Failing row contains ...): a secret of
+    the config in it is masked, wherever it appears."""
+    store = PostgresStateStore()
+    store.configure(
+        ConfigParams({"connection.uri": uri, "options.table": table, "credential.password": SECRET})
+    )
+    store.open(None)
+    with psycopg.connect(uri, autocommit=True) as conn:
+        conn.execute(f"ALTER TABLE \"{table}\" ADD CHECK (position('s3cret' in value) = 0)")
+    try:
+        with pytest.raises(BackendError, match=r"violates check constraint") as info:
+            store.save(None, "k", f"my password is {SECRET}")
+        assert SECRET not in "".join(traceback.format_exception_only(info.value))
+        assert "***" in str(info.value)
+    finally:
+        store.close(None)

@@ -8,14 +8,20 @@ import threading
 from pathlib import Path
 
 import pytest
-from sql_backends import each_of_two_neighbour_tables, increment_in_process
+from sql_backends import (
+    LONG_TABLES,
+    each_of_two_neighbour_tables,
+    increment_in_process,
+    versions_on_long_tables,
+)
 
 from wirework.config import ConfigParams
 from wirework.errors import BackendError, ConcurrencyError, ConfigError
+from wirework.sql import DEFAULT_DATABASE, sqlite_path
 from wirework.state import ManualClock, StateValue
-from wirework.state.entity.sqlite import SQLiteStateStore as SQLiteEntityStore
-from wirework.state.sql import PURGE_EVERY
-from wirework.state.sqlite import DEFAULT_DATABASE, SqliteStateStore, sqlite_path
+from wirework.state._sql_core import PURGE_EVERY
+from wirework.state.entity.sqlite import SqliteEntityStore
+from wirework.state.sqlite import SqliteStateStore
 
 
 def open_store(database: Path | str, **config: object) -> SqliteStateStore:
@@ -88,7 +94,7 @@ def test_a_database_that_cannot_be_opened_names_the_path(tmp_path: Path) -> None
     blocker.write_text("not a directory")
     store = SqliteStateStore()
     store.configure(ConfigParams({"connection.database": str(blocker / "state.db")}))
-    with pytest.raises(BackendError, match=r"cannot open SQLite database at .*file/state.db"):
+    with pytest.raises(BackendError, match=r"cannot open SQLite database .*file/state.db: "):
         store.open(None)
     assert store.is_open() is False
 
@@ -102,12 +108,12 @@ def test_a_file_that_is_not_a_database_fails_clearly(tmp_path: Path) -> None:
         store.open(None)
 
 
-@pytest.mark.parametrize("name", ['x"; DROP TABLE y; --', "1abc", "", "a" * 49, "a.b"])
+@pytest.mark.parametrize("name", ['x"; DROP TABLE y; --', "1abc", "", "a" * 64, "a.b", "a$b"])
 def test_a_table_name_that_is_not_an_identifier_is_refused(name: str) -> None:
     with pytest.raises(ConfigError, match=r"options.table must be an SQL identifier"):
         SqliteStateStore().configure(ConfigParams({"options.table": name}))
-    with pytest.raises(ConfigError, match=r"^SQLiteStateStore: table must be an SQL identifier"):
-        SQLiteEntityStore(table=name)
+    with pytest.raises(ConfigError, match=r"^SqliteEntityStore: table must be an SQL identifier"):
+        SqliteEntityStore(table=name)
 
 
 def test_the_configured_table_is_used(tmp_path: Path) -> None:
@@ -172,10 +178,10 @@ def test_versioned_increments_from_four_processes_lose_nothing(tmp_path: Path) -
 
 
 def test_the_entity_store_takes_a_uri_or_the_database_key(tmp_path: Path) -> None:
-    with SQLiteEntityStore(f"sqlite:///{tmp_path}/a.db") as store:
+    with SqliteEntityStore(f"sqlite:///{tmp_path}/a.db") as store:
         store.set_state("e", "s")
     assert (tmp_path / "a.db").is_file()
-    store = SQLiteEntityStore()
+    store = SqliteEntityStore()
     store.configure(
         ConfigParams({"connection.database": str(tmp_path / "b.db"), "options.table": "ents"})
     )
@@ -189,7 +195,7 @@ def test_the_entity_store_takes_a_uri_or_the_database_key(tmp_path: Path) -> Non
 
 
 def test_entity_metadata_is_merged_and_nul_survives(tmp_path: Path) -> None:
-    with SQLiteEntityStore(str(tmp_path / "e.db")) as store:
+    with SqliteEntityStore(str(tmp_path / "e.db")) as store:
         store.set_state("e", "a", metadata={"by": "x", "n": 1, "context": {"c": 1}})
         store.set_state_versioned("e", "b", expected_version=1, metadata={"n": 2, "z": "\x00"})
         assert store.get_metadata("e") == {"by": "x", "n": 2, "z": "\x00"}
@@ -232,7 +238,9 @@ def test_a_lock_held_too_long_is_a_backend_error_naming_the_file(tmp_path: Path)
     other = sqlite3.connect(tmp_path / "s.db", isolation_level=None)
     try:
         other.execute("BEGIN IMMEDIATE")
-        with pytest.raises(BackendError, match=r"save\(\) failed on SQLite at .*s.db: .*locked"):
+        with pytest.raises(
+            BackendError, match=r"save\(\) on SQLite database .*s.db failed: .*locked"
+        ):
             store.save(None, "k", "v")
         other.execute("ROLLBACK")
         store.save(None, "k", "v")
@@ -268,3 +276,59 @@ def test_the_version_counter_is_never_another_stores_table(tmp_path: Path) -> No
         return open_store(tmp_path / "s.db", **{"options.table": table})
 
     assert each_of_two_neighbour_tables(open_on, "a") == [0, 1]
+
+
+def test_the_longest_table_names_keep_their_counters_apart(tmp_path: Path) -> None:
+    def open_on(table: str) -> SqliteStateStore:
+        return open_store(tmp_path / "s.db", **{"options.table": table})
+
+    assert versions_on_long_tables(open_on) == [2, 1]
+    with sqlite3.connect(tmp_path / "s.db") as conn:
+        names = [row[0] for row in conn.execute("SELECT name FROM sqlite_master")]
+    assert set(LONG_TABLES) <= set(names)
+    assert all(len(name) <= 63 for name in names)
+    assert len(names) == 2 * 4  # table, index, counter, trigger: none shared
+
+
+def test_a_batch_refused_half_way_writes_nothing(tmp_path: Path) -> None:
+    """A statement the database refuses in the middle of save_bulk: all or nothing."""
+    store = open_store(tmp_path / "s.db")
+    with sqlite3.connect(tmp_path / "s.db") as conn:
+        conn.execute(
+            "CREATE TRIGGER refuse BEFORE INSERT ON wirework_state WHEN NEW.key = 'bad' "
+            "BEGIN SELECT RAISE(ABORT, 'refused by a rule of the database'); END"
+        )
+    try:
+        with pytest.raises(BackendError, match=r"save_bulk\(\) on SQLite database .* refused"):
+            store.save_bulk(None, {"a": 1, "b": 2, "bad": 3, "c": 4})
+        assert store.load_bulk(None, ["a", "b", "c"]) == [
+            StateValue("a", None),
+            StateValue("b", None),
+            StateValue("c", None),
+        ]
+        store.save_bulk(None, {"a": 1})
+        assert store.load(None, "a") == 1
+    finally:
+        store.close(None)
+
+
+def test_an_entity_batch_refused_half_way_writes_nothing(tmp_path: Path) -> None:
+    with SqliteEntityStore(str(tmp_path / "e.db")) as store:
+        with sqlite3.connect(tmp_path / "e.db") as conn:
+            conn.execute(
+                "CREATE TRIGGER refuse BEFORE INSERT ON wirework_entity_state "
+                "WHEN NEW.entity_id = 'bad' BEGIN SELECT RAISE(ABORT, 'refused'); END"
+            )
+        with pytest.raises(BackendError, match=r"set_states_batch\(\) on SQLite"):
+            store.set_states_batch({"a": "x", "bad": "x", "c": "x"})
+        assert store.get_states_batch(["a", "c"]) == {"a": None, "c": None}
+        with pytest.raises(BackendError, match=r"set_states_batch\(\) on SQLite"):
+            store.set_states_batch({"a": "x", "bad": "y"}, metadata={"by": "me"})
+        assert store.list_entities() == []
+
+
+def test_the_entity_store_takes_the_longest_table(tmp_path: Path) -> None:
+    table = LONG_TABLES[0]
+    with SqliteEntityStore(str(tmp_path / "e.db"), table=table) as store:
+        store.set_state("e", "s")
+        assert store.get_state_versioned("e") == ("s", 1)

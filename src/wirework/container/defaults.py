@@ -2,8 +2,8 @@
 
 Registrations name classes as ``"module:Class"`` strings, imported on first use, so
 ``import wirework`` stays light and a backend's driver is imported only by a config
-that uses that backend. The descriptors are the reference system's, so its configs
-run unchanged.
+that uses that backend. The descriptors are Pip.Services', so its configs run
+unchanged.
 """
 
 from __future__ import annotations
@@ -24,10 +24,10 @@ BUILT_INS: dict[str, str] = {
     "pip-services:state-store:sqlite:*:1.0": "wirework.state.sqlite:SqliteStateStore",
     "pip-services:state-store:redis:*:1.0": "wirework.state.redis:RedisStateStore",
     "pip-services:state-store:postgres:*:1.0": "wirework.state.postgres:PostgresStateStore",
-    "wirework:entity-store:memory:*:1.0": "wirework.state.entity:InMemoryStateStore",
-    "wirework:entity-store:sqlite:*:1.0": "wirework.state.entity.sqlite:SQLiteStateStore",
-    "wirework:entity-store:redis:*:1.0": "wirework.state.entity.redis:RedisStateStore",
-    "wirework:entity-store:postgres:*:1.0": "wirework.state.entity.postgres:PostgresStateStore",
+    "wirework:entity-store:memory:*:1.0": "wirework.state.entity:MemoryEntityStore",
+    "wirework:entity-store:sqlite:*:1.0": "wirework.state.entity.sqlite:SqliteEntityStore",
+    "wirework:entity-store:redis:*:1.0": "wirework.state.entity.redis:RedisEntityStore",
+    "wirework:entity-store:postgres:*:1.0": "wirework.state.entity.postgres:PostgresEntityStore",
 }
 
 

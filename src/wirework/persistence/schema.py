@@ -8,24 +8,15 @@ persistence that has none from either, before anything opens.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from pydantic import Field, model_validator
+from pydantic import Field
 
-from wirework.config.schema.models import (
-    ComponentConfig,
-    ConnectOptions,
-    Credential,
-    PostgresConnection,
-    Rule,
-    SqliteConnection,
-    refusal,
-)
+from wirework.config.schema.models import ComponentConfig, ConnectOptions, Rule
 from wirework.data.documents import INT64_MAX
 from wirework.persistence.file import check_path
 from wirework.persistence.memory import DEFAULT_MAX_PAGE_SIZE
-from wirework.persistence.sql.dialect import _TABLE, check_table
-from wirework.persistence.sql.postgres import DEFAULT_MAX_POOL_SIZE
+from wirework.sql.schema import PoolOptions, PostgresConfig, SqliteConnection, Table
 
 __all__ = [
     "FilePersistenceConfig",
@@ -33,13 +24,6 @@ __all__ = [
     "PostgresPersistenceConfig",
     "SqlitePersistenceConfig",
 ]
-
-
-def _table(name: str) -> str:
-    return check_table(name, "persistence")
-
-
-Table = Annotated[str, Rule(_table, pattern=f"^{_TABLE.pattern}$")]
 
 
 class PagingOptions(ComponentConfig):
@@ -55,10 +39,8 @@ class SqlOptions(PagingOptions, ConnectOptions):
     table: Table | None = Field(None, description="the table of the items (required)")
 
 
-class PostgresOptions(SqlOptions):
-    max_pool_size: int = Field(
-        DEFAULT_MAX_POOL_SIZE, ge=1, description="connections kept open at most"
-    )
+class PostgresOptions(SqlOptions, PoolOptions):
+    pass
 
 
 class MemoryPersistenceConfig(ComponentConfig):
@@ -82,19 +64,7 @@ class SqlitePersistenceConfig(ComponentConfig):
     options: SqlOptions = SqlOptions()
 
 
-class PostgresPersistenceConfig(ComponentConfig):
+class PostgresPersistenceConfig(PostgresConfig):
     """``IdentifiablePostgresPersistence``."""
 
-    connection: PostgresConnection = PostgresConnection()
-    credential: Credential = Credential()
     options: PostgresOptions = PostgresOptions()
-
-    @model_validator(mode="after")
-    def _names_a_database(self) -> Any:
-        """Without a database, libpq would quietly pick the one named like the user."""
-        if not self.connection.uri and self.connection.database is None:
-            raise refusal(
-                "connection.database is required for PostgreSQL",
-                hint="set connection.database, or give a connection.uri",
-            )
-        return self

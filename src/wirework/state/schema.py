@@ -1,9 +1,10 @@
 """Config schemas of the state stores, key-value and entity (imported when a config is checked).
 
 Each model lists exactly the keys its store's ``configure`` reads. The rules a key
-already had in code (an SQL table name, a Redis key prefix, a SQLite location) are
-reused through :class:`~wirework.config.schema.models.Rule`, so the schema refuses what
-the store refuses, in its words, before anything opens. The memory stores accept an
+already had in code (a Redis key prefix; the SQL components' table name, SQLite
+location and PostgreSQL database, from :mod:`wirework.sql.schema`) are reused through
+:class:`~wirework.config.schema.models.Rule`, so the schema refuses what the store
+refuses, in its words, before anything opens. The memory stores accept an
 empty or ``memory://`` ``connection.uri``, so one entry can switch backends by a
 variable (``config/config.yml`` does) and a real server's URI given to them is an error.
 """
@@ -20,20 +21,17 @@ from wirework.config.schema.models import (
     ConnectOptions,
     Credential,
     HostPort,
-    PostgresConnection,
     Rule,
-    SqliteConnection,
     milliseconds,
     uri_schemes,
 )
 from wirework.data.values import MAX_TTL
+from wirework.sql.schema import PoolOptions, PostgresConfig, SqliteConnection, Table
 from wirework.state import redis as kv_redis
 from wirework.state._redis import DEFAULT_MAX_CONNECTIONS
+from wirework.state._sql_core import DEFAULT_TABLE as KV_TABLE
 from wirework.state.entity import redis as entity_redis
-from wirework.state.entity.sql import SqlEntityStore
-from wirework.state.postgres import DEFAULT_POOL_SIZE
-from wirework.state.sql import _IDENTIFIER, SqlStateStore, check_table
-from wirework.state.sqlite import sqlite_path
+from wirework.state.entity._sql_core import DEFAULT_TABLE as ENTITY_TABLE
 
 __all__ = [
     "MemoryEntityStoreConfig",
@@ -48,36 +46,12 @@ __all__ = [
 ]
 
 
-def _table(name: str) -> str:
-    return check_table(name, "state store")
-
-
-def _sqlite_location(location: str) -> str:
-    sqlite_path(location, "SQLite store")  # refuses another backend's URI
-    return location
-
-
-Table = Annotated[str, Rule(_table, pattern=f"^{_IDENTIFIER.pattern}$")]
-SqliteLocation = Annotated[str, Rule(_sqlite_location)]
-
-
 # -- connection sections ----------------------------------------------------------------
 class MemoryConnection(ComponentConfig):
     """A memory store has no server: ``uri`` may only be empty or ``memory://``."""
 
     uri: Annotated[str, HIDDEN, uri_schemes("memory")] | None = Field(
         None, description="empty or memory://...: accepted so one entry can switch backends"
-    )
-
-
-class SqliteStoreConnection(SqliteConnection):
-    """The stores' SQLite location: a path in ``database``, or a ``sqlite:`` URI."""
-
-    database: SqliteLocation | None = Field(
-        None, min_length=1, description="the database file (default ./data/wirework.db)"
-    )
-    uri: SqliteLocation | None = Field(
-        None, description="sqlite:///relative.db or sqlite:////absolute.db (or a file path)"
     )
 
 
@@ -97,21 +71,17 @@ class ExpiryOptions(ComponentConfig):
     )
 
 
-class PoolOptions(ComponentConfig):
-    max_pool_size: int = Field(DEFAULT_POOL_SIZE, ge=1, description="connections kept open at most")
-
-
 class RedisOptions(ConnectOptions):
     max_connections: int = Field(
         DEFAULT_MAX_CONNECTIONS, ge=1, description="pool size; more callers at once wait"
     )
 
 
-class SqliteKvOptions(ExpiryOptions, ConnectOptions):
-    table: Table = Field(SqlStateStore.default_table, description="the table of the entries")
+class SqlKvOptions(ExpiryOptions, ConnectOptions):
+    table: Table = Field(KV_TABLE, description="the table of the entries")
 
 
-class PostgresKvOptions(SqliteKvOptions, PoolOptions):
+class PostgresKvOptions(SqlKvOptions, PoolOptions):
     pass
 
 
@@ -122,7 +92,7 @@ class RedisKvOptions(ExpiryOptions, RedisOptions):
 
 
 class SqlEntityOptions(ConnectOptions):
-    table: Table = Field(SqlEntityStore.default_table, description="the table of the entities")
+    table: Table = Field(ENTITY_TABLE, description="the table of the entities")
 
 
 class PostgresEntityOptions(SqlEntityOptions, PoolOptions):
@@ -151,8 +121,8 @@ class NullStateStoreConfig(MemoryStateStoreConfig):
 class SqliteStateStoreConfig(ComponentConfig):
     """``pip-services:state-store:sqlite:*:1.0``."""
 
-    connection: SqliteStoreConnection = SqliteStoreConnection()
-    options: SqliteKvOptions = SqliteKvOptions()
+    connection: SqliteConnection = SqliteConnection()
+    options: SqlKvOptions = SqlKvOptions()
 
 
 class RedisStateStoreConfig(ComponentConfig):
@@ -163,11 +133,9 @@ class RedisStateStoreConfig(ComponentConfig):
     options: RedisKvOptions = RedisKvOptions()
 
 
-class PostgresStateStoreConfig(ComponentConfig):
+class PostgresStateStoreConfig(PostgresConfig):
     """``pip-services:state-store:postgres:*:1.0``."""
 
-    connection: PostgresConnection = PostgresConnection()
-    credential: Credential = Credential()
     options: PostgresKvOptions = PostgresKvOptions()
 
 
@@ -181,7 +149,7 @@ class MemoryEntityStoreConfig(ComponentConfig):
 class SqliteEntityStoreConfig(ComponentConfig):
     """``wirework:entity-store:sqlite:*:1.0``."""
 
-    connection: SqliteStoreConnection = SqliteStoreConnection()
+    connection: SqliteConnection = SqliteConnection()
     options: SqlEntityOptions = SqlEntityOptions()
 
 
@@ -193,9 +161,7 @@ class RedisEntityStoreConfig(ComponentConfig):
     options: RedisEntityOptions = RedisEntityOptions()
 
 
-class PostgresEntityStoreConfig(ComponentConfig):
+class PostgresEntityStoreConfig(PostgresConfig):
     """``wirework:entity-store:postgres:*:1.0``."""
 
-    connection: PostgresConnection = PostgresConnection()
-    credential: Credential = Credential()
     options: PostgresEntityOptions = PostgresEntityOptions()

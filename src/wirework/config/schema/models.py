@@ -37,7 +37,6 @@ __all__ = [
     "PostgresConnection",
     "Rule",
     "Secret",
-    "SqliteConnection",
     "milliseconds",
     "refusal",
     "uri_schemes",
@@ -178,17 +177,6 @@ class PostgresConnection(Connection):
         None,
         description="postgresql://user:password@host:5432/database, or a libpq string "
         "(host=... dbname=...); never printed",
-    )
-
-
-class SqliteConnection(ComponentConfig):
-    """SQLite's ``connection.*``: the database file."""
-
-    database: str | None = Field(
-        None,
-        min_length=1,
-        description="the database file (default ./data/wirework.db); :memory: for a private "
-        "in-memory database",
     )
 
 

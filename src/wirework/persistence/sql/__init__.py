@@ -2,16 +2,16 @@
 
 Both store each item as a JSON document in one row keyed by id, and share one core
 so they mean what the memory persistence means (the conformance suite checks it).
-Importing this package imports no driver; each is imported when its backend connects.
+Their connections are the SQL engine's (:mod:`wirework.sql`), shared with the SQL
+state stores. Importing this package imports no driver; each is imported when its
+backend opens.
 """
 
 from wirework.persistence.sql.core import IdentifiableSqlPersistence
-from wirework.persistence.sql.postgres import DEFAULT_MAX_POOL_SIZE, IdentifiablePostgresPersistence
-from wirework.persistence.sql.sqlite import DEFAULT_SQLITE_PATH, IdentifiableSqlitePersistence
+from wirework.persistence.sql.postgres import IdentifiablePostgresPersistence
+from wirework.persistence.sql.sqlite import IdentifiableSqlitePersistence
 
 __all__ = [
-    "DEFAULT_MAX_POOL_SIZE",
-    "DEFAULT_SQLITE_PATH",
     "IdentifiablePostgresPersistence",
     "IdentifiableSqlPersistence",
     "IdentifiableSqlitePersistence",

@@ -1,26 +1,21 @@
-"""The identifiable persistence API over one SQL table, shared by SQLite and PostgreSQL.
+"""The identifiable persistence API over one SQL table: the sync driver for every dialect.
 
-Every operation is written once here against a DB-API connection. The SQL comes
-from the dialect and the connection from the backend, so the two databases cannot
-drift apart in meaning. The conformance suite checks that meaning against memory.
-Backends supply four things: reading their connection config, connecting,
-disconnecting, and ``_run``, which runs a unit of work with a connection and turns
-driver errors into wirework's.
-
-Items are decoded and projected after ``_run`` returns. Only the database call holds
-a lock or a pooled connection, never the Python work on its result.
+The table, its statements and the translation of filters and sorts are the I/O-free
+core in :mod:`wirework.persistence.sql._statements`; items to rows and back is
+:mod:`wirework.persistence.sql.rows`; the connection is an engine of
+:mod:`wirework.sql`. So SQLite and PostgreSQL cannot drift apart in meaning, and the
+conformance suite checks that meaning against memory.
 
 Ids, items and filters are checked by the rules memory uses (``persistence.items``,
-``persistence.query``) before any statement is built; ``rows`` says what happens to a
-row that cannot be read back.
+``persistence.query``) before any statement is built. Items are decoded and projected
+after the engine returns: only the database call holds a lock or a pooled
+connection, never the Python work on its result.
 """
 
 from __future__ import annotations
 
-import contextlib
-import threading
-from collections.abc import Callable, Iterable, Mapping
-from typing import Any, ClassVar, Generic, Protocol, TypeVar
+from collections.abc import Iterable, Mapping
+from typing import Any, ClassVar, Generic, TypeVar
 
 from wirework.config import ConfigParams
 from wirework.config.schema import validated
@@ -30,28 +25,18 @@ from wirework.errors import BackendError, ConfigError, ConflictError, InvalidSta
 from wirework.log import CompositeLogger
 from wirework.persistence.codec import ItemCodec, ItemTypes
 from wirework.persistence.identifiable import partial_changes
-from wirework.persistence.items import get_id, keys_of, set_field
+from wirework.persistence.items import get_id, keys_of
 from wirework.persistence.memory import DEFAULT_MAX_PAGE_SIZE
 from wirework.persistence.query import Filter, Select, Sort, compile_select
-from wirework.persistence.sql.dialect import Dialect, Statements, check_table
+from wirework.persistence.sql._statements import Statements, change, condition, order_by, page
+from wirework.persistence.sql._statements import where as where_of
 from wirework.persistence.sql.rows import Rows
 from wirework.refer import IReferences
+from wirework.sql import DuplicateKeyError, Engine, EngineKind, EngineSlot, check_table
 
-__all__ = ["DuplicateKeyError", "IdentifiableSqlPersistence", "Session"]
+__all__ = ["IdentifiableSqlPersistence"]
 
 T = TypeVar("T")
-R = TypeVar("R")
-
-
-class Session(Protocol):
-    """A DB-API connection, as both ``sqlite3`` and ``psycopg`` provide one."""
-
-    def execute(self, sql: Any, params: Any = ..., /) -> Any:
-        """Run one statement; the result has ``fetchall()`` and ``rowcount``."""
-
-
-class DuplicateKeyError(ConflictError):
-    """The database refused a row whose id is already stored (raised by ``_run``)."""
 
 
 class IdentifiableSqlPersistence(Generic[T]):
@@ -64,7 +49,7 @@ class IdentifiableSqlPersistence(Generic[T]):
     (``wirework.persistence.codec``).
     """
 
-    dialect: ClassVar[Dialect]
+    engine_kind: ClassVar[EngineKind]
 
     def __init__(
         self,
@@ -75,74 +60,41 @@ class IdentifiableSqlPersistence(Generic[T]):
     ) -> None:
         self._component = type(self).__name__
         self._table = None if table is None else check_table(table, self._component)
-        self._rows: Rows[T] = Rows(ItemCodec(item_type, item_types), self.dialect, self._component)
+        self._dialect = self.engine_kind.dialect
+        codec = ItemCodec(item_type, item_types)
+        self._rows: Rows[T] = Rows(codec, self._dialect, self._component)
         self._max_page_size = DEFAULT_MAX_PAGE_SIZE
+        self._config = ConfigParams()
+        self._prepared = self._new_engine()
         self._statements: Statements | None = None
-        self._opened = False
-        self._lifecycle = threading.Lock()
+        self._place = ""
+        self._slot = EngineSlot()
         self._logger = CompositeLogger()
 
     def __repr__(self) -> str:
-        return f"{self._component}(table={self._table!r}, at={self._location()!r})"
+        return f"{self._component}(table={self._table!r}, at={self._prepared.where!r})"
 
-    # -- backend hooks -------------------------------------------------------------------
-    def _configure_connection(self, config: ConfigParams, checked: Any) -> None:
-        """Read the backend's keys; ``checked`` is the validated config (its model)."""
-        raise NotImplementedError
+    def _engine_config(self, config: ConfigParams) -> ConfigParams:
+        """The connection config the engine reads (a backend may add its defaults)."""
+        return config
 
-    def _connect(self) -> None:
-        """Connect (with bounded retries); raise ``BackendError`` naming where."""
-        raise NotImplementedError
-
-    def _disconnect(self) -> None:
-        """Release every connection."""
-        raise NotImplementedError
-
-    def _location(self) -> str:
-        """Where the data lives, for messages: never a secret."""
-        raise NotImplementedError
-
-    def _run(
-        self,
-        operation: str,
-        work: Callable[[Session], R],
-        *,
-        retryable: bool,
-        transaction: bool = False,
-    ) -> R:
-        """``work(connection)``, atomically when ``transaction``.
-
-        ``retryable`` says that running ``work`` twice does no harm, so it may be
-        repeated on a new connection if the first one was lost mid-call. Duplicate
-        ids raise ``DuplicateKeyError``; other driver errors raise ``BackendError``.
-        """
-        raise NotImplementedError
-
-    def _query(self, operation: str, sql: str, params: Any, *, retryable: bool = True) -> list[Any]:
-        """The rows of one statement. A backend may override this and ``_execute`` with
-        a direct path: they run on every single-item call."""
-        return self._run(
-            operation, lambda session: session.execute(sql, params).fetchall(), retryable=retryable
-        )
-
-    def _execute(self, operation: str, sql: str, params: Any, *, retryable: bool) -> int:
-        """The row count of one statement."""
-        count: int = self._run(
-            operation, lambda session: session.execute(sql, params).rowcount, retryable=retryable
-        )
-        return count
+    def _new_engine(self) -> Engine:
+        config = self._engine_config(self._config)
+        return self.engine_kind.from_config(config, self._component, self._not_open)
 
     # -- component lifecycle -------------------------------------------------------------
     def configure(self, config: ConfigParams) -> None:
-        checked = validated(self, config)
-        options = checked.options
+        """Everything is checked before anything is set: a refused config changes nothing."""
+        options = validated(self, config).options
         table = options.table or self._table
         if table is None:  # refused now, so `check` refuses it as `run` would
             raise _no_table(self._component)
+        prepared = self.engine_kind.from_config(  # a bad connection is refused now, not at open
+            self._engine_config(config), self._component, self._not_open
+        )
         if "max_page_size" in options.model_fields_set:
             self._max_page_size = options.max_page_size
-        self._configure_connection(config, checked)
-        self._table = table
+        self._table, self._config, self._prepared = table, config, prepared
 
     def set_references(self, references: IReferences) -> None:
         self._logger.set_references(references)
@@ -151,49 +103,38 @@ class IdentifiableSqlPersistence(Generic[T]):
         self._logger.unset_references()
 
     def is_open(self) -> bool:
-        return self._opened
+        return self._slot.engine is not None
 
     def open(self, correlation_id: str | None) -> None:
         """Connect and create the table if it is missing."""
-        with self._lifecycle:
-            if self._opened:
-                return
-            if self._table is None:
-                raise _no_table(self._component)
-            statements = self.dialect.statements(self._table)
-            self._connect()
-            try:
-                self._prepare_table(statements)
-            except BaseException:
-                self._disconnect()
-                raise
+        table = self._table
+        if table is None:
+            raise _no_table(self._component)
+        statements = Statements.build(self._dialect, table)
+
+        def verify(engine: Engine) -> None:
+            self._check_table(engine, statements.check)
+            # Set before the slot shows the engine: a call that finds it finds these.
             self._statements = statements
+            self._place = f"table {table!r} of {engine.where}"  # for messages
             self._rows.forget_reports()
-            self._opened = True
-        self._logger.debug(correlation_id, "Opened %s at %s", self._table, self._location())
+
+        engine = self._slot.open(self._new_engine, statements.schema, table, verify)
+        if engine is not None:
+            self._logger.debug(correlation_id, "Opened %s on %s", table, engine.where)
 
     def close(self, correlation_id: str | None) -> None:
         """Release every connection; the data stays."""
-        with self._lifecycle:
-            if not self._opened:
-                return
-            self._opened = False
-            self._disconnect()
-        self._logger.debug(correlation_id, "Closed %s at %s", self._table, self._location())
+        engine = self._slot.close()
+        if engine is not None:
+            self._logger.debug(correlation_id, "Closed %s on %s", self._table, engine.where)
 
-    def _prepare_table(self, statements: Statements) -> None:
-        def create(session: Session) -> None:
-            for statement in statements.create:
-                session.execute(statement)
-
-        with contextlib.suppress(DuplicateKeyError):
-            # Raised when another process created the same table at the same moment.
-            self._run("open", create, retryable=True)
+    def _check_table(self, engine: Engine, check: str) -> None:
         try:
-            self._query("open", statements.check, ())
+            engine.all("open", check, ())
         except BackendError as exc:
             raise BackendError(
-                f"table {self._table!r} at {self._location()} cannot be used: {exc.message}",
+                f"table {self._table!r} at {engine.where} cannot be used: {exc.message}",
                 component=self._component,
                 hint="the table exists with other columns; this persistence needs "
                 "(seq, id, doc): choose another options.table",
@@ -201,17 +142,17 @@ class IdentifiableSqlPersistence(Generic[T]):
 
     def clear(self, correlation_id: str | None) -> None:
         """Remove every item."""
-        sql = self._sql("clear")
-        self._execute("clear", sql.delete_all, (), retryable=True)
+        engine, sql = self._open("clear")
+        engine.count("clear", sql.delete_all, (), retry=True)
 
     # -- writes --------------------------------------------------------------------------
     def create(self, correlation_id: str | None, item: T) -> T:
         """Store the item (a missing id is generated); an existing id is a ``ConflictError``."""
-        sql = self._sql("create")
+        engine, sql = self._open("create")
         stored, key, text = self._rows.prepared(item)
         try:
-            # Not retryable: a create that did run would come back as a conflict.
-            self._execute("create", sql.insert, (key, text), retryable=False)
+            # Not retried: a create that did run would come back as a conflict.
+            engine.count("create", sql.insert, (key, text), retry=False)
         except DuplicateKeyError as exc:
             raise ConflictError(
                 f"cannot create an item with id {get_id(stored)!r}: that id already exists",
@@ -222,18 +163,18 @@ class IdentifiableSqlPersistence(Generic[T]):
 
     def set(self, correlation_id: str | None, item: T) -> T:
         """Create or replace the item with this id (an id is generated when missing)."""
-        sql = self._sql("set")
+        engine, sql = self._open("set")
         stored, key, text = self._rows.prepared(item)
-        self._execute("set", sql.upsert, (key, text), retryable=True)
+        engine.count("set", sql.upsert, (key, text), retry=True)
         return stored
 
     def update(self, correlation_id: str | None, item: T) -> T | None:
         """Replace the stored item; ``None`` if its id is unknown (nothing is created)."""
-        sql = self._sql("update")
+        engine, sql = self._open("update")
         if get_id(item) is None:
             return None
         stored, key, text = self._rows.prepared(item)
-        return stored if self._execute("update", sql.update, (text, key), retryable=True) else None
+        return stored if engine.count("update", sql.update, (text, key), retry=True) else None
 
     def update_partially(
         self,
@@ -246,76 +187,70 @@ class IdentifiableSqlPersistence(Generic[T]):
         Read, change and write back in one transaction with the row locked, so the
         fields change exactly as ``set_field`` changes them in memory.
         """
-        sql = self._sql("update_partially")
+        engine, sql = self._open("update_partially")
         if id is None:
             return None
         key = check_id(id, self._component)
         changes = partial_changes(id, key, data, self._component)
-
-        def change(session: Session) -> T | None:
-            rows = session.execute(sql.get_for_update, (key,)).fetchall()
-            if not rows:
-                return None
-            item = self._rows.item(rows[0][0], key, self._where())
-            for name, value in changes.items():
-                set_field(item, name, value)
-            session.execute(sql.update, (self._rows.text(item, key), key))
-            return item
-
-        return self._run("update_partially", change, retryable=True, transaction=True)
+        rows, where = self._rows, self._place
+        return engine.play(
+            "update_partially",
+            lambda: change(sql, rows, key, changes, where),
+            transaction=True,
+            retry=True,
+        )
 
     def delete_by_id(self, correlation_id: str | None, id: Any) -> T | None:  # noqa: A002
         """Remove the item and return it; ``None`` if the id is unknown."""
-        sql = self._sql("delete_by_id")
+        engine, sql = self._open("delete_by_id")
         if id is None:
             return None
         key = check_id(id, self._component)
-        # Not retryable: a delete that did run would come back as "not found".
-        rows = self._query("delete_by_id", sql.delete, (key,), retryable=False)
+        # Not retried: a delete that did run would come back as "not found".
+        rows = engine.all("delete_by_id", sql.delete, (key,), retry=False)
         if not rows:
             return None
-        return self._rows.item(rows[0][0], key, self._where(), "was deleted, but")
+        return self._rows.item(rows[0][0], key, self._place, "was deleted, but")
 
     def delete_by_ids(self, correlation_id: str | None, ids: Iterable[Any]) -> None:
         """Remove the items with these ids; unknown ids are ignored."""
-        sql = self._sql("delete_by_ids")
+        engine, sql = self._open("delete_by_ids")
         keys = keys_of(ids, self._component)
         if keys:
-            params = (self.dialect.ids_param(keys),)
-            self._execute("delete_by_ids", sql.delete_many, params, retryable=True)
+            params = (self._dialect.keys_param(keys),)
+            engine.count("delete_by_ids", sql.delete_many, params, retry=True)
 
     def delete_by_filter(self, correlation_id: str | None, filter: Filter) -> None:  # noqa: A002
         """Delete every item the filter matches (every item for ``None``)."""
-        sql = self._sql("delete_by_filter")
-        where, params = self.dialect.where(filter, self._component)
-        statement = sql.delete_all + (f" WHERE {where}" if where else "")
-        self._execute("delete_by_filter", statement, params, retryable=True)
+        engine, sql = self._open("delete_by_filter")
+        where, params = where_of(self._dialect, filter, self._component)
+        engine.count("delete_by_filter", sql.delete_all + condition(where), params, retry=True)
 
     # -- reads ---------------------------------------------------------------------------
     def get_one_by_id(self, correlation_id: str | None, id: Any) -> T | None:  # noqa: A002
         """The item, or ``None``; ``UnreadableItemError`` if its row cannot be read back."""
-        sql = self._statements
-        if sql is None or not self._opened:
+        engine, sql = self._slot.engine, self._statements
+        if engine is None or sql is None:
             raise self._not_open("get_one_by_id")
         if id is None:
             return None
         key = check_id(id, self._component)
-        rows = self._query("get_one_by_id", sql.get, (key,))
-        return self._rows.item(rows[0][0], key, self._where()) if rows else None
+        row = engine.one("get_one_by_id", sql.get, (key,))
+        return None if row is None else self._rows.item(row[0], key, self._place)
 
     def get_list_by_ids(self, correlation_id: str | None, ids: Iterable[Any]) -> list[T]:
         """The items with these ids, in the order of ``ids``; unknown ids skipped.
 
         One statement for all ids (``= ANY(...)`` / ``IN json_each(...)``).
         """
-        sql = self._sql("get_list_by_ids")
+        engine, sql = self._open("get_list_by_ids")
         keys = keys_of(ids, self._component)
         if not keys:
             return []
-        rows = self._query("get_list_by_ids", sql.get_many, (self.dialect.ids_param(keys),))
-        documents = {key: document for key, document in rows}
+        param = self._dialect.keys_param(keys)
+        documents: dict[str, Any] = dict(engine.all("get_list_by_ids", sql.get_many, (param,)))
         found = [(documents[key], key) for key in keys if key in documents]
-        return self._rows.items(found, None, self._logger, correlation_id, self._where())
+        return self._rows.items(found, None, self._logger, correlation_id, self._place)
 
     def get_page_by_filter(
         self,
@@ -329,27 +264,23 @@ class IdentifiableSqlPersistence(Generic[T]):
 
         ``total`` is the number of matches when ``paging.total`` is true, else ``None``.
         """
-        sql = self._sql("get_page_by_filter")
-        where, where_params = self.dialect.where(filter, self._component)
-        order, order_params = self.dialect.order_by(sort, self._component)
+        engine, sql = self._open("get_page_by_filter")
+        where, where_params = where_of(self._dialect, filter, self._component)
+        order, order_params = order_by(self._dialect, sort, self._component)
         projection = compile_select(select)
         paging = PagingParams.from_value(paging)
         skip = paging.get_skip(0)
         take = paging.get_take(self._max_page_size)
-        condition = f" WHERE {where}" if where else ""
-        p = self.dialect.p
-        page = f"{sql.select}{condition} ORDER BY {order} LIMIT {p} OFFSET {p}"
-        page_params = [*where_params, *order_params, take, skip]
-        count = sql.count + condition
-        with_total = paging.total
-
-        def read(session: Session) -> tuple[list[Any], int | None]:
-            rows = session.execute(page, page_params).fetchall() if take > 0 else []
-            total = session.execute(count, where_params).fetchall()[0][0] if with_total else None
-            return rows, total
-
-        rows, total = self._run("get_page_by_filter", read, retryable=True)
-        items = self._rows.items(rows, projection, self._logger, correlation_id, self._where())
+        p = self._dialect.placeholder
+        rows_sql = f"{sql.select}{condition(where)} ORDER BY {order} LIMIT {p} OFFSET {p}"
+        rows_params = [*where_params, *order_params, take, skip]
+        count_sql = sql.count + condition(where) if paging.total else None
+        rows, total = engine.play(
+            "get_page_by_filter",
+            lambda: page(rows_sql, rows_params, take, count_sql, where_params),
+            retry=True,
+        )
+        items = self._rows.items(rows, projection, self._logger, correlation_id, self._place)
         return DataPage(items, total)
 
     def get_list_by_filter(
@@ -360,34 +291,33 @@ class IdentifiableSqlPersistence(Generic[T]):
         select: Select = None,
     ) -> list[Any]:
         """Every matching item (no page size limit)."""
-        sql = self._sql("get_list_by_filter")
-        where, where_params = self.dialect.where(filter, self._component)
-        order, order_params = self.dialect.order_by(sort, self._component)
+        engine, sql = self._open("get_list_by_filter")
+        where, where_params = where_of(self._dialect, filter, self._component)
+        order, order_params = order_by(self._dialect, sort, self._component)
         projection = compile_select(select)
-        statement = f"{sql.select}{f' WHERE {where}' if where else ''} ORDER BY {order}"
-        rows = self._query("get_list_by_filter", statement, [*where_params, *order_params])
-        return self._rows.items(rows, projection, self._logger, correlation_id, self._where())
+        statement = f"{sql.select}{condition(where)} ORDER BY {order}"
+        rows = engine.all("get_list_by_filter", statement, [*where_params, *order_params])
+        return self._rows.items(rows, projection, self._logger, correlation_id, self._place)
 
     def get_count_by_filter(self, correlation_id: str | None, filter: Filter) -> int:  # noqa: A002
-        sql = self._sql("get_count_by_filter")
-        where, params = self.dialect.where(filter, self._component)
-        statement = sql.count + (f" WHERE {where}" if where else "")
-        return int(self._query("get_count_by_filter", statement, params)[0][0])
+        engine, sql = self._open("get_count_by_filter")
+        where, params = where_of(self._dialect, filter, self._component)
+        return int(engine.all("get_count_by_filter", sql.count + condition(where), params)[0][0])
 
     def get_one_random(self, correlation_id: str | None, filter: Filter) -> T | None:  # noqa: A002
         """A uniformly random matching item, or ``None`` when nothing matches."""
-        sql = self._sql("get_one_random")
-        where, params = self.dialect.where(filter, self._component)
-        statement = f"{sql.select}{f' WHERE {where}' if where else ''} ORDER BY random() LIMIT 1"
-        rows = self._query("get_one_random", statement, params)
-        return self._rows.item(rows[0][0], rows[0][1], self._where()) if rows else None
+        engine, sql = self._open("get_one_random")
+        where, params = where_of(self._dialect, filter, self._component)
+        statement = f"{sql.select}{condition(where)} ORDER BY random() LIMIT 1"
+        rows = engine.all("get_one_random", statement, params)
+        return self._rows.item(rows[0][0], rows[0][1], self._place) if rows else None
 
     # -- helpers -------------------------------------------------------------------------
-    def _sql(self, operation: str) -> Statements:
-        statements = self._statements
-        if statements is None or not self._opened:
+    def _open(self, operation: str) -> tuple[Engine, Statements]:
+        engine, statements = self._slot.engine, self._statements
+        if engine is None or statements is None:
             raise self._not_open(operation)
-        return statements
+        return engine, statements
 
     def _not_open(self, operation: str) -> InvalidStateError:
         return InvalidStateError(
@@ -395,9 +325,6 @@ class IdentifiableSqlPersistence(Generic[T]):
             component=self._component,
             hint="call open() first (a container opens its components for you)",
         )
-
-    def _where(self) -> str:
-        return f"table {self._table!r} of {self._location()}"
 
 
 def _no_table(component: str) -> ConfigError:

@@ -18,7 +18,7 @@ from wirework.data.documents import encode_document
 from wirework.log import CompositeLogger
 from wirework.persistence.codec import ItemCodec, UnreadableItemError
 from wirework.persistence.items import new_copy
-from wirework.persistence.sql.dialect import Dialect, UnparsedDocument
+from wirework.sql import Dialect, UnparsedDocument
 
 __all__ = ["Rows"]
 

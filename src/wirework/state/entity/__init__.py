@@ -1,7 +1,7 @@
 """Entity-state stores (pystator's protocols): the state, context and version of each entity."""
 
 from wirework.state.entity.client import StateStoreClient
-from wirework.state.entity.memory import InMemoryStateStore
+from wirework.state.entity.memory import MemoryEntityStore
 from wirework.state.entity.protocol import (
     AsyncContextPersistStore,
     AsyncStateStore,
@@ -22,7 +22,7 @@ __all__ = [
     "BatchStateStore",
     "ContextPersistStore",
     "DeletableStateStore",
-    "InMemoryStateStore",
+    "MemoryEntityStore",
     "QueryableStateStore",
     "StateStore",
     "StateStoreClient",

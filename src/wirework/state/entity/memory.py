@@ -30,7 +30,7 @@ from wirework.errors import ConcurrencyError, ConfigError
 from wirework.state.entity.base import EntityStoreBase, check_state, check_updates
 from wirework.state.entity.protocol import UnknownEntityError
 
-__all__ = ["InMemoryStateStore"]
+__all__ = ["MemoryEntityStore"]
 
 T = TypeVar("T")
 
@@ -45,7 +45,7 @@ class _Record(NamedTuple):
     metadata: Any  # frozen
 
 
-class InMemoryStateStore(EntityStoreBase):
+class MemoryEntityStore(EntityStoreBase):
     """Entity state in process memory; ``wirework:entity-store:memory:*:1.0``.
 
     ``connection_string`` may be ``None`` or ``"memory://..."``; anything else is a
@@ -190,7 +190,7 @@ def _check_uri(uri: str | None) -> str | None:
         raise ConfigError(
             f"the in-memory entity store takes no connection string or one starting with "
             f"{_SCHEME!r}, got scheme {scheme_of(uri)!r}; use the store for that backend instead",
-            component=InMemoryStateStore.__name__,
+            component=MemoryEntityStore.__name__,
         )
     return uri
 

@@ -1,12 +1,12 @@
 """The entity-state store on PostgreSQL: ``wirework:entity-store:postgres:*:1.0``.
 
-``PostgresStateStore("postgresql://user:secret@db:5432/app")``. As a component it
+``PostgresEntityStore("postgresql://user:secret@db:5432/app")``. As a component it
 reads the key-value store's keys: ``connection.uri`` or ``connection.host`` /
 ``port`` / ``database``, ``credential.username`` / ``password``,
 ``options.connect_timeout`` (ms), ``options.retries``, ``options.max_pool_size`` and
 ``options.table`` (``wirework_entity_state``). The connection policy (pool, killed
 connections replaced, secrets kept out of messages) is
-:class:`wirework.state.postgres.PostgresEngine`'s; psycopg is imported on connect.
+:class:`wirework.sql.PostgresEngine`'s; psycopg is imported on connect.
 """
 
 from __future__ import annotations
@@ -14,20 +14,16 @@ from __future__ import annotations
 from typing import ClassVar
 
 from wirework.build.drivers import PSYCOPG, Driver
-from wirework.config import ConfigParams
 from wirework.config.schema import SchemaRef
+from wirework.sql import EngineKind, PostgresEngine
 from wirework.state.entity.sql import SqlEntityStore
-from wirework.state.postgres import postgres_engine
-from wirework.state.sql import SqlEngine
 
-__all__ = ["PostgresStateStore"]
+__all__ = ["PostgresEntityStore"]
 
 
-class PostgresStateStore(SqlEntityStore):
+class PostgresEntityStore(SqlEntityStore):
     """Entity state in a PostgreSQL table; every protocol of the memory store, async included."""
 
+    engine_kind: ClassVar[EngineKind] = PostgresEngine
     config_schema: ClassVar[SchemaRef] = "wirework.state.schema:PostgresEntityStoreConfig"
     drivers: ClassVar[tuple[Driver, ...]] = (PSYCOPG,)
-
-    def _new_engine(self, config: ConfigParams) -> SqlEngine:
-        return postgres_engine(config, type(self).__name__, self._closed_error)

@@ -1,6 +1,6 @@
 """Entity state in Redis: ``wirework:entity-store:redis:*:1.0``.
 
-Same semantics as :class:`~wirework.state.entity.memory.InMemoryStateStore` (the
+Same semantics as :class:`~wirework.state.entity.memory.MemoryEntityStore` (the
 conformance suite runs on both), shared by every process using the same prefix.
 Layout under ``options.key_prefix`` (default ``wirework:entity:``), and why:
 
@@ -54,10 +54,10 @@ from wirework.state.entity.protocol import UnknownEntityError
 if TYPE_CHECKING:
     from wirework.state.schema import RedisEntityStoreConfig
 
-__all__ = ["DEFAULT_KEY_PREFIX", "RedisStateStore"]
+__all__ = ["DEFAULT_KEY_PREFIX", "RedisEntityStore"]
 
 DEFAULT_KEY_PREFIX = "wirework:entity:"
-_NAME = "RedisStateStore"
+_NAME = "RedisEntityStore"
 _COUNTER = "version"  # after the prefix: the last version the store gave
 
 # As in the key-value store, every script reads and checks everything before its
@@ -159,7 +159,7 @@ return 1
 _SCRIPTS = (_WRITE, _SET_CONTEXT, _DELETE)
 
 
-class RedisStateStore(EntityStoreBase):
+class RedisEntityStore(EntityStoreBase):
     """Entity state in Redis; ``connection_string`` is a ``redis://`` (or ``rediss://``,
     ``unix://``) URL, ``None`` meaning ``127.0.0.1:6379``.
 
@@ -182,7 +182,7 @@ class RedisStateStore(EntityStoreBase):
     def __repr__(self) -> str:
         address = redis_address(redis_settings(self._full_config(), _NAME))
         return (
-            f"RedisStateStore(address={address!r}, key_prefix={self._prefix!r}, "
+            f"RedisEntityStore(address={address!r}, key_prefix={self._prefix!r}, "
             f"connected={self.is_connected})"
         )
 
