@@ -1,31 +1,31 @@
 """Entity-state stores (pystator's protocols): the state, context and version of each entity."""
 
-from wirework.state.entity.client import StateStoreClient
+from wirework.state.entity.client import EntityStoreClient
 from wirework.state.entity.memory import MemoryEntityStore
 from wirework.state.entity.protocol import (
-    AsyncContextPersistStore,
-    AsyncStateStore,
-    AsyncVersionedStateStore,
-    BatchStateStore,
-    ContextPersistStore,
-    DeletableStateStore,
-    QueryableStateStore,
-    StateStore,
+    AsyncContextEntityStore,
+    AsyncEntityStore,
+    AsyncVersionedEntityStore,
+    BatchEntityStore,
+    ContextEntityStore,
+    DeletableEntityStore,
+    EntityStore,
+    QueryableEntityStore,
     UnknownEntityError,
-    VersionedStateStore,
+    VersionedEntityStore,
 )
 
 __all__ = [
-    "AsyncContextPersistStore",
-    "AsyncStateStore",
-    "AsyncVersionedStateStore",
-    "BatchStateStore",
-    "ContextPersistStore",
-    "DeletableStateStore",
+    "AsyncContextEntityStore",
+    "AsyncEntityStore",
+    "AsyncVersionedEntityStore",
+    "BatchEntityStore",
+    "ContextEntityStore",
+    "DeletableEntityStore",
+    "EntityStore",
+    "EntityStoreClient",
     "MemoryEntityStore",
-    "QueryableStateStore",
-    "StateStore",
-    "StateStoreClient",
+    "QueryableEntityStore",
     "UnknownEntityError",
-    "VersionedStateStore",
+    "VersionedEntityStore",
 ]

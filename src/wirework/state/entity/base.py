@@ -20,15 +20,15 @@ from wirework.data.values import (
     check_version,
     encode,
 )
-from wirework.state.entity.client import StateStoreClient
+from wirework.state.entity.client import EntityStoreClient
 
 __all__ = ["EntityStoreBase", "check_state", "check_updates", "encode_context"]
 
 T = TypeVar("T")
 
 
-class EntityStoreBase(StateStoreClient):
-    """``StateStoreClient`` plus the writes and async methods shared by all backends."""
+class EntityStoreBase(EntityStoreClient):
+    """``EntityStoreClient`` plus the writes and async methods shared by all backends."""
 
     def _write_states(
         self,

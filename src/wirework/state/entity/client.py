@@ -15,10 +15,10 @@ from typing import Any, Self
 from wirework.config import ConfigParams
 from wirework.errors import InvalidStateError
 
-__all__ = ["StateStoreClient"]
+__all__ = ["EntityStoreClient"]
 
 
-class StateStoreClient:
+class EntityStoreClient:
     """Base for entity-state stores: holds the connection string and the connection.
 
     Subclasses implement :meth:`connect` (set ``self._connection``), may extend

@@ -68,7 +68,7 @@ class MemoryEntityStore(EntityStoreBase):
         if self._connection is None:
             self._connection = self._records
 
-    # -- StateStore / ContextPersistStore -----------------------------------------
+    # -- EntityStore / ContextEntityStore -----------------------------------------
     def get_state(self, entity_id: str) -> str | None:
         entity_id = check_key(entity_id, "entity id")
         self._require_connection("get_state")
@@ -104,14 +104,14 @@ class MemoryEntityStore(EntityStoreBase):
                 )
             self._records[entity_id] = record._replace(version=next(self._versions), context=frozen)
 
-    # -- VersionedStateStore ------------------------------------------------------
+    # -- VersionedEntityStore ------------------------------------------------------
     def get_state_versioned(self, entity_id: str) -> tuple[str | None, int]:
         entity_id = check_key(entity_id, "entity id")
         self._require_connection("get_state_versioned")
         record = self._records.get(entity_id)
         return (None, 0) if record is None else (record.state, record.version)
 
-    # -- BatchStateStore ----------------------------------------------------------
+    # -- BatchEntityStore ----------------------------------------------------------
     def get_states_batch(self, entity_ids: Sequence[str]) -> dict[str, str | None]:
         checked = [check_key(entity_id, "entity id") for entity_id in entity_ids]
         self._require_connection("get_states_batch")
@@ -121,7 +121,7 @@ class MemoryEntityStore(EntityStoreBase):
             for entity_id in checked
         }
 
-    # -- QueryableStateStore / DeletableStateStore --------------------------------
+    # -- QueryableEntityStore / DeletableEntityStore --------------------------------
     def list_entities(
         self, state: str | None = None, limit: int = 100, offset: int = 0
     ) -> list[str]:

@@ -1,4 +1,5 @@
-"""The entity-state contract, split by capability as in pystator, but one meaning for all.
+"""The entity-state contract (``EntityStore`` and its capabilities), split as in pystator,
+but with one meaning for all.
 
 pystator's protocols were right and its backends disagreed about them: context passed
 in metadata was dropped by one backend, ``expected_version=0`` raised in one and was
@@ -26,16 +27,16 @@ from typing import Any, Protocol, runtime_checkable
 from wirework.errors import WireworkError
 
 __all__ = [
-    "AsyncContextPersistStore",
-    "AsyncStateStore",
-    "AsyncVersionedStateStore",
-    "BatchStateStore",
-    "ContextPersistStore",
-    "DeletableStateStore",
-    "QueryableStateStore",
-    "StateStore",
+    "AsyncContextEntityStore",
+    "AsyncEntityStore",
+    "AsyncVersionedEntityStore",
+    "BatchEntityStore",
+    "ContextEntityStore",
+    "DeletableEntityStore",
+    "EntityStore",
+    "QueryableEntityStore",
     "UnknownEntityError",
-    "VersionedStateStore",
+    "VersionedEntityStore",
 ]
 
 
@@ -44,7 +45,13 @@ class UnknownEntityError(WireworkError, LookupError):
 
 
 @runtime_checkable
-class StateStore(Protocol):
+class EntityStore(Protocol):
+    """Each entity's state and context (pystator's ``StateStore``).
+
+    Not the key-value ``IStateStore``: an entity store keeps a named state per
+    entity id, with a context and a version beside it.
+    """
+
     def get_state(self, entity_id: str) -> str | None: ...
 
     def set_state(
@@ -55,12 +62,16 @@ class StateStore(Protocol):
 
 
 @runtime_checkable
-class ContextPersistStore(Protocol):
+class ContextEntityStore(Protocol):
+    """Replaces an entity's context on its own (pystator's ``ContextPersistStore``)."""
+
     def set_context(self, entity_id: str, context: Mapping[str, Any]) -> None: ...
 
 
 @runtime_checkable
-class AsyncStateStore(Protocol):
+class AsyncEntityStore(Protocol):
+    """:class:`EntityStore` awaited (pystator's ``AsyncStateStore``)."""
+
     async def aget_state(self, entity_id: str) -> str | None: ...
 
     async def aset_state(
@@ -71,12 +82,16 @@ class AsyncStateStore(Protocol):
 
 
 @runtime_checkable
-class AsyncContextPersistStore(Protocol):
+class AsyncContextEntityStore(Protocol):
+    """``set_context`` awaited (pystator's ``AsyncContextPersistStore``)."""
+
     async def aset_context(self, entity_id: str, context: Mapping[str, Any]) -> None: ...
 
 
 @runtime_checkable
-class VersionedStateStore(Protocol):
+class VersionedEntityStore(Protocol):
+    """Reads and writes with the entity's version, for optimistic concurrency."""
+
     def get_state_versioned(self, entity_id: str) -> tuple[str | None, int]: ...
 
     def set_state_versioned(
@@ -90,7 +105,7 @@ class VersionedStateStore(Protocol):
 
 
 @runtime_checkable
-class AsyncVersionedStateStore(Protocol):
+class AsyncVersionedEntityStore(Protocol):
     """The async versioned pair pystator's orchestrator looked for and no store had."""
 
     async def aget_state_versioned(self, entity_id: str) -> tuple[str | None, int]: ...
@@ -106,7 +121,9 @@ class AsyncVersionedStateStore(Protocol):
 
 
 @runtime_checkable
-class BatchStateStore(Protocol):
+class BatchEntityStore(Protocol):
+    """Reads and writes many entities in one call; a batch write is all or nothing."""
+
     def get_states_batch(self, entity_ids: Sequence[str]) -> dict[str, str | None]: ...
 
     def set_states_batch(
@@ -115,7 +132,9 @@ class BatchStateStore(Protocol):
 
 
 @runtime_checkable
-class QueryableStateStore(Protocol):
+class QueryableEntityStore(Protocol):
+    """Lists entity ids (by state, ascending, paged) and counts entities per state."""
+
     def list_entities(
         self, state: str | None = None, limit: int = 100, offset: int = 0
     ) -> list[str]: ...
@@ -124,5 +143,7 @@ class QueryableStateStore(Protocol):
 
 
 @runtime_checkable
-class DeletableStateStore(Protocol):
+class DeletableEntityStore(Protocol):
+    """Removes an entity: its state, context and metadata."""
+
     def delete_entity(self, entity_id: str) -> bool: ...

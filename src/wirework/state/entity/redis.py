@@ -207,7 +207,7 @@ class RedisEntityStore(EntityStoreBase):
         if link is not None:
             link.close()
 
-    # -- StateStore / ContextPersistStore -----------------------------------------
+    # -- EntityStore / ContextEntityStore -----------------------------------------
     def get_state(self, entity_id: str) -> str | None:
         entity_id = check_key(entity_id, "entity id")
         link = self._require_connection("get_state")
@@ -246,7 +246,7 @@ class RedisEntityStore(EntityStoreBase):
                 component=_NAME,
             )
 
-    # -- VersionedStateStore ------------------------------------------------------
+    # -- VersionedEntityStore ------------------------------------------------------
     def get_state_versioned(self, entity_id: str) -> tuple[str | None, int]:
         entity_id = check_key(entity_id, "entity id")
         link = self._require_connection("get_state_versioned")
@@ -255,7 +255,7 @@ class RedisEntityStore(EntityStoreBase):
         )
         return (None, 0) if state is None else (str(state, "utf-8"), int(version))
 
-    # -- BatchStateStore ----------------------------------------------------------
+    # -- BatchEntityStore ----------------------------------------------------------
     def get_states_batch(self, entity_ids: Sequence[str]) -> dict[str, str | None]:
         checked = [check_key(entity_id, "entity id") for entity_id in entity_ids]
         link = self._require_connection("get_states_batch")
@@ -268,7 +268,7 @@ class RedisEntityStore(EntityStoreBase):
             for entity_id, state in zip(checked, states, strict=True)
         }
 
-    # -- QueryableStateStore / DeletableStateStore --------------------------------
+    # -- QueryableEntityStore / DeletableEntityStore --------------------------------
     def list_entities(
         self, state: str | None = None, limit: int = 100, offset: int = 0
     ) -> list[str]:

@@ -107,7 +107,7 @@ class SqlEntityStore(EntityStoreBase):
         state = "connected" if self._slot.engine is not None else "not connected"
         return f"{type(self).__name__}({self._where!r}, table={self._table!r}, {state})"
 
-    # -- StateStore / ContextPersistStore -----------------------------------------
+    # -- EntityStore / ContextEntityStore -----------------------------------------
     def get_state(self, entity_id: str) -> str | None:
         entity_id = check_key(entity_id, "entity id")
         engine = self._require_connection("get_state")
@@ -136,14 +136,14 @@ class SqlEntityStore(EntityStoreBase):
                 component=type(self).__name__,
             )
 
-    # -- VersionedStateStore ------------------------------------------------------
+    # -- VersionedEntityStore ------------------------------------------------------
     def get_state_versioned(self, entity_id: str) -> tuple[str | None, int]:
         entity_id = check_key(entity_id, "entity id")
         engine = self._require_connection("get_state_versioned")
         row = engine.one("get_state_versioned", self._q.get_versioned, (entity_id,))
         return (None, 0) if row is None else (str(row[0]), int(row[1]))
 
-    # -- BatchStateStore ----------------------------------------------------------
+    # -- BatchEntityStore ----------------------------------------------------------
     def get_states_batch(self, entity_ids: Sequence[str]) -> dict[str, str | None]:
         checked = [check_key(entity_id, "entity id") for entity_id in entity_ids]
         engine = self._require_connection("get_states_batch")
@@ -153,7 +153,7 @@ class SqlEntityStore(EntityStoreBase):
         found: dict[str, str] = dict(engine.all("get_states_batch", self._q.get_states, (param,)))
         return {entity_id: found.get(entity_id) for entity_id in checked}
 
-    # -- QueryableStateStore / DeletableStateStore --------------------------------
+    # -- QueryableEntityStore / DeletableEntityStore --------------------------------
     def list_entities(
         self, state: str | None = None, limit: int = 100, offset: int = 0
     ) -> list[str]:
