@@ -35,7 +35,7 @@ from typing import Any
 from _timing import calibrate, format_us, median_ns_per_call
 
 from wirework.config import ConfigParams
-from wirework.data.values import encode
+from wirework.data._values import encode
 from wirework.state.postgres import PostgresStateStore
 from wirework.state.sqlite import SqliteStateStore
 

@@ -18,11 +18,15 @@ __all__ = [
     "ConflictError",
     "CreateError",
     "CycleError",
+    "InvalidArgumentError",
+    "InvalidKeyError",
     "InvalidStateError",
     "LifecycleError",
     "MissingReferenceError",
+    "UnknownEntityError",
+    "UnreadableItemError",
+    "UnstorableValueError",
     "WireworkError",
-    "closest",
 ]
 
 
@@ -158,6 +162,26 @@ class ConcurrencyError(ConflictError):
         super().__init__(
             f"version conflict on {key!r}: expected version {expected}, found {actual}"
         )
+
+
+class InvalidKeyError(WireworkError, ValueError):
+    """A state key, entity id or persistence id that no backend could store."""
+
+
+class InvalidArgumentError(WireworkError, ValueError):
+    """A ``ttl``, ``expected_version``, paging argument or filter outside what it may be."""
+
+
+class UnstorableValueError(WireworkError, ValueError):
+    """A value that no backend could store and give back equal."""
+
+
+class UnknownEntityError(WireworkError, LookupError):
+    """An entity-store operation needs an existing entity and there is none with that id."""
+
+
+class UnreadableItemError(WireworkError):
+    """A stored document cannot be read back as any class the persistence declares."""
 
 
 def closest(word: str, choices: Iterable[str], n: int = 3) -> list[str]:

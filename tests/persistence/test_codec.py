@@ -6,8 +6,8 @@ from typing import Any
 import pytest
 
 from wirework.data import AnyValueMap
-from wirework.errors import WireworkError
-from wirework.persistence import TYPE_KEY, ItemCodec, UnreadableItemError
+from wirework.errors import UnreadableItemError, WireworkError
+from wirework.persistence import TYPE_KEY, ItemCodec
 from wirework.persistence.items import item_state
 
 

@@ -6,7 +6,7 @@ from typing import Any, ClassVar
 
 from pydantic import Field, model_validator
 
-from wirework.build.drivers import Driver
+from wirework.build._drivers import Driver
 from wirework.config import ConfigParams
 from wirework.config.schema import SchemaRef, validated
 from wirework.config.schema.models import ComponentConfig, milliseconds

@@ -15,9 +15,15 @@ from typing import Any
 import pytest
 from edge_values import LONGEST_KEYS, PAST_LIMIT
 
-from wirework.data.values import MAX_PAGE_INDEX, MAX_VERSION
-from wirework.errors import ConcurrencyError, InvalidStateError
-from wirework.state import InvalidArgumentError, InvalidKeyError, UnstorableValueError
+from wirework.data._values import MAX_PAGE_INDEX, MAX_VERSION
+from wirework.errors import (
+    ConcurrencyError,
+    InvalidArgumentError,
+    InvalidKeyError,
+    InvalidStateError,
+    UnknownEntityError,
+    UnstorableValueError,
+)
 from wirework.state.entity import (
     AsyncContextEntityStore,
     AsyncEntityStore,
@@ -27,7 +33,6 @@ from wirework.state.entity import (
     DeletableEntityStore,
     EntityStore,
     QueryableEntityStore,
-    UnknownEntityError,
     VersionedEntityStore,
 )
 

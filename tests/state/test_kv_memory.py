@@ -11,15 +11,10 @@ from typing import Any
 import pytest
 
 from wirework.config import ConfigParams
-from wirework.errors import ConcurrencyError, ConfigError
+from wirework.errors import ConcurrencyError, ConfigError, InvalidArgumentError
 from wirework.log import Logger, LogLevel
 from wirework.refer import References
-from wirework.state import (
-    InvalidArgumentError,
-    ManualClock,
-    MemoryStateStore,
-    NullStateStore,
-)
+from wirework.state import ManualClock, MemoryStateStore, NullStateStore
 from wirework.state.entity import MemoryEntityStore
 from wirework.state.expiry import _SLACK as _COMPACT_SLACK
 from wirework.state.memory import _PURGE_BATCH

@@ -25,7 +25,7 @@ import keyword
 import re
 from dataclasses import dataclass
 
-from wirework.build.types import split_type
+from wirework.build._types import split_type
 from wirework.config import ComponentSpec
 from wirework.descriptor import WILDCARD, Descriptor
 from wirework.di.containers import WireworkContainer

@@ -1,7 +1,7 @@
 """Persistence components: in-memory and JSON-file stores with Pip.Services' CRUD API,
 the protocols other backends implement, and the shared item helpers they reuse."""
 
-from wirework.persistence.codec import TYPE_KEY, ItemCodec, UnreadableItemError
+from wirework.persistence.codec import TYPE_KEY, ItemCodec
 from wirework.persistence.file import (
     FilePersistence,
     JsonFilePersister,
@@ -42,6 +42,5 @@ __all__ = [
     "Select",
     "Sort",
     "UnreadableItem",
-    "UnreadableItemError",
     "atomic_write_text",
 ]

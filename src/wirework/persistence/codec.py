@@ -35,10 +35,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Final, Generic, TypeVar
 
-from wirework.errors import WireworkError
+from wirework.errors import UnreadableItemError, WireworkError
 from wirework.persistence.items import item_state
 
-__all__ = ["TYPE_KEY", "ItemCodec", "UnreadableItemError", "type_name"]
+__all__ = ["TYPE_KEY", "ItemCodec", "type_name"]
 
 T = TypeVar("T")
 
@@ -48,10 +48,6 @@ _setattr = object.__setattr__
 
 ItemTypes = Mapping[str, type] | Iterable[type]
 """A registry: names to classes, or classes named ``module:QualName``."""
-
-
-class UnreadableItemError(WireworkError):
-    """A stored document cannot be read back as any class the persistence declares."""
 
 
 def type_name(cls: type) -> str:

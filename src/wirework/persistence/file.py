@@ -36,7 +36,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 
 from wirework.config import ConfigParams
 from wirework.config.schema import SchemaRef
-from wirework.data.documents import check_document, check_id, encode_document
+from wirework.data._documents import check_document, check_id, encode_document
 from wirework.errors import ConfigError, WireworkError
 from wirework.persistence.codec import ItemCodec, ItemTypes
 from wirework.persistence.identifiable import IdentifiableMemoryPersistence

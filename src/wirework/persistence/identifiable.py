@@ -12,10 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
-from wirework.data.documents import check_id, plain_fields
-from wirework.data.id_generator import IdGenerator
-from wirework.data.values import InvalidArgumentError
-from wirework.errors import ConflictError, WireworkError
+from wirework.data._documents import check_id, plain_fields
+from wirework.data._id_generator import IdGenerator
+from wirework.errors import ConflictError, InvalidArgumentError, WireworkError
 from wirework.persistence.items import (
     PLAIN_CLASSES,
     check_item,

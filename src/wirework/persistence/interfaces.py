@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
-from wirework.data.paging import DataPage, PagingParams
+from wirework.data._paging import DataPage, PagingParams
 from wirework.persistence.query import Filter, Select, Sort
 
 __all__ = [

@@ -4,7 +4,7 @@ Items are either dicts with an ``"id"`` key or objects with an ``id`` attribute;
 shapes go through these few functions so that memory, file and SQL backends agree.
 Every backend keys an item by ``check_id`` of its id and refuses, through
 :func:`check_item`, what a serialising backend could not give back equal
-(``wirework.data.documents`` holds the rules), memory included: swapping memory for
+(``wirework.data._documents`` holds the rules), memory included: swapping memory for
 SQLite must not turn a working write into a failing one.
 
 Copies are shallow and made on every write and read, so nobody can change stored data
@@ -26,10 +26,9 @@ from collections.abc import Callable, Iterable
 from types import SimpleNamespace
 from typing import Any, Final, TypeVar
 
-from wirework.data.documents import check_document, check_id, plain_fields
-from wirework.data.id_generator import IdGenerator
-from wirework.data.values import InvalidArgumentError
-from wirework.errors import WireworkError
+from wirework.data._documents import check_document, check_id, plain_fields
+from wirework.data._id_generator import IdGenerator
+from wirework.errors import InvalidArgumentError, WireworkError
 
 __all__ = [
     "MISSING",

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
 
 from wirework.config import ConfigParams
 from wirework.config.schema import SchemaRef, validated
-from wirework.data.paging import DataPage, PagingParams
+from wirework.data._paging import DataPage, PagingParams
 from wirework.errors import InvalidStateError
 from wirework.log import CompositeLogger, LogLevel
 from wirework.persistence.interfaces import ILoader, ISaver

@@ -3,7 +3,7 @@
 The declarative forms (a ``FilterParams``/dict of field values, ``SortParams``, a list
 of field names) are the contract every backend honours; callables are a memory-only
 convenience kept for Pip.Services' subclass style. The exact meaning of the declarative
-forms is written down in ``wirework.data.filter`` and ``wirework.data.sort`` so a SQL
+forms is written down in ``wirework.data._filter`` and ``wirework.data._sort`` so a SQL
 backend can reproduce it, and :func:`conditions` and :func:`field_path` are the one
 check of them that memory and SQL both run, so every backend refuses the same filters.
 """
@@ -15,10 +15,10 @@ from itertools import compress, repeat
 from operator import attrgetter, eq, itemgetter
 from typing import Any, NamedTuple
 
-from wirework.data.documents import check_filter_value
-from wirework.data.sort import SortField, SortParams
-from wirework.data.values import InvalidArgumentError, check_key
-from wirework.errors import WireworkError
+from wirework.data._documents import check_filter_value
+from wirework.data._sort import SortField, SortParams
+from wirework.data._values import check_key
+from wirework.errors import InvalidArgumentError, WireworkError
 from wirework.persistence.items import MISSING, get_field
 
 __all__ = [
@@ -62,7 +62,7 @@ def conditions(filter: Mapping[Any, Any], component: str | None) -> list[Conditi
     """The filter's constraints, each checked by the rules every backend shares.
 
     A field name must be addressable in SQLite's JSON paths as in memory; a value
-    must be one a document could hold (``wirework.data.documents``). Refusing here,
+    must be one a document could hold (``wirework.data._documents``). Refusing here,
     before any backend runs, is what makes a filter mean one thing everywhere.
     """
     found: list[Condition] = []

@@ -27,7 +27,7 @@ from wirework.config import ConfigParams
 from wirework.config.connection import ConnectionSettings
 from wirework.config.secrets import redact_uri
 from wirework.config.uri import scheme_of
-from wirework.data.values import shown_value
+from wirework.data._values import shown_value
 from wirework.errors import ConfigError
 
 DEFAULT_DATABASE = "./data/wirework.db"

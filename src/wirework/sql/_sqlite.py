@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from wirework.build.drivers import SQLITE as SQLITE_DRIVER
+from wirework.build._drivers import SQLITE as SQLITE_DRIVER
 from wirework.errors import BackendError
 from wirework.lifecycle.retry import retry as retrying
 from wirework.sql._base import ALL, COUNT, Row, Script, play

@@ -4,7 +4,6 @@ Every backend of a family passes the same conformance suite, so a configuration 
 swap memory for SQLite, Redis or PostgreSQL without the code noticing.
 """
 
-from wirework.data.values import InvalidArgumentError, InvalidKeyError, UnstorableValueError
 from wirework.state.clock import Clock, ManualClock
 from wirework.state.memory import MemoryStateStore
 from wirework.state.null import NullStateStore
@@ -14,11 +13,8 @@ __all__ = [
     "Clock",
     "IStateStore",
     "IVersionedStateStore",
-    "InvalidArgumentError",
-    "InvalidKeyError",
     "ManualClock",
     "MemoryStateStore",
     "NullStateStore",
     "StateValue",
-    "UnstorableValueError",
 ]

@@ -30,25 +30,13 @@ from types import ModuleType
 from typing import Any, NoReturn
 from urllib.parse import urlsplit
 
-from wirework.build.drivers import REDIS
+from wirework.build._drivers import REDIS
 from wirework.config import ConfigParams
 from wirework.config.connection import ConnectionSettings
 from wirework.config.secrets import redact
 from wirework.config.uri import scheme_of
 from wirework.errors import BackendError, ConfigError, InvalidStateError
 from wirework.lifecycle.retry import retry
-
-__all__ = [
-    "DEFAULT_MAX_CONNECTIONS",
-    "DEFAULT_PORT",
-    "SHARED_LUA",
-    "RedisLink",
-    "Script",
-    "check_uri",
-    "link_for",
-    "redis_address",
-    "redis_settings",
-]
 
 DEFAULT_PORT = 6379
 DEFAULT_MAX_CONNECTIONS = 100

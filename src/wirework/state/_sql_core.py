@@ -18,7 +18,7 @@ hold across processes, not only threads:
   and processes sharing a table agree. Expired rows are absent to every read and
   write, and a bounded ``DELETE`` on the indexed column removes them at most every
   :data:`PURGE_EVERY` seconds: never a scan per call;
-* values are the :func:`~wirework.data.values.encode` JSON text in a ``TEXT`` column
+* values are the :func:`~wirework.data._values.encode` JSON text in a ``TEXT`` column
   (PostgreSQL's ``jsonb`` refuses ``\\u0000``, which is a valid value here);
 * a version never comes back to a key: a row written again gets a higher version
   and a new row one its key never had, from the dialect's counter beside the table.
@@ -31,7 +31,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from wirework.data.values import decode
+from wirework.data._values import decode
 from wirework.errors import ConcurrencyError
 from wirework.sql import COUNT, MANY, ONE, Call, Dialect, Row, Script
 

@@ -18,7 +18,7 @@ handed out the caller's own objects. This one:
 * draws versions from one counter for the whole store, so a key deleted or expired
   and created again never gets a version it had before (no ABA), with no memory
   kept for deleted keys;
-* validates and copies values through :mod:`wirework.data.values`, so it refuses
+* validates and copies values through :mod:`wirework.data._values`, so it refuses
   exactly what SQL and Redis refuse and never shares an object with the caller;
 * must be opened before use and refuses calls once closed, like any backend. Data
   survives ``close()`` and ``open()`` again, as it would in a database.
@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from wirework.config import ConfigParams
 from wirework.config.schema import SchemaRef, validated
-from wirework.data.values import (
+from wirework.data._values import (
     MAX_KEY_BYTES,
     check_key,
     check_ttl,

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, ClassVar
 
 from wirework.config.schema import SchemaRef
-from wirework.data.values import canonical, check_key, check_ttl, check_version
+from wirework.data._values import canonical, check_key, check_ttl, check_version
 from wirework.errors import ConcurrencyError
 from wirework.state.protocol import StateValue, bulk_pairs
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from wirework.build.drivers import PSYCOPG, Driver
+from wirework.build._drivers import PSYCOPG, Driver
 from wirework.config.schema import SchemaRef
 from wirework.sql import EngineKind, PostgresEngine
 from wirework.state.sql import SqlStateStore

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
-from wirework.data.values import InvalidArgumentError
+from wirework.errors import InvalidArgumentError
 
 __all__ = ["IStateStore", "IVersionedStateStore", "StateValue", "bulk_pairs"]
 

@@ -13,7 +13,7 @@ its version (``n``) and when it expires (``x``, milliseconds on the store's cloc
   production it is wall time, shared by every process), so each script gets ``now``
   and treats ``x <= now`` as absent (deleting it on the way). The entry also gets a
   native ``PEXPIRE`` of its lifetime, so Redis reclaims memory by itself;
-* values are validated and encoded by :mod:`wirework.data.values`, so Redis refuses
+* values are validated and encoded by :mod:`wirework.data._values`, so Redis refuses
   exactly what memory and SQL refuse;
 * bulk calls send one script per chunk of up to 1,000 keys, all chunks in one round
   trip, so a bulk call never costs a round trip per key nor blocks Redis for long.
@@ -30,10 +30,10 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
-from wirework.build.drivers import REDIS, Driver
+from wirework.build._drivers import REDIS, Driver
 from wirework.config import ConfigParams
 from wirework.config.schema import SchemaRef, validated
-from wirework.data.values import (
+from wirework.data._values import (
     MAX_KEY_BYTES,
     MAX_TTL,
     check_key,

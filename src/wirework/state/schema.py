@@ -25,7 +25,7 @@ from wirework.config.schema.models import (
     milliseconds,
     uri_schemes,
 )
-from wirework.data.values import MAX_TTL
+from wirework.data._values import MAX_TTL
 from wirework.sql.schema import PoolOptions, PostgresConfig, SqliteConnection, Table
 from wirework.state import redis as kv_redis
 from wirework.state._redis import DEFAULT_MAX_CONNECTIONS

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, NoReturn, cast
 
 from wirework.config import ConfigParams
 from wirework.config.schema import validated
-from wirework.data.values import (
+from wirework.data._values import (
     MAX_KEY_BYTES,
     check_key,
     check_ttl,

@@ -75,7 +75,7 @@ def schema_of(cls: type) -> type[BaseModel] | None:
 def _resolve(cls: type, declared: object) -> type[BaseModel]:
     from pydantic import BaseModel
 
-    from wirework.build.types import load_type
+    from wirework.build._types import load_type
 
     where = f"{cls.__module__}.{cls.__qualname__}.config_schema"
     try:

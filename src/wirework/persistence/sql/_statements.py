@@ -9,7 +9,7 @@ One table per persistence, rows of ``(seq, id, doc)``:
 * ``doc`` is the whole item as a JSON document (``wirework.persistence.codec``), so
   any item class fits without a schema.
 
-The filter and sort meanings come from ``wirework.data.filter`` and ``.sort``, checked
+The filter and sort meanings come from ``wirework.data._filter`` and ``.sort``, checked
 by ``wirework.persistence.query.conditions`` before any SQL is built; the dialect says
 them in its own JSON functions (:meth:`~wirework.sql.Dialect.json_equals`...):
 
@@ -28,7 +28,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from wirework.data.sort import SortField, SortParams
+from wirework.data._sort import SortField, SortParams
 from wirework.errors import WireworkError
 from wirework.persistence.items import set_field
 from wirework.persistence.query import conditions, field_path

@@ -19,8 +19,8 @@ from typing import Any, ClassVar, Generic, TypeVar
 
 from wirework.config import ConfigParams
 from wirework.config.schema import validated
-from wirework.data.documents import check_id
-from wirework.data.paging import DataPage, PagingParams
+from wirework.data._documents import check_id
+from wirework.data._paging import DataPage, PagingParams
 from wirework.errors import BackendError, ConfigError, ConflictError, InvalidStateError
 from wirework.log import CompositeLogger
 from wirework.persistence.codec import ItemCodec, ItemTypes

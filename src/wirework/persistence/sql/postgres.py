@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import ClassVar, TypeVar
 
-from wirework.build.drivers import PSYCOPG, Driver
+from wirework.build._drivers import PSYCOPG, Driver
 from wirework.config.schema import SchemaRef
 from wirework.persistence.sql.core import IdentifiableSqlPersistence
 from wirework.sql import EngineKind, PostgresEngine

@@ -1,6 +1,6 @@
 """Items to the JSON text a SQL row stores, and rows back to items, for both dialects.
 
-Writes are held to the rules every backend shares (``wirework.data.documents``), so a
+Writes are held to the rules every backend shares (``wirework.data._documents``), so a
 document PostgreSQL would refuse is refused on SQLite too, before any statement.
 
 Reads cannot be held to anything: a row may have been written by an older version,
@@ -14,9 +14,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
-from wirework.data.documents import encode_document
+from wirework.data._documents import encode_document
+from wirework.errors import UnreadableItemError
 from wirework.log import CompositeLogger
-from wirework.persistence.codec import ItemCodec, UnreadableItemError
+from wirework.persistence.codec import ItemCodec
 from wirework.persistence.items import new_copy
 from wirework.sql import Dialect, UnparsedDocument
 

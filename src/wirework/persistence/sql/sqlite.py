@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar, TypeVar
 
-from wirework.build.drivers import SQLITE, Driver
+from wirework.build._drivers import SQLITE, Driver
 from wirework.config import ConfigParams
 from wirework.config.schema import SchemaRef
 from wirework.persistence.codec import ItemTypes

@@ -11,7 +11,6 @@ from wirework.state.entity.protocol import (
     DeletableEntityStore,
     EntityStore,
     QueryableEntityStore,
-    UnknownEntityError,
     VersionedEntityStore,
 )
 
@@ -26,6 +25,5 @@ __all__ = [
     "EntityStoreClient",
     "MemoryEntityStore",
     "QueryableEntityStore",
-    "UnknownEntityError",
     "VersionedEntityStore",
 ]

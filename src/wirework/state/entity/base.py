@@ -13,13 +13,8 @@ import asyncio
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
-from wirework.data.values import (
-    InvalidArgumentError,
-    UnstorableValueError,
-    check_key,
-    check_version,
-    encode,
-)
+from wirework.data._values import check_key, check_version, encode
+from wirework.errors import InvalidArgumentError, UnstorableValueError
 from wirework.state.entity.client import EntityStoreClient
 
 __all__ = ["EntityStoreBase", "check_state", "check_updates", "encode_context"]

@@ -19,16 +19,9 @@ from typing import Any, ClassVar, NamedTuple, TypeVar
 from wirework.config import ConfigParams
 from wirework.config.schema import SchemaRef, validated
 from wirework.config.uri import scheme_of
-from wirework.data.values import (
-    UnstorableValueError,
-    check_key,
-    check_page,
-    freeze,
-    thaw,
-)
-from wirework.errors import ConcurrencyError, ConfigError
+from wirework.data._values import check_key, check_page, freeze, thaw
+from wirework.errors import ConcurrencyError, ConfigError, UnknownEntityError, UnstorableValueError
 from wirework.state.entity.base import EntityStoreBase, check_state, check_updates
-from wirework.state.entity.protocol import UnknownEntityError
 
 __all__ = ["MemoryEntityStore"]
 
@@ -41,7 +34,7 @@ _EMPTY = freeze({}, "")
 class _Record(NamedTuple):
     state: str
     version: int
-    context: Any  # frozen (see wirework.data.values.freeze)
+    context: Any  # frozen (see wirework.data._values.freeze)
     metadata: Any  # frozen
 
 

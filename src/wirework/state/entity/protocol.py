@@ -24,8 +24,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol, runtime_checkable
 
-from wirework.errors import WireworkError
-
 __all__ = [
     "AsyncContextEntityStore",
     "AsyncEntityStore",
@@ -35,13 +33,8 @@ __all__ = [
     "DeletableEntityStore",
     "EntityStore",
     "QueryableEntityStore",
-    "UnknownEntityError",
     "VersionedEntityStore",
 ]
-
-
-class UnknownEntityError(WireworkError, LookupError):
-    """An operation needs an existing entity and there is none with that id."""
 
 
 @runtime_checkable

@@ -27,19 +27,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
-from wirework.build.drivers import REDIS, Driver
+from wirework.build._drivers import REDIS, Driver
 from wirework.config import ConfigParams
 from wirework.config.schema import SchemaRef, validated
-from wirework.data.values import (
-    MAX_PAGE_INDEX,
-    UnstorableValueError,
-    canonical,
-    check_key,
-    check_page,
-    decode,
-    encode,
-)
-from wirework.errors import ConcurrencyError, ConfigError
+from wirework.data._values import MAX_PAGE_INDEX, canonical, check_key, check_page, decode, encode
+from wirework.errors import ConcurrencyError, ConfigError, UnknownEntityError, UnstorableValueError
 from wirework.state._redis import (
     SHARED_LUA,
     Script,
@@ -49,7 +41,6 @@ from wirework.state._redis import (
     redis_settings,
 )
 from wirework.state.entity.base import EntityStoreBase, check_state, check_updates, encode_context
-from wirework.state.entity.protocol import UnknownEntityError
 
 if TYPE_CHECKING:
     from wirework.state.schema import RedisEntityStoreConfig

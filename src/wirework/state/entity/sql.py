@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from wirework.config import ConfigParams
 from wirework.config.schema import validated
-from wirework.data.values import check_key, check_page
-from wirework.errors import InvalidStateError
+from wirework.data._values import check_key, check_page
+from wirework.errors import InvalidStateError, UnknownEntityError
 from wirework.sql import Engine, EngineKind, EngineSlot, check_table
 from wirework.state.entity._sql_core import (
     DEFAULT_TABLE,
@@ -26,7 +26,6 @@ from wirework.state.entity._sql_core import (
     write_states,
 )
 from wirework.state.entity.base import EntityStoreBase, check_state, check_updates, encode_context
-from wirework.state.entity.protocol import UnknownEntityError
 
 if TYPE_CHECKING:
     from wirework.state.schema import SqlEntityOptions

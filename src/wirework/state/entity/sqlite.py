@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from wirework.build.drivers import SQLITE, Driver
+from wirework.build._drivers import SQLITE, Driver
 from wirework.config.schema import SchemaRef
 from wirework.sql import EngineKind, SqliteEngine
 from wirework.state.entity.sql import SqlEntityStore

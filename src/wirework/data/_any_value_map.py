@@ -12,9 +12,7 @@ from collections.abc import Mapping
 from typing import Any, Self
 
 from wirework.config.params import TypedGetters
-from wirework.data.values import InvalidArgumentError
-
-__all__ = ["AnyValueMap"]
+from wirework.errors import InvalidArgumentError
 
 
 class AnyValueMap(TypedGetters, dict[str, Any]):

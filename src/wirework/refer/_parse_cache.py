@@ -18,8 +18,6 @@ import threading
 
 from wirework.descriptor import Descriptor
 
-__all__ = ["ParseCache"]
-
 
 class ParseCache(dict[str, Descriptor]):
     """``cache[text]`` is ``Descriptor.from_string(text)``, from at most ``size`` entries.

@@ -29,28 +29,7 @@ import marshal
 import reprlib
 from typing import Any, NoReturn
 
-from wirework.errors import WireworkError
-
-__all__ = [
-    "MAX_DEPTH",
-    "MAX_KEY_BYTES",
-    "MAX_PAGE_INDEX",
-    "MAX_TTL",
-    "MAX_VERSION",
-    "InvalidArgumentError",
-    "InvalidKeyError",
-    "UnstorableValueError",
-    "canonical",
-    "check_key",
-    "check_page",
-    "check_ttl",
-    "check_version",
-    "decode",
-    "encode",
-    "freeze",
-    "shown_value",
-    "thaw",
-]
+from wirework.errors import InvalidArgumentError, InvalidKeyError, UnstorableValueError
 
 MAX_DEPTH = 256
 """Deepest nesting of lists and dicts accepted (SQLite's JSON functions stop at 1000)."""
@@ -70,18 +49,6 @@ _MARSHAL = 2  # no back-references: a list saved twice inside a value loads as t
 _SHORT = reprlib.Repr()  # shows an argument in a message without quoting a megabyte of it
 _SHORT.maxstring = _SHORT.maxother = 60
 _LOG10_2 = 0.30103
-
-
-class InvalidKeyError(WireworkError, ValueError):
-    """A state key (or entity id) that no backend could store."""
-
-
-class UnstorableValueError(WireworkError, ValueError):
-    """A value that no backend could store and give back equal."""
-
-
-class InvalidArgumentError(WireworkError, ValueError):
-    """A ``ttl``, ``expected_version`` or paging argument outside what it may be."""
 
 
 class _Reject(Exception):

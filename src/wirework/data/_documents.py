@@ -1,7 +1,7 @@
 """The rulebook of the identifiable persistences: item ids, documents, filter values.
 
 Memory, file, SQLite and PostgreSQL persistences keep items as JSON documents keyed by
-id, so they take the value rules of :mod:`wirework.data.values` (what survives a JSON
+id, so they take the value rules of :mod:`wirework.data._values` (what survives a JSON
 round trip unchanged) plus two limits of their own: PostgreSQL's ``jsonb`` cannot hold
 ``\u0000``, and SQLite compares an integer beyond 64 bits as an inexact float. Filter
 values follow the same rules, so a filter means the same thing on every backend; ids are
@@ -15,12 +15,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from wirework.data.values import (
+from wirework.data._values import (
     _ENCODER,
     MAX_KEY_BYTES,
-    InvalidArgumentError,
-    InvalidKeyError,
-    UnstorableValueError,
     _a,
     _canon,
     _is_plain,
@@ -28,17 +25,7 @@ from wirework.data.values import (
     canonical,
     check_key,
 )
-
-__all__ = [
-    "INT64_MAX",
-    "INT64_MIN",
-    "MAX_ID_BYTES",
-    "check_document",
-    "check_filter_value",
-    "check_id",
-    "encode_document",
-    "plain_fields",
-]
+from wirework.errors import InvalidArgumentError, InvalidKeyError, UnstorableValueError
 
 MAX_ID_BYTES = MAX_KEY_BYTES
 """Longest item id, in UTF-8 bytes: a state key's limit, for the same PostgreSQL index."""

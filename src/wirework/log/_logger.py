@@ -12,13 +12,11 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol, cast, runtime_checkab
 from wirework.config import ConfigParams
 from wirework.config.schema import SchemaRef, validated
 from wirework.config.secrets import redact
-from wirework.log.level import LogLevel
+from wirework.log._level import LogLevel
 from wirework.refer import IReferences
 
 if TYPE_CHECKING:
-    from wirework.log.schema import LoggerConfig
-
-__all__ = ["ILogger", "Logger", "format_message"]
+    from wirework.log._schema import LoggerConfig
 
 
 @runtime_checkable
@@ -57,7 +55,7 @@ def format_message(message: str, args: tuple[Any, ...]) -> str:
 class Logger:
     """Base for loggers: level filtering, ``level``/``source`` config, Pip.Services' methods."""
 
-    config_schema: ClassVar[SchemaRef] = "wirework.log.schema:LoggerConfig"
+    config_schema: ClassVar[SchemaRef] = "wirework.log._schema:LoggerConfig"
 
     def __init__(self, level: LogLevel = LogLevel.INFO, source: str | None = None) -> None:
         self.level = level

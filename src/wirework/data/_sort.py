@@ -10,9 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from wirework.data.values import InvalidArgumentError
-
-__all__ = ["SortField", "SortParams"]
+from wirework.errors import InvalidArgumentError
 
 
 @dataclass(frozen=True, slots=True)

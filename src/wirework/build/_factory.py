@@ -11,11 +11,9 @@ import threading
 from collections.abc import Callable, Iterable
 from typing import Any, Protocol, runtime_checkable
 
-from wirework.build.types import load_type
+from wirework.build._types import load_type
 from wirework.descriptor import WILDCARD, Descriptor
 from wirework.errors import CreateError
-
-__all__ = ["CompositeFactory", "Factory", "IFactory"]
 
 CreateFn = Callable[[Descriptor], Any]
 

@@ -7,9 +7,7 @@ from typing import Annotated, Any
 from pydantic import Field
 
 from wirework.config.schema.models import ComponentConfig, Rule
-from wirework.log.level import _ALIASES, LogLevel
-
-__all__ = ["LoggerConfig", "StdlibLoggerConfig"]
+from wirework.log._level import _ALIASES, LogLevel
 
 _NAMES = [level.name.lower() for level in LogLevel] + [alias.lower() for alias in _ALIASES]
 

@@ -16,8 +16,6 @@ from __future__ import annotations
 import os
 import random
 
-__all__ = ["IdGenerator"]
-
 
 class IdGenerator:
     @staticmethod

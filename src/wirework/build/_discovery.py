@@ -10,13 +10,11 @@ from __future__ import annotations
 from functools import cache
 from typing import TYPE_CHECKING
 
-from wirework.build.factory import IFactory
+from wirework.build._factory import IFactory
 from wirework.errors import CreateError
 
 if TYPE_CHECKING:
     from importlib.metadata import EntryPoint
-
-__all__ = ["GROUP", "discover_factories"]
 
 GROUP = "wirework.factories"
 

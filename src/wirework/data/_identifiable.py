@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from typing import Any, Protocol, runtime_checkable
 
-__all__ = ["IIdentifiable", "IStringIdentifiable"]
-
 
 @runtime_checkable
 class IIdentifiable(Protocol):

@@ -10,9 +10,7 @@ from typing import Any
 
 from wirework.config import ConfigParams
 from wirework.errors import ConfigError, MissingReferenceError, closest
-from wirework.refer.references import IReferences, Locator, to_locator
-
-__all__ = ["DependencyResolver"]
+from wirework.refer._references import IReferences, Locator, to_locator
 
 
 class DependencyResolver:

@@ -16,8 +16,6 @@ from types import ModuleType
 
 from wirework.errors import ConfigError
 
-__all__ = ["PSYCOPG", "REDIS", "SQLITE", "Driver"]
-
 
 @dataclass(frozen=True, slots=True)
 class Driver:

@@ -15,9 +15,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from wirework.descriptor import WILDCARD, Descriptor, closest_descriptors
 from wirework.errors import ConfigError, MissingReferenceError
-from wirework.refer.parse_cache import ParseCache
-
-__all__ = ["IReferences", "Locator", "References", "to_locator"]
+from wirework.refer._parse_cache import ParseCache
 
 Locator = Descriptor | str | type
 _Key = Descriptor | type

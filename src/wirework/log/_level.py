@@ -8,8 +8,6 @@ from typing import Any
 
 from wirework.errors import ConfigError, closest
 
-__all__ = ["LogLevel"]
-
 
 class LogLevel(IntEnum):
     NONE = 0

@@ -9,14 +9,12 @@ from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from wirework.config.schema import SchemaRef
 from wirework.config.secrets import redact
-from wirework.log.level import LogLevel
-from wirework.log.logger import ILogger, Logger
+from wirework.log._level import LogLevel
+from wirework.log._logger import ILogger, Logger
 from wirework.refer import IReferences
 
 if TYPE_CHECKING:
-    from wirework.log.schema import LoggerConfig, StdlibLoggerConfig
-
-__all__ = ["CompositeLogger", "ConsoleLogger", "NullLogger", "StdlibLogger"]
+    from wirework.log._schema import LoggerConfig, StdlibLoggerConfig
 
 _write_lock = threading.Lock()
 
@@ -53,7 +51,7 @@ class NullLogger(Logger):
 class StdlibLogger(Logger):
     """Forwards to ``logging.getLogger(<logger or source>)`` so existing handlers apply."""
 
-    config_schema: ClassVar[SchemaRef] = "wirework.log.schema:StdlibLoggerConfig"
+    config_schema: ClassVar[SchemaRef] = "wirework.log._schema:StdlibLoggerConfig"
 
     def __init__(self) -> None:
         super().__init__(LogLevel.TRACE)

@@ -17,9 +17,7 @@ from __future__ import annotations
 
 from typing import Self
 
-from wirework.data.any_value_map import AnyValueMap
-
-__all__ = ["FilterParams"]
+from wirework.data._any_value_map import AnyValueMap
 
 
 class FilterParams(AnyValueMap):

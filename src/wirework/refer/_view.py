@@ -17,9 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from wirework.descriptor import Descriptor
-from wirework.refer.references import Locator, References, to_locator
-
-__all__ = ["ReferencesView"]
+from wirework.refer._references import Locator, References, to_locator
 
 
 class ReferencesView:

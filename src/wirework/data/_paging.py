@@ -20,10 +20,8 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from wirework.config.params import to_boolean
-from wirework.data.documents import INT64_MAX, INT64_MIN
-from wirework.data.values import InvalidArgumentError
-
-__all__ = ["DataPage", "PagingParams", "whole_number"]
+from wirework.data._documents import INT64_MAX, INT64_MIN
+from wirework.errors import InvalidArgumentError
 
 T = TypeVar("T")
 
