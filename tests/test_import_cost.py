@@ -30,7 +30,7 @@ LAZY = (
     "sqlite3",
     "logging",
     "urllib.parse",
-    "wirework.config.loader",
+    "wirework.config._loader",
     "wirework.di",
 )
 
@@ -55,7 +55,7 @@ def test_each_is_loaded_when_used() -> None:
         "from wirework.config import parse_config\n"
         "parse_config('- descriptor: a:b:c:d:e')"
     )
-    assert {"importlib.metadata", "yaml", "wirework.config.loader"} <= loaded
+    assert {"importlib.metadata", "yaml", "wirework.config._loader"} <= loaded
 
 
 def test_the_version_needs_no_metadata() -> None:

@@ -8,8 +8,7 @@ from pydantic import Field, model_validator
 
 from wirework.build._drivers import Driver
 from wirework.config import ConfigParams
-from wirework.config.schema import SchemaRef, validated
-from wirework.config.schema.models import ComponentConfig, milliseconds
+from wirework.config.schema import ComponentConfig, SchemaRef, milliseconds, validated
 from wirework.persistence import IdentifiableMemoryPersistence
 from wirework.persistence.schema import MemoryPersistenceConfig
 

@@ -22,9 +22,8 @@ from secret_forms import (
     entry,
 )
 
-from wirework.config import ConfigParams
-from wirework.config.connection import ConnectionSettings
-from wirework.config.secrets import (
+from wirework.config import ConfigParams, ConnectionSettings
+from wirework.config._secrets import (
     REDACTED,
     is_secret_key,
     redact,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Self
 
-from wirework.config.params import TypedGetters
+from wirework.config._params import TypedGetters
 from wirework.errors import InvalidArgumentError
 
 

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from wirework.config.params import to_boolean
+from wirework.config._params import to_boolean
 from wirework.data._documents import INT64_MAX, INT64_MIN
 from wirework.errors import InvalidArgumentError
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, cast, runtime_checkable
 
 from wirework.config import ConfigParams
+from wirework.config._secrets import redact
 from wirework.config.schema import SchemaRef, validated
-from wirework.config.secrets import redact
 from wirework.log._level import LogLevel
 from wirework.refer import IReferences
 

@@ -7,8 +7,8 @@ import threading
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
+from wirework.config._secrets import redact
 from wirework.config.schema import SchemaRef
-from wirework.config.secrets import redact
 from wirework.log._level import LogLevel
 from wirework.log._logger import ILogger, Logger
 from wirework.refer import IReferences

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
-from wirework.config.schema.models import ComponentConfig, Rule
+from wirework.config.schema._models import ComponentConfig, Rule
 from wirework.log._level import _ALIASES, LogLevel
 
 _NAMES = [level.name.lower() for level in LogLevel] + [alias.lower() for alias in _ALIASES]

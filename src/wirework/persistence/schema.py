@@ -12,7 +12,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from wirework.config.schema.models import ComponentConfig, ConnectOptions, Rule
+from wirework.config.schema._models import ComponentConfig, ConnectOptions, Rule
 from wirework.data._documents import INT64_MAX
 from wirework.persistence.file import check_path
 from wirework.persistence.memory import DEFAULT_MAX_PAGE_SIZE

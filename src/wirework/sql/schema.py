@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 from pydantic import Field, model_validator
 
-from wirework.config.schema.models import (
+from wirework.config.schema._models import (
     ComponentConfig,
     ConnectOptions,
     Credential,

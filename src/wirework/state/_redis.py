@@ -32,9 +32,9 @@ from urllib.parse import urlsplit
 
 from wirework.build._drivers import REDIS
 from wirework.config import ConfigParams
-from wirework.config.connection import ConnectionSettings
-from wirework.config.secrets import redact
-from wirework.config.uri import scheme_of
+from wirework.config._connection import ConnectionSettings
+from wirework.config._secrets import redact
+from wirework.config._uri import scheme_of
 from wirework.errors import BackendError, ConfigError, InvalidStateError
 from wirework.lifecycle.retry import retry
 

@@ -3,7 +3,7 @@
 Each model lists exactly the keys its store's ``configure`` reads. The rules a key
 already had in code (a Redis key prefix; the SQL components' table name, SQLite
 location and PostgreSQL database, from :mod:`wirework.sql.schema`) are reused through
-:class:`~wirework.config.schema.models.Rule`, so the schema refuses what the store
+:class:`~wirework.config.schema._models.Rule`, so the schema refuses what the store
 refuses, in its words, before anything opens. The memory stores accept an
 empty or ``memory://`` ``connection.uri``, so one entry can switch backends by a
 variable (``config/config.yml`` does) and a real server's URI given to them is an error.
@@ -15,7 +15,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from wirework.config.schema.models import (
+from wirework.config.schema._models import (
     HIDDEN,
     ComponentConfig,
     ConnectOptions,

@@ -17,8 +17,8 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, ClassVar, NamedTuple, TypeVar
 
 from wirework.config import ConfigParams
+from wirework.config._uri import scheme_of
 from wirework.config.schema import SchemaRef, validated
-from wirework.config.uri import scheme_of
 from wirework.data._values import check_key, check_page, freeze, thaw
 from wirework.errors import ConcurrencyError, ConfigError, UnknownEntityError, UnstorableValueError
 from wirework.state.entity.base import EntityStoreBase, check_state, check_updates

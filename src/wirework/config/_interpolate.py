@@ -19,9 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from wirework.config.scalars import typed_scalar
-
-__all__ = ["MarkerProblem", "substitute"]
+from wirework.config._scalars import typed_scalar
 
 _NAME = r"[A-Za-z_][A-Za-z0-9_.]*"
 _TOKEN = re.compile(

@@ -14,17 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from wirework.config.schema.entry import EntryKeys
-
-__all__ = [
-    "ENTRY_KEYS",
-    "LOADER_CHECKED",
-    "MAX_DEPTH",
-    "Split",
-    "entry_keys_to_check",
-    "nest_plain",
-    "short_key",
-]
+from wirework.config.schema._entry import EntryKeys
 
 ENTRY_KEYS = frozenset(EntryKeys.model_fields)
 # Checked before the schema: the loader refuses a bad descriptor or type, and a

@@ -22,13 +22,11 @@ from typing import Any
 
 import yaml
 
-from wirework.config.params import is_secret_key
-from wirework.config.spec import packed
-from wirework.config.walk import FlatWalk
-from wirework.config.yamlnodes import STR_TAG, compose
+from wirework.config._secrets import is_secret_key
+from wirework.config._spec import packed
+from wirework.config._walk import FlatWalk
+from wirework.config._yamlnodes import STR_TAG, compose
 from wirework.errors import ConfigError
-
-__all__ = ["RawEntry", "dump_entries", "load_entries", "read_entries"]
 
 # (line, values, keys, offsets, templated, kinds): see read_entries
 RawEntry = tuple[

@@ -16,19 +16,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import SplitResult, unquote, urlsplit
 
-__all__ = [
-    "Pair",
-    "Userinfo",
-    "check_url",
-    "conninfo",
-    "conninfo_pairs",
-    "find_userinfo",
-    "is_url",
-    "query_pairs",
-    "scheme_of",
-    "urls_in",
-]
-
 # Each pattern starts only where a word starts and never backtracks into what it
 # matched (possessive quantifiers), so scanning hostile text stays linear.
 _SCHEME = re.compile(r"(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]*+://")

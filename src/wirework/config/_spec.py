@@ -16,10 +16,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
-from wirework.config.params import ConfigParams
+from wirework.config._params import ConfigParams
 from wirework.descriptor import Descriptor
-
-__all__ = ["ComponentSpec", "LineMap", "packed"]
 
 
 class LineMap(Mapping[str, int]):

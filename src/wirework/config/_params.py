@@ -12,18 +12,8 @@ import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from wirework.config.secrets import is_secret_key, redact_value
+from wirework.config._secrets import redact_value
 from wirework.errors import ConfigError
-
-__all__ = [
-    "ConfigParams",
-    "TypedGetters",
-    "flatten",
-    "is_secret_key",
-    "to_boolean",
-    "to_float",
-    "to_integer",
-]
 
 _TRUE = frozenset({"true", "t", "yes", "y", "1", "on"})
 _FALSE = frozenset({"false", "f", "no", "n", "0", "off"})

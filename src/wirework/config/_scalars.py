@@ -19,8 +19,6 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.resolver import Resolver
 
-__all__ = ["MAX_INT_DIGITS", "check_int", "typed_scalar"]
-
 MAX_INT_DIGITS = 1000
 _MAX_INT_BITS = 3322  # 2**3322 has 1,000 decimal digits
 _RESOLVER = Resolver()

@@ -21,8 +21,6 @@ import yaml
 
 from wirework.errors import ConfigError
 
-__all__ = ["MAX_DEPTH", "MERGE_TAG", "STR_TAG", "compose"]
-
 MAX_DEPTH = 100  # maps and lists inside an entry
 STR_TAG = "tag:yaml.org,2002:str"
 MERGE_TAG = "tag:yaml.org,2002:merge"

@@ -15,8 +15,6 @@ import annotated_types
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-__all__ = ["WORDS", "describe", "shown", "slip_hint", "unwrap"]
-
 WORDS = {  # expected values, for a key the schema only knows through a map or a list
     "int_type": "a whole number",
     "float_type": "a number",

@@ -20,9 +20,10 @@ from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails
 from pydantic_core.core_schema import ErrorType
 
-from wirework.config.loader import ComponentSpec
-from wirework.config.schema.entry import EntryKeys
-from wirework.config.schema.flat import (
+from wirework.config._secrets import is_secret_key, redact_value
+from wirework.config._spec import ComponentSpec
+from wirework.config.schema._entry import EntryKeys
+from wirework.config.schema._flat import (
     ENTRY_KEYS,
     Split,
     clash_message,
@@ -30,12 +31,9 @@ from wirework.config.schema.flat import (
     nest_plain,
     short_key,
 )
-from wirework.config.schema.models import HIDDEN
-from wirework.config.schema.wording import WORDS, describe, shown, slip_hint, unwrap
-from wirework.config.secrets import is_secret_key, redact_value
+from wirework.config.schema._models import HIDDEN
+from wirework.config.schema._wording import WORDS, describe, shown, slip_hint, unwrap
 from wirework.errors import ConfigError, ConfigProblems, WireworkError, closest
-
-__all__ = ["check_config", "check_spec"]
 
 _BUILT_IN_ERRORS = frozenset(typing.get_args(ErrorType)) - {"value_error", "assertion_error"}
 

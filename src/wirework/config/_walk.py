@@ -25,12 +25,11 @@ from typing import Any
 
 import yaml
 
-from wirework.config.params import flatten, is_secret_key
-from wirework.config.scalars import MAX_INT_DIGITS, check_int
-from wirework.config.yamlnodes import MAX_DEPTH, MERGE_TAG, STR_TAG
+from wirework.config._params import flatten
+from wirework.config._scalars import MAX_INT_DIGITS, check_int
+from wirework.config._secrets import is_secret_key
+from wirework.config._yamlnodes import MAX_DEPTH, MERGE_TAG, STR_TAG
 from wirework.errors import ConfigError
-
-__all__ = ["MAX_ALIAS_KEYS", "FlatWalk", "StringHook"]
 
 MAX_ALIAS_KEYS = 100_000  # keys (and their lines) that aliases and merges may add to a file
 

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from wirework.config.schema.models import ComponentConfig
-
-__all__ = ["EntryKeys"]
+from wirework.config.schema._models import ComponentConfig
 
 _DESCRIPTOR_PATTERN = r"^(?:[^:]+(?::[^:]+){4}|.*\$\{.*)$"  # five parts, or a ${VAR} in it
 

@@ -16,12 +16,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
-from wirework.config.params import ConfigParams, to_integer
-from wirework.config.secrets import redact_uri, secret_values
-from wirework.config.uri import check_url, conninfo, is_url
+from wirework.config._params import ConfigParams, to_integer
+from wirework.config._secrets import redact_uri, secret_values
+from wirework.config._uri import check_url, conninfo, is_url
 from wirework.errors import ConfigError
-
-__all__ = ["ConnectionSettings"]
 
 
 @dataclass(frozen=True, slots=True)
