@@ -21,7 +21,8 @@ from sql_persistences import postgres_backend, sqlite_backend
 
 from wirework.config import ConfigParams
 from wirework.errors import UnreadableItemError, WireworkError
-from wirework.persistence import FilePersistence, ItemCodec
+from wirework.persistence import FilePersistence
+from wirework.persistence._codec import ItemCodec
 
 TRAP_MODULE = "wirework_trap_module_for_tests"
 

@@ -17,7 +17,7 @@ from wirework.data import FilterParams, PagingParams, SortParams
 from wirework.errors import ConfigError, ConflictError, InvalidStateError, WireworkError
 from wirework.log import LogLevel
 from wirework.persistence import IdentifiableMemoryPersistence, MemoryPersistence
-from wirework.persistence.schema import MemoryPersistenceConfig
+from wirework.persistence._schema import MemoryPersistenceConfig
 from wirework.refer import References
 
 Store = IdentifiableMemoryPersistence[Any]

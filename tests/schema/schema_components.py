@@ -10,7 +10,7 @@ from wirework.build._drivers import Driver
 from wirework.config import ConfigParams
 from wirework.config.schema import ComponentConfig, SchemaRef, milliseconds, validated
 from wirework.persistence import IdentifiableMemoryPersistence
-from wirework.persistence.schema import MemoryPersistenceConfig
+from wirework.persistence._schema import MemoryPersistenceConfig
 
 CONFIGURED: list[tuple[ConfigParams, Any]] = []
 VALIDATED: list[Any] = []  # every value pydantic validated as a CountedConfig

@@ -2,7 +2,7 @@
 
 A callable filter only works in memory; a map of field equalities can be translated
 into a ``WHERE`` clause. So the map form is the portable one, and its meaning is kept
-small enough for SQL to reproduce exactly (see ``wirework.persistence.query``):
+small enough for SQL to reproduce exactly (see ``wirework.persistence._query``):
 
 * ``{"key": value}`` matches items whose ``key`` equals ``value`` (native comparison,
   no stringification: ``5`` does not match ``"5"``);

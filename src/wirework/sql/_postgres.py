@@ -113,6 +113,7 @@ def _jsonb_value(steps: Sequence[str]) -> Fragment:
 
 
 POSTGRES = PostgresDialect()
+"""PostgreSQL's dialect: what the PostgreSQL engine gives its components."""
 
 
 class PostgresEngine(EngineBase[PostgresTarget]):

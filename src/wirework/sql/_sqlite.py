@@ -135,6 +135,7 @@ class SqliteDialect(Dialect):
 
 
 SQLITE = SqliteDialect()
+"""SQLite's dialect: what the SQLite engine gives its components."""
 
 
 class SqliteEngine(EngineBase[SqliteTarget]):

@@ -1,6 +1,6 @@
 """The I/O-free core of the SQL key-value stores: statements, versions, expiry, purges.
 
-Nothing here touches a connection. The store (:mod:`wirework.state.sql`) validates an
+Nothing here touches a connection. The store (:mod:`wirework.state._sql_store`) validates an
 argument with the shared value rules, takes a statement from :class:`KvStatements`,
 sends it through its engine and hands the reply to a function here; an operation of
 several round trips is a script (:data:`wirework.sql._base.Script`) the engine plays.

@@ -1,6 +1,6 @@
 """The I/O-free core of the SQL entity stores: statements and the write rules.
 
-Same semantics as :class:`~wirework.state.entity.memory.MemoryEntityStore`, which the
+Same semantics as :class:`~wirework.state.entity._memory.MemoryEntityStore`, which the
 conformance suite checks on every backend; here each write is one statement:
 
 * a write without expectation is an upsert; ``expected_version=0`` is an insert
@@ -29,7 +29,7 @@ from wirework.data._values import canonical, decode, encode
 from wirework.errors import ConcurrencyError, UnstorableValueError
 from wirework.sql import MANY, ONE, Call, Dialect, Row, Script
 from wirework.state._sql_core import check_conflict
-from wirework.state.entity.base import encode_context
+from wirework.state.entity._base import encode_context
 
 DEFAULT_TABLE = "wirework_entity_state"
 """``options.table`` when neither the config nor the constructor names one."""

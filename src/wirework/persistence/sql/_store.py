@@ -2,7 +2,7 @@
 
 The table, its statements and the translation of filters and sorts are the I/O-free
 core in :mod:`wirework.persistence.sql._statements`; items to rows and back is
-:mod:`wirework.persistence.sql.rows`; the connection is an engine of
+:mod:`wirework.persistence.sql._rows`; the connection is an engine of
 :mod:`wirework.sql`. So SQLite and PostgreSQL cannot drift apart in meaning, and the
 conformance suite checks that meaning against memory.
 
@@ -23,18 +23,16 @@ from wirework.data._documents import check_id
 from wirework.data._paging import DataPage, PagingParams
 from wirework.errors import BackendError, ConfigError, ConflictError, InvalidStateError
 from wirework.log import CompositeLogger
-from wirework.persistence.codec import ItemCodec, ItemTypes
-from wirework.persistence.identifiable import partial_changes
-from wirework.persistence.items import get_id, keys_of
-from wirework.persistence.memory import DEFAULT_MAX_PAGE_SIZE
-from wirework.persistence.query import Filter, Select, Sort, compile_select
+from wirework.persistence._codec import ItemCodec, ItemTypes
+from wirework.persistence._identifiable import partial_changes
+from wirework.persistence._items import get_id, keys_of
+from wirework.persistence._query import Filter, Select, Sort, compile_select
+from wirework.persistence._rules import DEFAULT_MAX_PAGE_SIZE
+from wirework.persistence.sql._rows import Rows
 from wirework.persistence.sql._statements import Statements, change, condition, order_by, page
 from wirework.persistence.sql._statements import where as where_of
-from wirework.persistence.sql.rows import Rows
 from wirework.refer import IReferences
 from wirework.sql import DuplicateKeyError, Engine, EngineKind, EngineSlot, check_table
-
-__all__ = ["IdentifiableSqlPersistence"]
 
 T = TypeVar("T")
 
@@ -46,7 +44,7 @@ class IdentifiableSqlPersistence(Generic[T]):
     (default 100), plus the backend's connection keys. Ids are ``str`` or ``int`` and
     are stored as text, so the ids ``1`` and ``"1"`` name the same row. Rows are read
     back as ``item_type`` (default ``dict``) or one of ``item_types``
-    (``wirework.persistence.codec``).
+    (``wirework.persistence._codec``).
     """
 
     engine_kind: ClassVar[EngineKind]

@@ -11,8 +11,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-__all__ = ["Clock", "ManualClock"]
-
 Clock = Callable[[], float]
 """Returns the current time in seconds."""
 

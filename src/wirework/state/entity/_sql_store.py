@@ -4,7 +4,7 @@ The statements and write rules are the I/O-free core in
 :mod:`wirework.state.entity._sql_core`; the connection is an engine of
 :mod:`wirework.sql`, shared with the key-value stores. The async methods run the
 sync ones in a worker thread (``asyncio.to_thread``, see
-:class:`~wirework.state.entity.base.EntityStoreBase`) until an async engine exists.
+:class:`~wirework.state.entity._base.EntityStoreBase`) until an async engine exists.
 A batch is one transaction, all or nothing.
 """
 
@@ -18,6 +18,7 @@ from wirework.config.schema import validated
 from wirework.data._values import check_key, check_page
 from wirework.errors import InvalidStateError, UnknownEntityError
 from wirework.sql import Engine, EngineKind, EngineSlot, check_table
+from wirework.state.entity._base import EntityStoreBase, check_state, check_updates, encode_context
 from wirework.state.entity._sql_core import (
     DEFAULT_TABLE,
     EntityStatements,
@@ -25,12 +26,9 @@ from wirework.state.entity._sql_core import (
     stored_json,
     write_states,
 )
-from wirework.state.entity.base import EntityStoreBase, check_state, check_updates, encode_context
 
 if TYPE_CHECKING:
-    from wirework.state.schema import SqlEntityOptions
-
-__all__ = ["SqlEntityStore"]
+    from wirework.state._schema import SqlEntityOptions
 
 
 class SqlEntityStore(EntityStoreBase):

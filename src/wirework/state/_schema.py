@@ -2,7 +2,7 @@
 
 Each model lists exactly the keys its store's ``configure`` reads. The rules a key
 already had in code (a Redis key prefix; the SQL components' table name, SQLite
-location and PostgreSQL database, from :mod:`wirework.sql.schema`) are reused through
+location and PostgreSQL database, from :mod:`wirework.sql._schema`) are reused through
 :class:`~wirework.config.schema._models.Rule`, so the schema refuses what the store
 refuses, in its words, before anything opens. The memory stores accept an
 empty or ``memory://`` ``connection.uri``, so one entry can switch backends by a
@@ -26,24 +26,15 @@ from wirework.config.schema._models import (
     uri_schemes,
 )
 from wirework.data._values import MAX_TTL
-from wirework.sql.schema import PoolOptions, PostgresConfig, SqliteConnection, Table
-from wirework.state import redis as kv_redis
-from wirework.state._redis import DEFAULT_MAX_CONNECTIONS
+from wirework.sql._schema import PoolOptions, PostgresConfig, SqliteConnection, Table
+from wirework.state._redis_link import (
+    DEFAULT_MAX_CONNECTIONS,
+    ENTITY_PREFIX,
+    STATE_PREFIX,
+    check_prefix,
+)
 from wirework.state._sql_core import DEFAULT_TABLE as KV_TABLE
-from wirework.state.entity import redis as entity_redis
 from wirework.state.entity._sql_core import DEFAULT_TABLE as ENTITY_TABLE
-
-__all__ = [
-    "MemoryEntityStoreConfig",
-    "MemoryStateStoreConfig",
-    "NullStateStoreConfig",
-    "PostgresEntityStoreConfig",
-    "PostgresStateStoreConfig",
-    "RedisEntityStoreConfig",
-    "RedisStateStoreConfig",
-    "SqliteEntityStoreConfig",
-    "SqliteStateStoreConfig",
-]
 
 
 # -- connection sections ----------------------------------------------------------------
@@ -86,8 +77,8 @@ class PostgresKvOptions(SqlKvOptions, PoolOptions):
 
 
 class RedisKvOptions(ExpiryOptions, RedisOptions):
-    key_prefix: Annotated[str, Rule(kv_redis._check_prefix)] = Field(
-        kv_redis.DEFAULT_KEY_PREFIX, description="every key of the store starts with it"
+    key_prefix: Annotated[str, Rule(check_prefix)] = Field(
+        STATE_PREFIX, description="every key of the store starts with it"
     )
 
 
@@ -100,8 +91,8 @@ class PostgresEntityOptions(SqlEntityOptions, PoolOptions):
 
 
 class RedisEntityOptions(RedisOptions):
-    key_prefix: Annotated[str, Rule(entity_redis._check_prefix)] = Field(
-        entity_redis.DEFAULT_KEY_PREFIX, description="every key of the store starts with it"
+    key_prefix: Annotated[str, Rule(check_prefix)] = Field(
+        ENTITY_PREFIX, description="every key of the store starts with it"
     )
 
 

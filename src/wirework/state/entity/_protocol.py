@@ -24,18 +24,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol, runtime_checkable
 
-__all__ = [
-    "AsyncContextEntityStore",
-    "AsyncEntityStore",
-    "AsyncVersionedEntityStore",
-    "BatchEntityStore",
-    "ContextEntityStore",
-    "DeletableEntityStore",
-    "EntityStore",
-    "QueryableEntityStore",
-    "VersionedEntityStore",
-]
-
 
 @runtime_checkable
 class EntityStore(Protocol):

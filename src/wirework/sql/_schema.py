@@ -23,8 +23,6 @@ from wirework.config.schema._models import (
 from wirework.sql._names import IDENTIFIER, check_table
 from wirework.sql._settings import DEFAULT_POOL_SIZE, sqlite_path
 
-__all__ = ["PoolOptions", "PostgresConfig", "SqliteConnection", "SqliteLocation", "Table"]
-
 
 def _table(name: str) -> str:
     return check_table(name, "SQL component")

@@ -19,25 +19,7 @@ from wirework.data._documents import check_filter_value
 from wirework.data._sort import SortField, SortParams
 from wirework.data._values import check_key
 from wirework.errors import InvalidArgumentError, WireworkError
-from wirework.persistence.items import MISSING, get_field
-
-__all__ = [
-    "AllOf",
-    "Condition",
-    "FieldEquals",
-    "FieldTest",
-    "Filter",
-    "ItemTest",
-    "Predicate",
-    "Select",
-    "Sort",
-    "compile_filter",
-    "compile_select",
-    "compile_sort",
-    "conditions",
-    "field_getter",
-    "field_path",
-]
+from wirework.persistence._items import MISSING, get_field
 
 Predicate = Callable[[Any], bool]
 Filter = Predicate | Mapping[str, Any] | None

@@ -36,9 +36,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Final, Generic, TypeVar
 
 from wirework.errors import UnreadableItemError, WireworkError
-from wirework.persistence.items import item_state
-
-__all__ = ["TYPE_KEY", "ItemCodec", "type_name"]
+from wirework.persistence._items import item_state
 
 T = TypeVar("T")
 

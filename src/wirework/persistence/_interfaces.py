@@ -10,18 +10,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
 from wirework.data._paging import DataPage, PagingParams
-from wirework.persistence.query import Filter, Select, Sort
-
-__all__ = [
-    "IFilteredReader",
-    "IGetter",
-    "IIdentifiablePersistence",
-    "ILoader",
-    "IPartialUpdater",
-    "ISaver",
-    "ISetter",
-    "IWriter",
-]
+from wirework.persistence._query import Filter, Select, Sort
 
 T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)

@@ -8,7 +8,7 @@ and cannot be configured when built without a persister. Here:
   target and fsyncs the directory, so the file on disk is always a complete old or a
   complete new version;
 * items come back as the classes the persistence declares (see
-  ``wirework.persistence.codec``), never as a class the file names;
+  ``wirework.persistence._codec``), never as a class the file names;
 * ``FilePersistence()`` with ``path`` in its config is all a service needs.
 
 A file that is not a JSON array (invalid, truncated, not UTF-8, nested beyond what a
@@ -38,17 +38,10 @@ from wirework.config import ConfigParams
 from wirework.config.schema import SchemaRef
 from wirework.data._documents import check_document, check_id, encode_document
 from wirework.errors import ConfigError, WireworkError
-from wirework.persistence.codec import ItemCodec, ItemTypes
-from wirework.persistence.identifiable import IdentifiableMemoryPersistence
-from wirework.persistence.items import get_id
-
-__all__ = [
-    "FilePersistence",
-    "JsonFilePersister",
-    "UnreadableItem",
-    "atomic_write_text",
-    "check_path",
-]
+from wirework.persistence._codec import ItemCodec, ItemTypes
+from wirework.persistence._identifiable import IdentifiableMemoryPersistence
+from wirework.persistence._items import get_id
+from wirework.persistence._rules import check_path
 
 T = TypeVar("T")
 
@@ -154,24 +147,15 @@ class JsonFilePersister(Generic[T]):
         return self._path
 
 
-def check_path(path: str) -> str:
-    """``path`` when it can name a file: a blank one would write beside the process,
-    and no file name holds a NUL character."""
-    if not path.strip() or "\x00" in path:
-        problem = "hold a NUL character" if path.strip() else "be empty"
-        raise ConfigError(f"path must not {problem}")
-    return path
-
-
 class FilePersistence(IdentifiableMemoryPersistence[T]):
     """An identifiable persistence kept in memory and saved to a JSON file on every write.
 
     Config: ``path`` (the JSON file), ``options.max_page_size``. Items are read back as
     ``item_type`` (default ``dict``), or as one of ``item_types`` for several classes
-    (see ``wirework.persistence.codec``).
+    (see ``wirework.persistence._codec``).
     """
 
-    config_schema: ClassVar[SchemaRef] = "wirework.persistence.schema:FilePersistenceConfig"
+    config_schema: ClassVar[SchemaRef] = "wirework.persistence._schema:FilePersistenceConfig"
 
     def __init__(
         self,

@@ -15,8 +15,6 @@ from typing import Any, Protocol, runtime_checkable
 
 from wirework.errors import InvalidArgumentError
 
-__all__ = ["IStateStore", "IVersionedStateStore", "StateValue", "bulk_pairs"]
-
 
 @dataclass(frozen=True, slots=True)
 class StateValue:

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from wirework.data._documents import check_id, plain_fields
 from wirework.data._id_generator import IdGenerator
 from wirework.errors import ConflictError, InvalidArgumentError, WireworkError
-from wirework.persistence.items import (
+from wirework.persistence._items import (
     PLAIN_CLASSES,
     check_item,
     get_id,
@@ -25,9 +25,7 @@ from wirework.persistence.items import (
     set_id,
     shallow_copy,
 )
-from wirework.persistence.memory import MemoryPersistence
-
-__all__ = ["IdentifiableMemoryPersistence"]
+from wirework.persistence._memory import MemoryPersistence
 
 T = TypeVar("T")
 

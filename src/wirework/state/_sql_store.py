@@ -26,6 +26,8 @@ from wirework.data._values import (
 from wirework.errors import BackendError, ConcurrencyError, InvalidStateError
 from wirework.refer import IReferences
 from wirework.sql import Engine, EngineKind, EngineSlot
+from wirework.state._clock import Clock
+from wirework.state._protocol import StateValue, bulk_pairs
 from wirework.state._sql_core import (
     DEFAULT_TABLE,
     KvStatements,
@@ -36,13 +38,9 @@ from wirework.state._sql_core import (
     deleted_value,
     next_purge,
 )
-from wirework.state.clock import Clock
-from wirework.state.protocol import StateValue, bulk_pairs
 
 if TYPE_CHECKING:
-    from wirework.state.schema import SqlKvOptions
-
-__all__ = ["SqlStateStore"]
+    from wirework.state._schema import SqlKvOptions
 
 
 class SqlStateStore:

@@ -34,9 +34,9 @@ from wirework.config.schema import SchemaRef, validated
 from wirework.data._paging import DataPage, PagingParams
 from wirework.errors import InvalidStateError
 from wirework.log import CompositeLogger, LogLevel
-from wirework.persistence.interfaces import ILoader, ISaver
-from wirework.persistence.items import check_item, get_id, shallow_copy
-from wirework.persistence.query import (
+from wirework.persistence._interfaces import ILoader, ISaver
+from wirework.persistence._items import check_item, get_id, shallow_copy
+from wirework.persistence._query import (
     Filter,
     ItemTest,
     Predicate,
@@ -46,16 +46,14 @@ from wirework.persistence.query import (
     compile_select,
     compile_sort,
 )
+from wirework.persistence._rules import DEFAULT_MAX_PAGE_SIZE
 from wirework.refer import IReferences
 
 if TYPE_CHECKING:
-    from wirework.persistence.schema import MemoryPersistenceConfig
-
-__all__ = ["DEFAULT_MAX_PAGE_SIZE", "MemoryPersistence"]
+    from wirework.persistence._schema import MemoryPersistenceConfig
 
 T = TypeVar("T")
 
-DEFAULT_MAX_PAGE_SIZE = 100
 _TRACE = LogLevel.TRACE
 
 
@@ -68,7 +66,7 @@ class MemoryPersistence(Generic[T]):
     through ``self._logger``; they must not mutate stored items in place.
     """
 
-    config_schema: ClassVar[SchemaRef] = "wirework.persistence.schema:MemoryPersistenceConfig"
+    config_schema: ClassVar[SchemaRef] = "wirework.persistence._schema:MemoryPersistenceConfig"
 
     def __init__(self, loader: ILoader[T] | None = None, saver: ISaver[T] | None = None) -> None:
         self._component = type(self).__name__

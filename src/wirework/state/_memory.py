@@ -4,7 +4,7 @@ Pip.Services' ``MemoryStateStore`` scanned every entry on every call once a time
 was set, crashed as soon as one entry expired, had no lock, could not be opened and
 handed out the caller's own objects. This one:
 
-* keeps expiry in an :class:`~wirework.state.expiry.ExpirySchedule`, and each call
+* keeps expiry in an :class:`~wirework.state._expiry.ExpirySchedule`, and each call
   removes at most a few due entries: O(1) amortized per call, never a scan. Reads
   also check the entry's own expiry, so an expired entry is never returned even
   before it is removed;
@@ -44,14 +44,12 @@ from wirework.data._values import (
 )
 from wirework.errors import ConcurrencyError, InvalidStateError
 from wirework.refer import IReferences
-from wirework.state.clock import Clock
-from wirework.state.expiry import NEVER, ExpirySchedule
-from wirework.state.protocol import StateValue, bulk_pairs
+from wirework.state._clock import Clock
+from wirework.state._expiry import NEVER, ExpirySchedule
+from wirework.state._protocol import StateValue, bulk_pairs
 
 if TYPE_CHECKING:
-    from wirework.state.schema import MemoryStateStoreConfig
-
-__all__ = ["MemoryStateStore"]
+    from wirework.state._schema import MemoryStateStoreConfig
 
 _PURGE_BATCH = 16  # due schedule items handled per call at most: bounds each call's work
 
@@ -68,7 +66,7 @@ class MemoryStateStore:
     it per entry. ``clock`` returns seconds and exists so tests can move time.
     """
 
-    config_schema: ClassVar[SchemaRef] = "wirework.state.schema:MemoryStateStoreConfig"
+    config_schema: ClassVar[SchemaRef] = "wirework.state._schema:MemoryStateStoreConfig"
 
     def __init__(self, *, timeout: int = 0, clock: Clock = time.monotonic) -> None:
         self._timeout = check_ttl(timeout, "timeout") / 1000.0

@@ -15,8 +15,6 @@ from typing import Any, Self
 from wirework.config import ConfigParams
 from wirework.errors import InvalidStateError
 
-__all__ = ["EntityStoreClient"]
-
 
 class EntityStoreClient:
     """Base for entity-state stores: holds the connection string and the connection.

@@ -14,16 +14,8 @@ from pydantic import Field
 
 from wirework.config.schema._models import ComponentConfig, ConnectOptions, Rule
 from wirework.data._documents import INT64_MAX
-from wirework.persistence.file import check_path
-from wirework.persistence.memory import DEFAULT_MAX_PAGE_SIZE
-from wirework.sql.schema import PoolOptions, PostgresConfig, SqliteConnection, Table
-
-__all__ = [
-    "FilePersistenceConfig",
-    "MemoryPersistenceConfig",
-    "PostgresPersistenceConfig",
-    "SqlitePersistenceConfig",
-]
+from wirework.persistence._rules import DEFAULT_MAX_PAGE_SIZE, check_path
+from wirework.sql._schema import PoolOptions, PostgresConfig, SqliteConnection, Table
 
 
 class PagingOptions(ComponentConfig):

@@ -17,11 +17,9 @@ from typing import Any, Generic, TypeVar
 from wirework.data._documents import encode_document
 from wirework.errors import UnreadableItemError
 from wirework.log import CompositeLogger
-from wirework.persistence.codec import ItemCodec
-from wirework.persistence.items import new_copy
+from wirework.persistence._codec import ItemCodec
+from wirework.persistence._items import new_copy
 from wirework.sql import Dialect, UnparsedDocument
-
-__all__ = ["Rows"]
 
 T = TypeVar("T")
 

@@ -30,21 +30,6 @@ from wirework.data._documents import check_document, check_id, plain_fields
 from wirework.data._id_generator import IdGenerator
 from wirework.errors import InvalidArgumentError, WireworkError
 
-__all__ = [
-    "MISSING",
-    "PLAIN_CLASSES",
-    "check_item",
-    "get_field",
-    "get_id",
-    "item_state",
-    "keys_of",
-    "new_copy",
-    "set_field",
-    "set_id",
-    "shallow_copy",
-]
-
-
 T = TypeVar("T")
 
 

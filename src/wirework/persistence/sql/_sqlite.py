@@ -13,11 +13,9 @@ from typing import ClassVar, TypeVar
 from wirework.build._drivers import SQLITE, Driver
 from wirework.config import ConfigParams
 from wirework.config.schema import SchemaRef
-from wirework.persistence.codec import ItemTypes
-from wirework.persistence.sql.core import IdentifiableSqlPersistence
+from wirework.persistence._codec import ItemTypes
+from wirework.persistence.sql._store import IdentifiableSqlPersistence
 from wirework.sql import DEFAULT_DATABASE, EngineKind, SqliteEngine, sqlite_path
-
-__all__ = ["IdentifiableSqlitePersistence"]
 
 T = TypeVar("T")
 
@@ -34,7 +32,7 @@ class IdentifiableSqlitePersistence(IdentifiableSqlPersistence[T]):
     """
 
     engine_kind: ClassVar[EngineKind] = SqliteEngine
-    config_schema: ClassVar[SchemaRef] = "wirework.persistence.schema:SqlitePersistenceConfig"
+    config_schema: ClassVar[SchemaRef] = "wirework.persistence._schema:SqlitePersistenceConfig"
     drivers: ClassVar[tuple[Driver, ...]] = (SQLITE,)
 
     def __init__(

@@ -22,8 +22,6 @@ from bisect import bisect_right
 from collections.abc import Callable
 from operator import itemgetter
 
-__all__ = ["NEVER", "ExpirySchedule"]
-
 NEVER = math.inf
 
 _Item = tuple[float, str]  # (at, key)

@@ -1,6 +1,6 @@
 """The in-memory entity store, a first-class backend rather than a test double.
 
-It implements every protocol in :mod:`wirework.state.entity.protocol` with the same
+It implements every protocol in :mod:`wirework.state.entity._protocol` with the same
 semantics the persistent stores must have, under one lock (so a versioned write is
 one atomic compare-and-set, not pystator's read-then-write; versions come from one
 counter for the whole store, so a deleted entity created again never gets an old
@@ -21,9 +21,7 @@ from wirework.config._uri import scheme_of
 from wirework.config.schema import SchemaRef, validated
 from wirework.data._values import check_key, check_page, freeze, thaw
 from wirework.errors import ConcurrencyError, ConfigError, UnknownEntityError, UnstorableValueError
-from wirework.state.entity.base import EntityStoreBase, check_state, check_updates
-
-__all__ = ["MemoryEntityStore"]
+from wirework.state.entity._base import EntityStoreBase, check_state, check_updates
 
 T = TypeVar("T")
 
@@ -45,7 +43,7 @@ class MemoryEntityStore(EntityStoreBase):
     configuration mistake (a SQL URL given to the memory store) and is refused.
     """
 
-    config_schema: ClassVar[SchemaRef] = "wirework.state.schema:MemoryEntityStoreConfig"
+    config_schema: ClassVar[SchemaRef] = "wirework.state._schema:MemoryEntityStoreConfig"
 
     def __init__(self, connection_string: str | None = None) -> None:
         super().__init__(_check_uri(connection_string))

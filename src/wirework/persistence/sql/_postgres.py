@@ -12,10 +12,8 @@ from typing import ClassVar, TypeVar
 
 from wirework.build._drivers import PSYCOPG, Driver
 from wirework.config.schema import SchemaRef
-from wirework.persistence.sql.core import IdentifiableSqlPersistence
+from wirework.persistence.sql._store import IdentifiableSqlPersistence
 from wirework.sql import EngineKind, PostgresEngine
-
-__all__ = ["IdentifiablePostgresPersistence"]
 
 T = TypeVar("T")
 
@@ -32,5 +30,5 @@ class IdentifiablePostgresPersistence(IdentifiableSqlPersistence[T]):
     """
 
     engine_kind: ClassVar[EngineKind] = PostgresEngine
-    config_schema: ClassVar[SchemaRef] = "wirework.persistence.schema:PostgresPersistenceConfig"
+    config_schema: ClassVar[SchemaRef] = "wirework.persistence._schema:PostgresPersistenceConfig"
     drivers: ClassVar[tuple[Driver, ...]] = (PSYCOPG,)

@@ -14,15 +14,13 @@ from typing import Any, ClassVar
 from wirework.config.schema import SchemaRef
 from wirework.data._values import canonical, check_key, check_ttl, check_version
 from wirework.errors import ConcurrencyError
-from wirework.state.protocol import StateValue, bulk_pairs
-
-__all__ = ["NullStateStore"]
+from wirework.state._protocol import StateValue, bulk_pairs
 
 
 class NullStateStore:
     """Discards every write; ``pip-services:state-store:null:*:1.0``. No lifecycle needed."""
 
-    config_schema: ClassVar[SchemaRef] = "wirework.state.schema:NullStateStoreConfig"
+    config_schema: ClassVar[SchemaRef] = "wirework.state._schema:NullStateStoreConfig"
 
     def load(self, correlation_id: str | None, key: str) -> Any:
         check_key(key)

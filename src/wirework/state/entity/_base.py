@@ -15,9 +15,7 @@ from typing import Any, TypeVar
 
 from wirework.data._values import check_key, check_version, encode
 from wirework.errors import InvalidArgumentError, UnstorableValueError
-from wirework.state.entity.client import EntityStoreClient
-
-__all__ = ["EntityStoreBase", "check_state", "check_updates", "encode_context"]
+from wirework.state.entity._client import EntityStoreClient
 
 T = TypeVar("T")
 
