@@ -1,22 +1,7 @@
 """Provider names (aliases): one rule, so a reader can predict them from the YAML.
 
-A provider name must be a dot-free identifier (dependency-injector splits string ids
-on ``.``) and must not shadow an attribute of the container (``providers``, ``wire``,
-``parent``... a provider called ``providers`` would replace the registry). So:
-
-1. an entry's own ``alias:`` key wins: it must be an identifier, must not start with
-   ``_``, end in ``_config`` or shadow a container attribute;
-2. otherwise the name is derived from the descriptor as ``<type>_<kind>_<name>``:
-   ``pip-services:state-store:memory:default:1.0`` -> ``state_store_memory_default``
-   (lower case, every run of other characters becomes ``_``, ``*`` becomes ``any``);
-   a ``type:``-only entry is named after its class in snake case
-   (``myapp.orders:OrderService`` -> ``order_service``);
-3. each component's configuration is named ``<alias>_config``.
-
-Two explicit aliases that collide are a config error. A derived name claimed twice
-(say two groups' ``persistence:memory:default``) is withheld rather than guessed: the
-components stay reachable by ``ByDescriptor``, and a marker that uses the withheld
-name fails at wire time with the reason.
+The rules are stated once, in the package's docstring (:mod:`wirework.di`); this
+module applies them.
 """
 
 from __future__ import annotations
@@ -28,10 +13,8 @@ from dataclasses import dataclass
 from wirework.build._types import split_type
 from wirework.config import ComponentSpec
 from wirework.descriptor import WILDCARD, Descriptor
-from wirework.di.containers import WireworkContainer
+from wirework.di._container import WireworkContainer
 from wirework.errors import ConfigError, WireworkError
-
-__all__ = ["CONFIG_SUFFIX", "Claim", "NameTable", "derived_alias", "explicit_alias"]
 
 CONFIG_SUFFIX = "_config"
 _RESERVED = frozenset(dir(WireworkContainer())) | {"__self__"}

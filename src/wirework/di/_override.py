@@ -10,17 +10,13 @@ from __future__ import annotations
 
 import threading
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 from dependency_injector import providers
 
 from wirework.descriptor import Descriptor
+from wirework.di._container import ComponentEntry
 from wirework.refer import References
-
-if TYPE_CHECKING:
-    from wirework.di.bridge import ComponentEntry
-
-__all__ = ["Override"]
 
 
 class Override:

@@ -17,20 +17,15 @@ are strict) or a failing ``.as_int()`` fails here too.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from types import ModuleType
-from typing import TYPE_CHECKING, Annotated, Any, cast, get_args, get_origin
+from typing import Annotated, Any, cast, get_args, get_origin
 
 from dependency_injector import providers, wiring
 
-from wirework.di.markers import SELF, DescriptorModifier
+from wirework.di._container import SELF, DescriptorModifier, WireworkContainer
 from wirework.errors import WireworkError
-
-if TYPE_CHECKING:
-    from wirework.di.bridge import Bridge
-
-__all__ = ["MarkerSite", "marker_sites", "unresolved"]
 
 _wiring: Any = wiring
 _MARKERS: tuple[type, ...] = (_wiring.Provide, _wiring.Provider, _wiring.Closing)
@@ -60,9 +55,12 @@ def describe(marker: Any) -> str:
     return repr(marker)
 
 
-def unresolved(bridge: Bridge, modules: list[ModuleType]) -> list[str]:
-    """One line per marker in ``modules`` that ``bridge`` cannot resolve."""
-    providers_map = _wiring.ProvidersMap(bridge.container)
+def unresolved(
+    container: WireworkContainer, explain: Callable[[str], str], modules: list[ModuleType]
+) -> list[str]:
+    """One line per marker in ``modules`` that ``container`` cannot resolve; ``explain``
+    says why a string marker id names no provider (the bridge knows its names)."""
+    providers_map = _wiring.ProvidersMap(container)
     problems: list[str] = []
     for site in marker_sites(modules):
         marker = site.marker
@@ -73,7 +71,7 @@ def unresolved(bridge: Bridge, modules: list[ModuleType]) -> list[str]:
             continue
         if provider is None:
             if isinstance(marker.provider, str):
-                problems.append(f"{site}: {bridge.explain_name(marker.provider)}")
+                problems.append(f"{site}: {explain(marker.provider)}")
             continue
         if isinstance(provider, _OPTIONS):
             try:

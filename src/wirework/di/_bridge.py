@@ -8,8 +8,8 @@ Why each choice:
   needs from dependency-injector is the provider surface: ``@inject``, ``Provide``,
   overriding. An ``Object`` provider is the cheapest provider there is, so a wired
   call costs what any dependency-injector wired call costs.
-* **Names follow one rule** (:mod:`wirework.di.naming`); descriptor patterns go
-  through :class:`~wirework.di.markers.ByDescriptor`.
+* **Names follow one rule** (stated in :mod:`wirework.di`); descriptor patterns go
+  through :class:`~wirework.di.ByDescriptor`.
 * **``wire()`` refuses unresolvable markers.** dependency-injector injects an
   unresolved marker silently as the marker object; here every string marker in the
   wired modules is resolved first and all failures are reported together, naming the
@@ -29,7 +29,6 @@ import pkgutil
 import threading
 import weakref
 from collections.abc import Iterable
-from dataclasses import dataclass
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, cast
 
@@ -37,10 +36,9 @@ from dependency_injector import providers
 
 from wirework.config import ComponentSpec, ConfigParams
 from wirework.descriptor import Descriptor, closest_descriptors
-from wirework.di.containers import WireworkContainer
-from wirework.di.markers import DescriptorModifier
-from wirework.di.naming import CONFIG_SUFFIX, Claim, NameTable, derived_alias, explicit_alias
-from wirework.di.override import Override
+from wirework.di._container import ComponentEntry, DescriptorModifier, WireworkContainer
+from wirework.di._naming import CONFIG_SUFFIX, Claim, NameTable, derived_alias, explicit_alias
+from wirework.di._override import Override
 from wirework.errors import (
     ConfigError,
     InvalidStateError,
@@ -52,8 +50,6 @@ from wirework.refer import Locator, References, to_locator
 
 if TYPE_CHECKING:
     from wirework.container import Container
-
-__all__ = ["Bridge", "ComponentEntry", "bridge"]
 
 _NOT_OPTIONS = frozenset({"descriptor", "type", "alias"})
 _bridges: weakref.WeakKeyDictionary[Container, Bridge] = weakref.WeakKeyDictionary()
@@ -76,31 +72,6 @@ def bridge(container: Container) -> Bridge:
         created = Bridge(container, references)
         _bridges[container] = created
         return created
-
-
-@dataclass(frozen=True, slots=True, eq=False)
-class ComponentEntry:
-    """One component as the bridge exposes it."""
-
-    index: int
-    """Position of its entry in the config."""
-    alias: str | None
-    """Its provider name, or ``None`` when the name was withheld (see naming rules)."""
-    config_alias: str | None
-    """The name of its ``providers.Configuration``, or ``None`` when withheld."""
-    label: str
-    source: str
-    locator: Descriptor | type
-    """What it is registered under in the container's ``References``."""
-    component: Any
-    provider: providers.Object[Any]
-    configuration: providers.Configuration
-    """Its config entry (``options``, ``connection``... without ``descriptor``,
-    ``type`` and ``alias``) as a strict ``Configuration``: a read view for app code,
-    changing it does not reconfigure the component."""
-
-    def where(self) -> str:
-        return f"{self.label} ({self.source})"
 
 
 class Bridge:
@@ -312,11 +283,11 @@ class Bridge:
         Raises ``ConfigError`` listing every marker that does not resolve, before
         anything is patched.
         """
-        from wirework.di.scan import unresolved
+        from wirework.di._scan import unresolved
 
         targets = _expand(modules, packages)
         with self._lock:
-            problems = unresolved(self, targets)
+            problems = unresolved(self.container, self.explain_name, targets)
             if problems:
                 count = len(problems)
                 raise ConfigError(
