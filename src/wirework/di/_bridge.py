@@ -30,7 +30,7 @@ import threading
 import weakref
 from collections.abc import Iterable
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, cast, overload
 
 from dependency_injector import providers
 
@@ -47,6 +47,7 @@ from wirework.errors import (
     closest,
 )
 from wirework.refer import Locator, References, to_locator
+from wirework.refer._typed import Expected, T, conforming
 
 if TYPE_CHECKING:
     from wirework.container import Container
@@ -167,9 +168,19 @@ class Bridge:
         """The provider of the newest component ``locator`` names."""
         return self.entry(locator).provider
 
-    def get(self, locator: Locator) -> Any:
-        """What a wired function would receive for ``locator`` (overrides included)."""
-        return self.entry(locator).provider()
+    @overload
+    def get(self, locator: Locator) -> Any: ...
+    @overload
+    def get(self, locator: Locator, as_: Expected[T]) -> T: ...
+    def get(self, locator: Locator, as_: Any = None) -> Any:
+        """What a wired function would receive for ``locator`` (overrides included);
+        with ``as_``, declared and checked to be that type, as ``References`` lookups."""
+        found = self.entry(locator).provider()
+        return found if as_ is None else conforming(found, as_, locator, registry=self)
+
+    def registered_under(self, locator: Locator, component: Any) -> object:
+        """The label of the entry ``locator`` names (for a lookup's type error)."""
+        return self.entry(locator).label
 
     def configuration(self, locator: Locator) -> providers.Configuration:
         """The ``providers.Configuration`` of the newest component ``locator`` names."""

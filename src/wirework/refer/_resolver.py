@@ -6,11 +6,12 @@ says which descriptor that is; code supplies defaults, config overrides them.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, overload
 
 from wirework.config import ConfigParams
-from wirework.errors import ConfigError, MissingReferenceError, closest
+from wirework.errors import ConfigError, MissingReferenceError, ReferenceTypeError, closest
 from wirework.refer._references import IReferences, Locator, to_locator
+from wirework.refer._typed import Expected, T, all_conforming
 
 
 class DependencyResolver:
@@ -73,15 +74,48 @@ class DependencyResolver:
                 exc.about(f"dependencies.{name}")
             raise
 
-    def get_optional(self, name: str) -> list[Any]:
-        return self.find(name, False)
+    @overload
+    def get_optional(self, name: str) -> list[Any]: ...
+    @overload
+    def get_optional(self, name: str, as_: Expected[T]) -> list[T]: ...
+    def get_optional(self, name: str, as_: Any = None) -> list[Any]:
+        """Every component the dependency ``name`` matches (``[]`` when none)."""
+        return self._typed(name, False, as_)
 
-    def get_required(self, name: str) -> list[Any]:
-        return self.find(name, True)
+    @overload
+    def get_required(self, name: str) -> list[Any]: ...
+    @overload
+    def get_required(self, name: str, as_: Expected[T]) -> list[T]: ...
+    def get_required(self, name: str, as_: Any = None) -> list[Any]:
+        """Every component the dependency ``name`` matches; an error when none."""
+        return self._typed(name, True, as_)
 
-    def get_one_optional(self, name: str) -> Any:
-        found = self.find(name, False)
+    @overload
+    def get_one_optional(self, name: str) -> Any: ...
+    @overload
+    def get_one_optional(self, name: str, as_: Expected[T]) -> T | None: ...
+    def get_one_optional(self, name: str, as_: Any = None) -> Any:
+        """The newest component the dependency ``name`` matches, or ``None``."""
+        found = self._typed(name, False, as_, one=True)
         return found[0] if found else None
 
-    def get_one_required(self, name: str) -> Any:
-        return self.find(name, True)[0]
+    @overload
+    def get_one_required(self, name: str) -> Any: ...
+    @overload
+    def get_one_required(self, name: str, as_: Expected[T]) -> T: ...
+    def get_one_required(self, name: str, as_: Any = None) -> Any:
+        """The newest component the dependency ``name`` matches; an error when none."""
+        return self._typed(name, True, as_, one=True)[0]
+
+    def _typed(self, name: str, required: bool, as_: Any, *, one: bool = False) -> list[Any]:
+        found = self.find(name, required)
+        if one:
+            found = found[:1]
+        if as_ is None:
+            return found
+        try:
+            return all_conforming(found, as_, self._locators[name])
+        except ReferenceTypeError as exc:
+            if name in self._configured:
+                exc.about(f"dependencies.{name}")
+            raise

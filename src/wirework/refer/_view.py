@@ -14,10 +14,11 @@ one component a view skips; then, and on a miss, the view asks ``find``.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, overload
 
 from wirework.descriptor import Descriptor
 from wirework.refer._references import Locator, References, to_locator
+from wirework.refer._typed import Expected, T, all_conforming
 
 
 class ReferencesView:
@@ -47,26 +48,62 @@ class ReferencesView:
     def find(self, locator: Locator, required: bool) -> list[Any]:
         return self._lookup(locator, required, one=False)
 
-    def get_optional(self, locator: Locator) -> list[Any]:
-        return self._lookup(locator, False, one=False)
+    @overload
+    def get_optional(self, locator: Locator) -> list[Any]: ...
+    @overload
+    def get_optional(self, locator: Locator, as_: Expected[T]) -> list[T]: ...
+    def get_optional(self, locator: Locator, as_: Any = None) -> list[Any]:
+        """Every match of ``locator`` but the owner, newest first (``[]`` when none)."""
+        found = self._lookup(locator, False, one=False)
+        return found if as_ is None else self._conforming(found, as_, locator)
 
-    def get_required(self, locator: Locator) -> list[Any]:
-        return self._lookup(locator, True, one=False)
+    @overload
+    def get_required(self, locator: Locator) -> list[Any]: ...
+    @overload
+    def get_required(self, locator: Locator, as_: Expected[T]) -> list[T]: ...
+    def get_required(self, locator: Locator, as_: Any = None) -> list[Any]:
+        """Every match of ``locator`` but the owner; ``MissingReferenceError`` when none."""
+        found = self._lookup(locator, True, one=False)
+        return found if as_ is None else self._conforming(found, as_, locator)
 
-    def get_one_optional(self, locator: Locator) -> Any:
+    @overload
+    def get_one_optional(self, locator: Locator) -> Any: ...
+    @overload
+    def get_one_optional(self, locator: Locator, as_: Expected[T]) -> T | None: ...
+    def get_one_optional(self, locator: Locator, as_: Any = None) -> Any:
+        """The newest match of ``locator`` but the owner, or ``None``."""
         key = locator if type(locator) is Descriptor else to_locator(locator)
         component = self._newest(key)
-        if component is not None:
-            return component
-        found = self._lookup(key, False, one=True)
-        return found[0] if found else None
+        if component is None:
+            found = self._lookup(key, False, one=True)
+            if not found:
+                return None
+            component = found[0]
+        return component if as_ is None else self._conforming([component], as_, key)[0]
 
-    def get_one_required(self, locator: Locator) -> Any:
+    @overload
+    def get_one_required(self, locator: Locator) -> Any: ...
+    @overload
+    def get_one_required(self, locator: Locator, as_: Expected[T]) -> T: ...
+    def get_one_required(self, locator: Locator, as_: Any = None) -> Any:
+        """The newest match of ``locator`` but the owner; ``MissingReferenceError``
+        naming the owner and its line when none."""
         key = locator if type(locator) is Descriptor else to_locator(locator)
         component = self._newest(key)
-        if component is not None:
-            return component
-        return self._lookup(key, True, one=True)[0]
+        if component is None:
+            component = self._lookup(key, True, one=True)[0]
+        return component if as_ is None else self._conforming([component], as_, key)[0]
+
+    def _conforming(self, found: list[Any], as_: Any, locator: Locator) -> list[Any]:
+        """``found``, each checked to be an ``as_``; the error names the owner."""
+        return all_conforming(
+            found,
+            as_,
+            to_locator(locator),
+            registry=self._references,
+            component=self.label,
+            source=self.source,
+        )
 
     def _newest(self, key: Descriptor | type) -> Any:
         """The registry's newest match of an exact ``key`` when it is known and is not
