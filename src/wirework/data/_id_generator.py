@@ -18,6 +18,8 @@ import random
 
 
 class IdGenerator:
+    """Ids for items created without one (Pip.Services' ``IdGenerator``)."""
+
     @staticmethod
     def next_long() -> str:
         """A globally unique id: a random UUID version 4, 32 lowercase hex characters."""

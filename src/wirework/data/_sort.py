@@ -15,6 +15,8 @@ from wirework.errors import InvalidArgumentError
 
 @dataclass(frozen=True, slots=True)
 class SortField:
+    """One sort key: an item field (dotted for nested ones) and its direction."""
+
     name: str
     ascending: bool = True
 

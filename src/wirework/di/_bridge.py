@@ -47,10 +47,10 @@ from wirework.errors import (
     closest,
 )
 from wirework.refer import Locator, References, to_locator
-from wirework.refer._typed import Expected, T, conforming
 
 if TYPE_CHECKING:
     from wirework.container import Container
+    from wirework.refer._typed import Expected, T
 
 _NOT_OPTIONS = frozenset({"descriptor", "type", "alias"})
 _bridges: weakref.WeakKeyDictionary[Container, Bridge] = weakref.WeakKeyDictionary()
@@ -176,7 +176,11 @@ class Bridge:
         """What a wired function would receive for ``locator`` (overrides included);
         with ``as_``, declared and checked to be that type, as ``References`` lookups."""
         found = self.entry(locator).provider()
-        return found if as_ is None else conforming(found, as_, locator, registry=self)
+        if as_ is None:
+            return found
+        from wirework.refer._typed import conforming  # the typed lookups' only
+
+        return conforming(found, as_, locator, registry=self)
 
     def registered_under(self, locator: Locator, component: Any) -> object:
         """The label of the entry ``locator`` names (for a lookup's type error)."""

@@ -10,6 +10,9 @@ from wirework.errors import ConfigError, closest
 
 
 class LogLevel(IntEnum):
+    """Pip.Services' log levels, most severe first: a logger writes a message whose level
+    is at most its own (``NONE`` writes nothing, ``TRACE`` everything)."""
+
     NONE = 0
     FATAL = 1
     ERROR = 2

@@ -21,6 +21,9 @@ if TYPE_CHECKING:
 
 @runtime_checkable
 class ILogger(Protocol):
+    """What a component may ask of a logger: Pip.Services' ``log``, ``info(correlation_id,
+    message, *args)`` and the other levels, and the ``level`` below which it is silent."""
+
     level: LogLevel
 
     def log(
@@ -44,6 +47,8 @@ class ILogger(Protocol):
 
 
 def format_message(message: str, args: tuple[Any, ...]) -> str:
+    """``message % args`` as a logger writes it; arguments that do not fit the message's
+    ``%`` fields are appended instead, so a log call never raises."""
     if not args:
         return message
     try:

@@ -41,6 +41,7 @@ from wirework.persistence._items import item_state
 T = TypeVar("T")
 
 TYPE_KEY: Final = "__type__"
+"""The key under which a stored document records its class's name from ``item_types``."""
 _new = object.__new__
 _setattr = object.__setattr__
 

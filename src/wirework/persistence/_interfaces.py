@@ -33,11 +33,15 @@ class ISaver(Protocol[T_contra]):
 
 @runtime_checkable
 class IGetter(Protocol[T_co]):
+    """Reads one item by its id."""
+
     def get_one_by_id(self, correlation_id: str | None, id: Any) -> T_co | None: ...  # noqa: A002
 
 
 @runtime_checkable
 class IWriter(Protocol[T]):
+    """Creates, updates and deletes items by id."""
+
     def create(self, correlation_id: str | None, item: T) -> T: ...
     def update(self, correlation_id: str | None, item: T) -> T | None: ...
     def delete_by_id(self, correlation_id: str | None, id: Any) -> T | None: ...  # noqa: A002
@@ -45,11 +49,15 @@ class IWriter(Protocol[T]):
 
 @runtime_checkable
 class ISetter(Protocol[T]):
+    """Creates an item or replaces the one with its id."""
+
     def set(self, correlation_id: str | None, item: T) -> T: ...
 
 
 @runtime_checkable
 class IPartialUpdater(Protocol[T_co]):
+    """Changes some fields of an item, leaving the others."""
+
     def update_partially(
         self,
         correlation_id: str | None,
@@ -60,6 +68,8 @@ class IPartialUpdater(Protocol[T_co]):
 
 @runtime_checkable
 class IFilteredReader(Protocol):
+    """Reads a page of the items a filter keeps, sorted and projected."""
+
     def get_page_by_filter(
         self,
         correlation_id: str | None,

@@ -23,8 +23,12 @@ from wirework.persistence._items import MISSING, get_field
 
 Predicate = Callable[[Any], bool]
 Filter = Predicate | Mapping[str, Any] | None
+"""A filter: a predicate on items, or a map of field -> value(s) the items must equal
+(``FilterParams`` is one); ``None`` keeps every item."""
 Sort = Callable[[Any], Any] | SortParams | SortField | str | None
+"""A sort: a key function, ``SortParams``, one ``SortField`` or a field name."""
 Select = Callable[[Any], Any] | str | Iterable[str] | None
+"""A projection: a function of an item, a field name, or field names (a dict per item)."""
 
 _SETS = (list, tuple, set, frozenset)
 

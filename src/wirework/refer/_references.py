@@ -11,14 +11,18 @@ from __future__ import annotations
 import itertools
 import threading
 from dataclasses import dataclass
-from typing import Any, Protocol, overload, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, overload, runtime_checkable
 
 from wirework.descriptor import WILDCARD, Descriptor, closest_descriptors
 from wirework.errors import ConfigError, MissingReferenceError
 from wirework.refer._parse_cache import ParseCache
-from wirework.refer._typed import Expected, T, all_conforming, conforming
+
+if TYPE_CHECKING:
+    from wirework.refer._typed import Expected, T
 
 Locator = Descriptor | str | type
+"""What a lookup takes: a ``Descriptor``, its ``"group:type:kind:name:version"`` text, or
+a class (for components registered under their type)."""
 _Key = Descriptor | type
 
 _PARSED = ParseCache()
@@ -233,7 +237,7 @@ class References:
                 pass  # outside the handler, so a MissingReferenceError has no KeyError context
             return self._newest(key, False)
         found = self.get_one_optional(key)
-        return None if found is None else conforming(found, as_, key, registry=self)
+        return None if found is None else self.checked([found], as_, key)[0]
 
     @overload
     def get_one_required(self, locator: Locator) -> Any: ...
@@ -252,13 +256,29 @@ class References:
             except KeyError:
                 pass
             return self._newest(key, True)
-        return conforming(self.get_one_required(key), as_, key, registry=self)
+        return self.checked([self.get_one_required(key)], as_, key)[0]
 
     def _typed_list(self, locator: Locator, required: bool, as_: Any) -> list[Any]:
         found = self.find(locator, required)
-        if as_ is None:
-            return found
-        return all_conforming(found, as_, to_locator(locator), registry=self)
+        return found if as_ is None else self.checked(found, as_, locator)
+
+    def checked(
+        self,
+        found: list[Any],
+        as_: Any,
+        locator: Locator,
+        *,
+        component: str | None = None,
+        source: str | None = None,
+    ) -> list[Any]:
+        """``found``, the answers to a lookup of ``locator``, each checked to be an
+        ``as_`` (a ``ReferenceTypeError`` naming ``component`` and ``source``, the
+        component that looked it up, when one is not)."""
+        from wirework.refer._typed import all_conforming  # the typed lookups' only
+
+        return all_conforming(
+            found, as_, to_locator(locator), registry=self, component=component, source=source
+        )
 
     def registered_under(self, locator: Locator, component: Any) -> object:
         """What ``component``, a match of ``locator``, is registered under (``None`` if

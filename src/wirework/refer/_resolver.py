@@ -6,12 +6,14 @@ says which descriptor that is; code supplies defaults, config overrides them.
 
 from __future__ import annotations
 
-from typing import Any, overload
+from typing import TYPE_CHECKING, Any, overload
 
 from wirework.config import ConfigParams
 from wirework.errors import ConfigError, MissingReferenceError, ReferenceTypeError, closest
 from wirework.refer._references import IReferences, Locator, to_locator
-from wirework.refer._typed import Expected, T, all_conforming
+
+if TYPE_CHECKING:
+    from wirework.refer._typed import Expected, T
 
 
 class DependencyResolver:
@@ -113,6 +115,8 @@ class DependencyResolver:
             found = found[:1]
         if as_ is None:
             return found
+        from wirework.refer._typed import all_conforming  # the typed lookups' only
+
         try:
             return all_conforming(found, as_, self._locators[name])
         except ReferenceTypeError as exc:

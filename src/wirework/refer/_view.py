@@ -14,11 +14,13 @@ one component a view skips; then, and on a miss, the view asks ``find``.
 
 from __future__ import annotations
 
-from typing import Any, overload
+from typing import TYPE_CHECKING, Any, overload
 
 from wirework.descriptor import Descriptor
 from wirework.refer._references import Locator, References, to_locator
-from wirework.refer._typed import Expected, T, all_conforming
+
+if TYPE_CHECKING:
+    from wirework.refer._typed import Expected, T
 
 
 class ReferencesView:
@@ -96,13 +98,8 @@ class ReferencesView:
 
     def _conforming(self, found: list[Any], as_: Any, locator: Locator) -> list[Any]:
         """``found``, each checked to be an ``as_``; the error names the owner."""
-        return all_conforming(
-            found,
-            as_,
-            to_locator(locator),
-            registry=self._references,
-            component=self.label,
-            source=self.source,
+        return self._references.checked(
+            found, as_, locator, component=self.label, source=self.source
         )
 
     def _newest(self, key: Descriptor | type) -> Any:
