@@ -36,7 +36,7 @@ def fill(store: Store, count: int = 5) -> None:
         store.create(None, Dummy(str(i), f"k{i}", "even" if i % 2 == 0 else "odd", i))
 
 
-# -- callables (the seed's style) ---------------------------------------------------------
+# -- callables (Pip.Services' style) -------------------------------------------------------
 def test_callable_filter_sort_and_select(persistence: Store) -> None:
     fill(persistence)
     page = persistence.get_page_by_filter(

@@ -1,6 +1,6 @@
 """``AnyValueMap``: a map that keeps native values and converts only when asked.
 
-The reference system stringifies filter values and flattens maps, so ``5`` comes back
+Pip.Services' ``AnyValueMap`` stringifies filter values and flattens maps, so ``5`` comes back
 as ``'5'`` and equality against stored data silently fails. Here the map stores what
 it is given; the typed getters are the config ones, so ``"5"`` and ``5`` read the same through
 ``get_as_integer``.
@@ -16,7 +16,7 @@ from wirework.errors import InvalidArgumentError
 
 
 class AnyValueMap(TypedGetters, dict[str, Any]):
-    """A ``dict`` of native values with the seed's ``get_as_*`` getter family."""
+    """A ``dict`` of native values with Pip.Services' ``get_as_*`` getter family."""
 
     @classmethod
     def from_tuples(cls, *pairs: Any) -> Self:

@@ -1,4 +1,4 @@
-"""Logging components with the seed's ``info(correlation_id, message, *args)`` API."""
+"""Logging components with Pip.Services' ``info(correlation_id, message, *args)`` API."""
 
 from wirework.log._level import LogLevel
 from wirework.log._logger import ILogger, Logger, format_message

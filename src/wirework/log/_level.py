@@ -1,4 +1,4 @@
-"""Log levels with the seed's numbering (0 nothing ... 6 trace)."""
+"""Log levels with Pip.Services' numbering (0 nothing ... 6 trace)."""
 
 from __future__ import annotations
 
