@@ -232,3 +232,13 @@ def test_each_transitional_path_is_still_used_by_the_runtime(module: str) -> Non
     )
     text = module_path(module).read_text(encoding="utf-8")
     assert text.startswith('"""Transitional path'), f"{module} must say why it is there"
+
+
+def test_the_readme_lists_every_public_package_with_its_names() -> None:
+    """The README's API table says exactly what each package's ``__all__`` holds."""
+    text = (SOURCE.parents[1] / "README.md").read_text(encoding="utf-8")
+    table = text.split("\n## API\n", 1)[1].split("\n## ", 1)[0]
+    listed: dict[str, set[str]] = {}
+    for row in re.findall(r"^\| `(wirework[\w.]*)`[^|]* \| (.*) \|$", table, flags=re.M):
+        listed.setdefault(row[0], set()).update(re.findall(r"`(\w+)`", row[1]))
+    assert listed == {m: set(importlib.import_module(m).__all__) for m in public_modules()}
