@@ -7,10 +7,10 @@ Both Redis stores (key-value and entity) need the same four things, kept here on
   every backend. redis-py is imported only when a store opens (the ``redis`` extra);
 * ``open`` with bounded retries and backoff (a server still starting must not kill
   the service), and ``close`` that disconnects every pooled connection;
-* scripts run by EVALSHA and loaded on open, and the Lua they share
-  (:data:`SHARED_LUA`: how a write draws its version). A server restarted or ``SCRIPT FLUSH``-ed
-  meanwhile answers NOSCRIPT; the script is then loaded again and the call repeated.
-  That is safe because a NOSCRIPT call never ran;
+* scripts run by EVALSHA and loaded on open (the Lua is in ``_redis_scripts``). A
+  server restarted or ``SCRIPT FLUSH``-ed meanwhile answers NOSCRIPT; the script is
+  then loaded again and the call repeated. That is safe because a NOSCRIPT call never
+  ran;
 * driver errors turned into :class:`BackendError` naming ``host:port`` and the
   operation, never the password. Commands are sent on a connection taken from the
   pool here, not through redis-py's client, so a failure is known to come before
@@ -49,31 +49,6 @@ _POOL_EXHAUSTED = ("No connection available.",)  # BlockingConnectionPool's time
 _SCHEMES = ("redis://", "rediss://", "unix://")
 _SCAN_BATCH = 1000
 _GLOB_SPECIALS = str.maketrans({c: "\\" + c for c in "*?[]\\"})
-
-
-SHARED_LUA = """
-local function is_whole(text)
-  return not text or string.match(text, '^%-?%d+$') ~= nil
-end
-local function next_version(counter, old)
-  local version = redis.call('INCR', counter)
-  if version <= old then
-    version = old + 1
-    redis.call('SET', counter, version)
-  end
-  return version
-end
-"""
-"""Lua that write scripts start with.
-
-``next_version(counter key, the key's stored version)`` is the version a write
-gives: the store's counter plus one, so a key deleted and written again never gets
-an old version back, and above the key's own version even if the counter was lost
-(evicted, or deleted by hand), so a live key's version only grows. It fails only if
-the counter holds something other than a whole number, so a script that writes
-before calling it first checks ``is_whole(redis.call('GET', counter))`` (absent
-counts as whole), as it checks anything else it will later ``INCR``.
-"""
 
 
 @dataclass(frozen=True, slots=True)

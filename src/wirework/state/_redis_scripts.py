@@ -1,15 +1,40 @@
-"""The Lua scripts of the Redis key-value store (:mod:`wirework.state._redis`).
+"""The Lua of the Redis stores: what every write script of both starts with
+(:data:`SHARED_LUA`), and the scripts of the key-value store (:mod:`wirework.state._redis`).
 
-Each key is a Redis hash under the store's prefix holding the JSON value (``v``), its
-version (``n``) and when it expires (``x``, milliseconds on the store's clock, 0 =
-never); the store's module says why. Kept apart from the store so that what runs on
+In the key-value store, each key is a Redis hash under its prefix holding the JSON value
+(``v``), its version (``n``) and when it expires (``x``, milliseconds on the store's
+clock, 0 = never); the store's module says why. Kept apart from the store so that what runs on
 the server reads as one piece, and the store as the Python that feeds it.
 """
 
 from __future__ import annotations
 
 from wirework.data._values import MAX_TTL
-from wirework.state._redis_link import SHARED_LUA, Script
+from wirework.state._redis_link import Script
+
+SHARED_LUA = """
+local function is_whole(text)
+  return not text or string.match(text, '^%-?%d+$') ~= nil
+end
+local function next_version(counter, old)
+  local version = redis.call('INCR', counter)
+  if version <= old then
+    version = old + 1
+    redis.call('SET', counter, version)
+  end
+  return version
+end
+"""
+"""Lua that write scripts start with.
+
+``next_version(counter key, the key's stored version)`` is the version a write
+gives: the store's counter plus one, so a key deleted and written again never gets
+an old version back, and above the key's own version even if the counter was lost
+(evicted, or deleted by hand), so a live key's version only grows. It fails only if
+the counter holds something other than a whole number, so a script that writes
+before calling it first checks ``is_whole(redis.call('GET', counter))`` (absent
+counts as whole), as it checks anything else it will later ``INCR``.
+"""
 
 # Every script reads and checks everything it needs before its first write, and
 # nothing after that write can fail: Redis does not roll a script back, so a script

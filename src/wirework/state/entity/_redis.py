@@ -34,7 +34,6 @@ from wirework.data._values import MAX_PAGE_INDEX, canonical, check_key, check_pa
 from wirework.errors import ConcurrencyError, UnknownEntityError, UnstorableValueError
 from wirework.state._redis_link import (
     ENTITY_PREFIX,
-    SHARED_LUA,
     Script,
     check_prefix,
     check_uri,
@@ -42,6 +41,7 @@ from wirework.state._redis_link import (
     redis_address,
     redis_settings,
 )
+from wirework.state._redis_scripts import SHARED_LUA
 from wirework.state.entity._base import EntityStoreBase, check_state, check_updates, encode_context
 
 if TYPE_CHECKING:
