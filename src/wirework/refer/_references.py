@@ -237,7 +237,7 @@ class References:
                 pass  # outside the handler, so a MissingReferenceError has no KeyError context
             return self._newest(key, False)
         found = self.get_one_optional(key)
-        return None if found is None else self.checked([found], as_, key)[0]
+        return None if found is None else self._checked([found], as_, key)[0]
 
     @overload
     def get_one_required(self, locator: Locator) -> Any: ...
@@ -256,13 +256,13 @@ class References:
             except KeyError:
                 pass
             return self._newest(key, True)
-        return self.checked([self.get_one_required(key)], as_, key)[0]
+        return self._checked([self.get_one_required(key)], as_, key)[0]
 
     def _typed_list(self, locator: Locator, required: bool, as_: Any) -> list[Any]:
         found = self.find(locator, required)
-        return found if as_ is None else self.checked(found, as_, locator)
+        return found if as_ is None else self._checked(found, as_, locator)
 
-    def checked(
+    def _checked(
         self,
         found: list[Any],
         as_: Any,

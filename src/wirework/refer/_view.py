@@ -98,7 +98,7 @@ class ReferencesView:
 
     def _conforming(self, found: list[Any], as_: Any, locator: Locator) -> list[Any]:
         """``found``, each checked to be an ``as_``; the error names the owner."""
-        return self._references.checked(
+        return self._references._checked(
             found, as_, locator, component=self.label, source=self.source
         )
 
