@@ -49,8 +49,7 @@ from _timing import calibrate, format_ms, format_us, median_ns, median_ns_per_ca
 from pydantic import Field
 
 from wirework.build import Factory
-from wirework.config.schema import validated
-from wirework.config.schema.models import ComponentConfig
+from wirework.config.schema import ComponentConfig, validated
 from wirework.container import Container
 from wirework.descriptor import Descriptor
 from wirework.refer import References

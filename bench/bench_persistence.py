@@ -53,7 +53,7 @@ REFERENCE_FIGURES = {("get_one_by_id", 10_000): 105e-6, ("get_page_by_filter", 1
 
 
 class Dummy:
-    """A plain item class, as in the seed tutorial."""
+    """A plain item class, as in the Pip.Services tutorial."""
 
     def __init__(self, id: str | None, key: str, content: str) -> None:  # noqa: A002
         self.id = id

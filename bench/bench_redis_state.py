@@ -41,7 +41,7 @@ import redis
 from _timing import format_ms, format_us, median_ns_per_call
 
 from wirework.config import ConfigParams
-from wirework.state.redis import RedisStateStore
+from wirework.state import RedisStateStore
 
 BULK = 1_000
 SINGLE_TARGET = 1.3  # wirework / raw, single calls

@@ -35,9 +35,8 @@ from typing import Any
 from _timing import calibrate, format_us, median_ns_per_call
 
 from wirework.config import ConfigParams
-from wirework.data.values import encode
-from wirework.state.postgres import PostgresStateStore
-from wirework.state.sqlite import SqliteStateStore
+from wirework.data._values import encode
+from wirework.state import PostgresStateStore, SqliteStateStore
 
 POSTGRES_URI = os.environ.get(
     "WIREWORK_TEST_POSTGRES_URI", "postgresql://postgres@127.0.0.1:5432/test"

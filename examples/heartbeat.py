@@ -14,8 +14,7 @@ from typing import Any, ClassVar
 from pydantic import Field
 
 from wirework.config import ConfigParams
-from wirework.config.schema import SchemaRef, validated
-from wirework.config.schema.models import ComponentConfig, milliseconds
+from wirework.config.schema import ComponentConfig, SchemaRef, milliseconds, validated
 from wirework.errors import ConcurrencyError, WireworkError
 from wirework.log import ILogger, NullLogger
 from wirework.refer import IReferences

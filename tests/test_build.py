@@ -7,8 +7,8 @@ import probe
 from wirework.build import (
     CompositeFactory,
     Factory,
+    _discovery,
     discover_factories,
-    discovery,
     load_type,
     split_type,
 )
@@ -69,8 +69,8 @@ def test_entry_point_factories_are_discovered(
         "    return factory\n"
     )
     monkeypatch.syspath_prepend(str(tmp_path))
-    point = EntryPoint("gizmos", "thirdparty_factories:make", discovery.GROUP)
-    monkeypatch.setattr(discovery, "_points", lambda: [point])
+    point = EntryPoint("gizmos", "thirdparty_factories:make", "wirework.factories")
+    monkeypatch.setattr(_discovery, "_points", lambda: [point])
     [factory] = discover_factories()
     assert factory.can_create(Descriptor.from_string("thirdparty:gizmo:a:b:1.0")) is not None
     config = tmp_path / "c.yml"
@@ -80,13 +80,13 @@ def test_entry_point_factories_are_discovered(
 
 
 def test_broken_entry_point_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
-    point = EntryPoint("broken", "no_such_plugin_module:make", discovery.GROUP)
-    monkeypatch.setattr(discovery, "_points", lambda: [point])
+    point = EntryPoint("broken", "no_such_plugin_module:make", "wirework.factories")
+    monkeypatch.setattr(_discovery, "_points", lambda: [point])
     with pytest.raises(
         CreateError, match="cannot load factory entry point 'no_such_plugin_module:make'"
     ):
         discover_factories()
-    point = EntryPoint("wrong", "probe:EVENTS", discovery.GROUP)
-    monkeypatch.setattr(discovery, "_points", lambda: [point])
+    point = EntryPoint("wrong", "probe:EVENTS", "wirework.factories")
+    monkeypatch.setattr(_discovery, "_points", lambda: [point])
     with pytest.raises(CreateError, match="gave list, which has no can_create/create"):
         discover_factories()

@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from wirework.config import entries, filecache, load_config
-from wirework.config.spec import ComponentSpec
+from wirework.config import ComponentSpec, load_config
+from wirework.config import _entries as entries
+from wirework.config import _filecache as filecache
 from wirework.errors import ConfigError
 
 CONFIG = """\
@@ -58,7 +59,7 @@ def parse_fails(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(text: str, filename: str) -> list[entries.RawEntry]:
         raise AssertionError("parsed, not served from the cache")
 
-    monkeypatch.setattr("wirework.config.loader.read_entries", refuse)
+    monkeypatch.setattr("wirework.config._loader.read_entries", refuse)
 
 
 def same(first: list[ComponentSpec], second: list[ComponentSpec]) -> None:

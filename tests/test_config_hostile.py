@@ -6,9 +6,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from wirework.config import parse_config, yamlnodes
-from wirework.config.walk import MAX_ALIAS_KEYS
-from wirework.config.yamlnodes import MAX_DEPTH
+from wirework.config import _yamlnodes as yamlnodes
+from wirework.config import parse_config
+from wirework.config._walk import MAX_ALIAS_KEYS
+from wirework.config._yamlnodes import MAX_DEPTH
 from wirework.errors import ConfigError
 
 PEAK_LIMIT = 32 * 1024 * 1024  # the bombs below would take gigabytes if expanded

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wirework.config import ConfigParams
-from wirework.config.params import flatten, to_boolean, to_float, to_integer
+from wirework.config._params import flatten, to_boolean, to_float, to_integer
 from wirework.errors import ConfigError
 
 settings.register_profile("wirework", max_examples=200, deadline=None)

@@ -1,7 +1,6 @@
 import pytest
 
-from wirework.config import ConfigParams
-from wirework.config.connection import ConnectionSettings
+from wirework.config import ConfigParams, ConnectionSettings
 from wirework.errors import ConfigError
 from wirework.lifecycle.retry import retry
 

@@ -30,8 +30,13 @@ LAZY = (
     "sqlite3",
     "logging",
     "urllib.parse",
-    "wirework.config.loader",
+    "wirework.config._loader",
     "wirework.di",
+    # what the top-level face hands out lazily: the stores, persistences and their engine
+    "wirework.state",
+    "wirework.persistence",
+    "wirework.sql",
+    "wirework.refer._typed",
 )
 
 
@@ -55,7 +60,13 @@ def test_each_is_loaded_when_used() -> None:
         "from wirework.config import parse_config\n"
         "parse_config('- descriptor: a:b:c:d:e')"
     )
-    assert {"importlib.metadata", "yaml", "wirework.config.loader"} <= loaded
+    assert {"importlib.metadata", "yaml", "wirework.config._loader"} <= loaded
+
+
+def test_a_name_of_the_face_imports_its_package_when_first_used() -> None:
+    loaded = imported_after("from wirework import SqliteStateStore")
+    assert {"wirework.state", "wirework.sql"} <= loaded
+    assert "sqlite3" not in loaded  # the driver waits for open
 
 
 def test_the_version_needs_no_metadata() -> None:

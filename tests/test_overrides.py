@@ -182,7 +182,7 @@ def test_an_overridden_entry_is_not_checked_against_the_real_components_schema(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The real component is never created: its keys, and its driver, do not matter."""
-    from wirework.build.drivers import Driver
+    from wirework.build._drivers import Driver
 
     monkeypatch.setattr(Driver, "available", lambda self: False)  # as if redis-py were missing
     path = tmp_path / "redis.yml"

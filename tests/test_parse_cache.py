@@ -8,9 +8,9 @@ import pytest
 
 from wirework.descriptor import Descriptor
 from wirework.errors import ConfigError
-from wirework.refer import References
-from wirework.refer.parse_cache import ParseCache
-from wirework.refer.references import _PARSED, to_locator
+from wirework.refer import References, to_locator
+from wirework.refer._parse_cache import ParseCache
+from wirework.refer._references import _PARSED
 
 
 def test_a_hit_is_the_descriptor_parsed_before() -> None:

@@ -1,4 +1,4 @@
-"""The seed tutorial runs end to end and prints what the tutorial shows."""
+"""The Pip.Services persistence tutorial runs end to end and prints what it shows."""
 
 from __future__ import annotations
 

@@ -3,3 +3,4 @@
 metadata, whose lookup imports ``importlib.metadata`` and scans every distribution."""
 
 __version__ = "0.1.0"
+"""wirework's version, as packaging and ``wirework --version`` give it."""

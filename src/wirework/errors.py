@@ -18,11 +18,16 @@ __all__ = [
     "ConflictError",
     "CreateError",
     "CycleError",
+    "InvalidArgumentError",
+    "InvalidKeyError",
     "InvalidStateError",
     "LifecycleError",
     "MissingReferenceError",
+    "ReferenceTypeError",
+    "UnknownEntityError",
+    "UnreadableItemError",
+    "UnstorableValueError",
     "WireworkError",
-    "closest",
 ]
 
 
@@ -121,6 +126,40 @@ class MissingReferenceError(WireworkError):
         )
 
 
+class ReferenceTypeError(WireworkError, TypeError):
+    """A lookup asked for a type (``as_=``) and found a component of another.
+
+    ``locator`` is what was asked for, ``expected`` the type, ``found`` the component,
+    ``registered`` what it is registered under (when known) and ``missing`` the members
+    of an expected protocol that it lacks.
+    """
+
+    def __init__(
+        self,
+        locator: object,
+        *,
+        expected: type,
+        found: object,
+        registered: object = None,
+        missing: Iterable[str] = (),
+        component: str | None = None,
+        source: str | None = None,
+    ) -> None:
+        self.locator = locator
+        self.expected = expected
+        self.found = found
+        self.missing = list(missing)
+        what = type(found).__qualname__ + ("" if registered is None else f" ({registered})")
+        name = expected.__qualname__
+        article = "an" if name[:1].lower() in "aeiou" else "a"
+        super().__init__(
+            f"reference {locator} is a {what}, not {article} {name}",
+            component=component,
+            source=source,
+            hint=f"it has no {', '.join(self.missing)}" if self.missing else None,
+        )
+
+
 class CreateError(WireworkError):
     """A component could not be created: no factory, unknown type, or its constructor failed."""
 
@@ -158,6 +197,27 @@ class ConcurrencyError(ConflictError):
         super().__init__(
             f"version conflict on {key!r}: expected version {expected}, found {actual}"
         )
+
+
+class InvalidKeyError(WireworkError, ValueError):
+    """A state key, entity id or persistence id that no backend could store."""
+
+
+class InvalidArgumentError(WireworkError, ValueError):
+    """An argument outside what it may be: a ``ttl``, an ``expected_version``, a paging
+    argument, a filter, or a lookup's ``as_``."""
+
+
+class UnstorableValueError(WireworkError, ValueError):
+    """A value that no backend could store and give back equal."""
+
+
+class UnknownEntityError(WireworkError, LookupError):
+    """An entity-store operation needs an existing entity and there is none with that id."""
+
+
+class UnreadableItemError(WireworkError):
+    """A stored document cannot be read back as any class the persistence declares."""
 
 
 def closest(word: str, choices: Iterable[str], n: int = 3) -> list[str]:

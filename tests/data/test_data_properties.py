@@ -17,8 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wirework.data import FilterParams, PagingParams, SortField, SortParams
-from wirework.data.documents import INT64_MAX, INT64_MIN
-from wirework.data.values import InvalidArgumentError
+from wirework.data._documents import INT64_MAX, INT64_MIN
+from wirework.errors import InvalidArgumentError
 
 NUMERIC_TEXT = st.one_of(
     st.integers().map(str),

@@ -11,7 +11,7 @@ from wirework.data import DataPage, PagingParams
     ("args", "skip", "take", "total"),
     [
         ((), None, None, False),
-        ((0, 0), 0, None, False),  # the seed turns take 0 into "unset"
+        ((0, 0), 0, None, False),  # Pip.Services turns take 0 into "unset"
         ((5, 10, True), 5, 10, True),
         (("5", "10", "true"), 5, 10, True),
         ((" 2 ", "1.7", "no"), 2, 1, False),

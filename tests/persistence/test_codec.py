@@ -6,9 +6,10 @@ from typing import Any
 import pytest
 
 from wirework.data import AnyValueMap
-from wirework.errors import WireworkError
-from wirework.persistence import TYPE_KEY, ItemCodec, UnreadableItemError
-from wirework.persistence.items import item_state
+from wirework.errors import UnreadableItemError, WireworkError
+from wirework.persistence import TYPE_KEY
+from wirework.persistence._codec import ItemCodec
+from wirework.persistence._items import item_state
 
 
 class Mixed:

@@ -16,14 +16,15 @@ from typing import Any
 import pytest
 
 from wirework.data import PagingParams, SortParams
-from wirework.data.documents import MAX_ID_BYTES
-from wirework.data.values import (
-    MAX_DEPTH,
+from wirework.data._documents import MAX_ID_BYTES
+from wirework.data._values import MAX_DEPTH
+from wirework.errors import (
+    ConflictError,
     InvalidArgumentError,
     InvalidKeyError,
     UnstorableValueError,
+    WireworkError,
 )
-from wirework.errors import ConflictError, WireworkError
 
 
 @pytest.fixture

@@ -17,8 +17,9 @@ from dummies import Dummy
 
 from wirework.config import ConfigParams
 from wirework.errors import ConfigError, WireworkError
-from wirework.persistence import FilePersistence, ItemCodec, JsonFilePersister
-from wirework.persistence import file as file_module
+from wirework.persistence import FilePersistence, JsonFilePersister
+from wirework.persistence import _file as file_module
+from wirework.persistence._codec import ItemCodec
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 
@@ -278,7 +279,7 @@ def test_a_crash_mid_save_never_leaves_a_torn_file(tmp_path: Path) -> None:
         sys.path.insert(0, {str(SRC)!r})
         from wirework.config import ConfigParams
         from wirework.persistence import FilePersistence
-        from wirework.persistence import file as file_module
+        from wirework.persistence import _file as file_module
         store = FilePersistence()
         store.configure(ConfigParams({{"path": {str(path)!r}}}))
         store.open(None)

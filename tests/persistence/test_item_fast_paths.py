@@ -17,11 +17,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from wirework.data.documents import _within_limits, plain_fields
-from wirework.data.values import _is_plain
+from wirework.data._documents import _within_limits, plain_fields
+from wirework.data._values import _is_plain
 from wirework.errors import WireworkError
 from wirework.persistence import IdentifiableMemoryPersistence
-from wirework.persistence.items import check_item, item_state, shallow_copy
+from wirework.persistence._items import check_item, item_state, shallow_copy
 
 scalars = st.one_of(
     st.none(),

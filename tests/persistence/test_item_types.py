@@ -20,8 +20,9 @@ from dummies import Dummy
 from sql_persistences import postgres_backend, sqlite_backend
 
 from wirework.config import ConfigParams
-from wirework.errors import WireworkError
-from wirework.persistence import FilePersistence, ItemCodec, UnreadableItemError
+from wirework.errors import UnreadableItemError, WireworkError
+from wirework.persistence import FilePersistence
+from wirework.persistence._codec import ItemCodec
 
 TRAP_MODULE = "wirework_trap_module_for_tests"
 

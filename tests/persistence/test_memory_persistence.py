@@ -17,7 +17,7 @@ from wirework.data import FilterParams, PagingParams, SortParams
 from wirework.errors import ConfigError, ConflictError, InvalidStateError, WireworkError
 from wirework.log import LogLevel
 from wirework.persistence import IdentifiableMemoryPersistence, MemoryPersistence
-from wirework.persistence.schema import MemoryPersistenceConfig
+from wirework.persistence._schema import MemoryPersistenceConfig
 from wirework.refer import References
 
 Store = IdentifiableMemoryPersistence[Any]
@@ -36,7 +36,7 @@ def fill(store: Store, count: int = 5) -> None:
         store.create(None, Dummy(str(i), f"k{i}", "even" if i % 2 == 0 else "odd", i))
 
 
-# -- callables (the seed's style) ---------------------------------------------------------
+# -- callables (Pip.Services' style) -------------------------------------------------------
 def test_callable_filter_sort_and_select(persistence: Store) -> None:
     fill(persistence)
     page = persistence.get_page_by_filter(

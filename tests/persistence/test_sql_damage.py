@@ -20,8 +20,8 @@ from sql_persistences import postgres_backend, sqlite_backend
 from servers import POSTGRES_URI
 from wirework.config import ConfigParams
 from wirework.data import PagingParams
+from wirework.errors import UnreadableItemError
 from wirework.log import LogLevel
-from wirework.persistence import UnreadableItemError
 from wirework.refer import References
 
 DEEP = "[" * 5000 + "]" * 5000

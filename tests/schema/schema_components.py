@@ -6,12 +6,11 @@ from typing import Any, ClassVar
 
 from pydantic import Field, model_validator
 
-from wirework.build.drivers import Driver
+from wirework.build._drivers import Driver
 from wirework.config import ConfigParams
-from wirework.config.schema import SchemaRef, validated
-from wirework.config.schema.models import ComponentConfig, milliseconds
+from wirework.config.schema import ComponentConfig, SchemaRef, milliseconds, validated
 from wirework.persistence import IdentifiableMemoryPersistence
-from wirework.persistence.schema import MemoryPersistenceConfig
+from wirework.persistence._schema import MemoryPersistenceConfig
 
 CONFIGURED: list[tuple[ConfigParams, Any]] = []
 VALIDATED: list[Any] = []  # every value pydantic validated as a CountedConfig

@@ -289,7 +289,7 @@ def test_a_secret_stays_out_of_the_debug_traceback(
 
 
 def test_a_secret_stays_out_of_a_direct_configures_traceback() -> None:
-    from wirework.state.redis import RedisStateStore
+    from wirework.state import RedisStateStore
 
     secret = 987654321
     with pytest.raises(ConfigProblems) as info:

@@ -16,7 +16,7 @@ import yaml
 
 from wirework.build import Factory
 from wirework.cli import main
-from wirework.config.schema.document import descriptor_pattern
+from wirework.config.schema._document import descriptor_pattern
 from wirework.descriptor import Descriptor
 
 ROOT = Path(__file__).parents[2]

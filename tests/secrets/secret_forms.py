@@ -43,7 +43,7 @@ BACKENDS = [
         "pg-persistence",
         "postgres",
         "- descriptor: myapp:persistence:postgres:default:1.0\n"
-        "  type: wirework.persistence.sql.postgres:IdentifiablePostgresPersistence\n",
+        "  type: wirework.persistence.sql:IdentifiablePostgresPersistence\n",
     ),
 ]
 

@@ -22,9 +22,8 @@ from secret_forms import (
     entry,
 )
 
-from wirework.config import ConfigParams
-from wirework.config.connection import ConnectionSettings
-from wirework.config.secrets import (
+from wirework.config import ConfigParams, ConnectionSettings
+from wirework.config._secrets import (
     REDACTED,
     is_secret_key,
     redact,
@@ -270,8 +269,8 @@ def test_redaction_takes_linear_time_on_hostile_text(text: str) -> None:
 
 def test_a_connection_string_of_the_wrong_kind_is_named_by_its_scheme_only() -> None:
     """A password pasted into connection.uri is not a URL: nothing of it is shown."""
-    from wirework.state.entity.memory import MemoryEntityStore
-    from wirework.state.redis import RedisStateStore
+    from wirework.state import RedisStateStore
+    from wirework.state.entity import MemoryEntityStore
 
     for uri, scheme in ((f"hunter{MARK}", "(none)"), (f"u:p{MARK}@h://x", "(none)")):
         for store in (RedisStateStore(), MemoryEntityStore()):
@@ -292,8 +291,8 @@ def test_a_connection_string_of_the_wrong_kind_is_named_by_its_scheme_only() -> 
 def test_a_sqlite_store_given_another_location_shows_no_password(
     key: str, location: str, shown: str
 ) -> None:
-    from wirework.state.entity.sqlite import SqliteEntityStore
-    from wirework.state.sqlite import SqliteStateStore
+    from wirework.state import SqliteStateStore
+    from wirework.state.entity import SqliteEntityStore
 
     for store in (SqliteStateStore(), SqliteEntityStore()):
         with pytest.raises(ConfigError) as info:

@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from wirework.persistence.sql._statements import Statements, order_by, where
-from wirework.sql import POSTGRES, SQLITE, Dialect, SqliteDialect
+from wirework.sql import POSTGRES, SQLITE, Dialect
+from wirework.sql._sqlite import SqliteDialect
 from wirework.state._sql_core import KvStatements
 from wirework.state.entity._sql_core import EntityStatements
 

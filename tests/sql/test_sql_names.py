@@ -10,7 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from wirework.errors import ConfigError
-from wirework.sql import IDENTIFIER, MAX_IDENTIFIER, check_table, derived_name
+from wirework.sql import check_table
+from wirework.sql._names import IDENTIFIER, MAX_IDENTIFIER, derived_name
 
 ROLES = ["version", "deleted", "expires_at", "state"]
 tables = st.from_regex(IDENTIFIER, fullmatch=True)

@@ -13,10 +13,8 @@ from wirework.config import ConfigParams
 from wirework.errors import ConfigError
 from wirework.persistence.sql import IdentifiablePostgresPersistence, IdentifiableSqlitePersistence
 from wirework.sql import PostgresEngine, SqliteEngine, sqlite_path
-from wirework.state.entity.postgres import PostgresEntityStore
-from wirework.state.entity.sqlite import SqliteEntityStore
-from wirework.state.postgres import PostgresStateStore
-from wirework.state.sqlite import SqliteStateStore
+from wirework.state import PostgresStateStore, SqliteStateStore
+from wirework.state.entity import PostgresEntityStore, SqliteEntityStore
 
 SECRET = "hunter2-Secret"
 SQLITE_COMPONENTS = [
@@ -135,8 +133,7 @@ def test_reading_a_config_imports_no_driver() -> None:
     code = (
         "import sys\n"
         "from wirework.config import ConfigParams\n"
-        "from wirework.state.postgres import PostgresStateStore\n"
-        "from wirework.state.sqlite import SqliteStateStore\n"
+        "from wirework.state import PostgresStateStore, SqliteStateStore\n"
         "PostgresStateStore().configure(ConfigParams({'connection.uri': 'postgresql://db/x'}))\n"
         "SqliteStateStore().configure(ConfigParams({'connection.uri': 'sqlite:///x.db'}))\n"
         "print('psycopg' in sys.modules, 'sqlite3' in sys.modules)\n"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 import string
 
-from wirework.data.values import MAX_KEY_BYTES
+from wirework.data._values import MAX_KEY_BYTES
 
 
 def incompressible(alphabet: str, count: int) -> str:

@@ -20,9 +20,8 @@ from typing import Any
 from servers import REDIS_URI, require, unavailable
 from wirework.config import ConfigParams
 from wirework.errors import ConcurrencyError
-from wirework.state import ManualClock
-from wirework.state.entity.redis import RedisEntityStore
-from wirework.state.redis import RedisStateStore
+from wirework.state import ManualClock, RedisStateStore
+from wirework.state.entity import RedisEntityStore
 
 
 def unique_prefix(kind: str) -> str:

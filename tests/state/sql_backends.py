@@ -16,11 +16,8 @@ from typing import Any
 from servers import POSTGRES_URI, require
 from wirework.config import ConfigParams
 from wirework.errors import ConcurrencyError
-from wirework.state import ManualClock
-from wirework.state.entity.postgres import PostgresEntityStore
-from wirework.state.entity.sqlite import SqliteEntityStore
-from wirework.state.postgres import PostgresStateStore
-from wirework.state.sqlite import SqliteStateStore
+from wirework.state import ManualClock, PostgresStateStore, SqliteStateStore
+from wirework.state.entity import PostgresEntityStore, SqliteEntityStore
 
 
 def unique_table(prefix: str = "t") -> str:

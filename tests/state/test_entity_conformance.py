@@ -15,20 +15,25 @@ from typing import Any
 import pytest
 from edge_values import LONGEST_KEYS, PAST_LIMIT
 
-from wirework.data.values import MAX_PAGE_INDEX, MAX_VERSION
-from wirework.errors import ConcurrencyError, InvalidStateError
-from wirework.state import InvalidArgumentError, InvalidKeyError, UnstorableValueError
-from wirework.state.entity import (
-    AsyncContextPersistStore,
-    AsyncStateStore,
-    AsyncVersionedStateStore,
-    BatchStateStore,
-    ContextPersistStore,
-    DeletableStateStore,
-    QueryableStateStore,
-    StateStore,
+from wirework.data._values import MAX_PAGE_INDEX, MAX_VERSION
+from wirework.errors import (
+    ConcurrencyError,
+    InvalidArgumentError,
+    InvalidKeyError,
+    InvalidStateError,
     UnknownEntityError,
-    VersionedStateStore,
+    UnstorableValueError,
+)
+from wirework.state.entity import (
+    AsyncContextEntityStore,
+    AsyncEntityStore,
+    AsyncVersionedEntityStore,
+    BatchEntityStore,
+    ContextEntityStore,
+    DeletableEntityStore,
+    EntityStore,
+    QueryableEntityStore,
+    VersionedEntityStore,
 )
 
 # -- state and context --------------------------------------------------------------------
@@ -529,14 +534,14 @@ def test_container_open_and_close_drive_the_connection(new_entity_store: Callabl
 
 def test_every_protocol_is_satisfied(entity_store: Any) -> None:
     protocols = [
-        StateStore,
-        ContextPersistStore,
-        AsyncStateStore,
-        AsyncContextPersistStore,
-        VersionedStateStore,
-        AsyncVersionedStateStore,
-        BatchStateStore,
-        QueryableStateStore,
-        DeletableStateStore,
+        EntityStore,
+        ContextEntityStore,
+        AsyncEntityStore,
+        AsyncContextEntityStore,
+        VersionedEntityStore,
+        AsyncVersionedEntityStore,
+        BatchEntityStore,
+        QueryableEntityStore,
+        DeletableEntityStore,
     ]
     assert [p.__name__ for p in protocols if not isinstance(entity_store, p)] == []

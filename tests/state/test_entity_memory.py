@@ -6,10 +6,10 @@ import pytest
 
 from wirework.config import ConfigParams
 from wirework.errors import ConfigError, InvalidStateError
-from wirework.state.entity import MemoryEntityStore, StateStoreClient
+from wirework.state.entity import EntityStoreClient, MemoryEntityStore
 
 
-class _FakeClient(StateStoreClient):
+class _FakeClient(EntityStoreClient):
     def connect(self) -> None:
         self._connection = object()
 
@@ -19,9 +19,11 @@ class _FakeClient(StateStoreClient):
 
 
 def test_the_base_client_needs_a_connect_implementation() -> None:
-    client = StateStoreClient("x://y")
+    client = EntityStoreClient("x://y")
     assert client.connection_string == "x://y"
-    with pytest.raises(NotImplementedError, match=r"^StateStoreClient must implement connect\(\)$"):
+    with pytest.raises(
+        NotImplementedError, match=r"^EntityStoreClient must implement connect\(\)$"
+    ):
         client.connect()
     with pytest.raises(NotImplementedError), client:
         pass

@@ -18,17 +18,16 @@ from typing import Any
 import pytest
 from edge_values import LONGEST_KEYS, PAST_LIMIT
 
-from wirework.data.values import MAX_TTL, MAX_VERSION
-from wirework.errors import ConcurrencyError, ConfigError, InvalidStateError
-from wirework.state import (
+from wirework.data._values import MAX_TTL, MAX_VERSION
+from wirework.errors import (
+    ConcurrencyError,
+    ConfigError,
     InvalidArgumentError,
     InvalidKeyError,
-    IStateStore,
-    IVersionedStateStore,
-    ManualClock,
-    StateValue,
+    InvalidStateError,
     UnstorableValueError,
 )
+from wirework.state import IStateStore, IVersionedStateStore, ManualClock, StateValue
 
 Store = IVersionedStateStore
 CID = "test"

@@ -11,18 +11,13 @@ from typing import Any
 import pytest
 
 from wirework.config import ConfigParams
-from wirework.errors import ConcurrencyError, ConfigError
+from wirework.errors import ConcurrencyError, ConfigError, InvalidArgumentError
 from wirework.log import Logger, LogLevel
 from wirework.refer import References
-from wirework.state import (
-    InvalidArgumentError,
-    ManualClock,
-    MemoryStateStore,
-    NullStateStore,
-)
+from wirework.state import ManualClock, MemoryStateStore, NullStateStore
+from wirework.state._expiry import _SLACK as _COMPACT_SLACK
+from wirework.state._memory import _PURGE_BATCH
 from wirework.state.entity import MemoryEntityStore
-from wirework.state.expiry import _SLACK as _COMPACT_SLACK
-from wirework.state.memory import _PURGE_BATCH
 
 
 def _open(clock: Any, timeout: int = 0) -> MemoryStateStore:

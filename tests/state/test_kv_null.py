@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from wirework.errors import ConcurrencyError
-from wirework.state import (
+from wirework.errors import (
+    ConcurrencyError,
     InvalidArgumentError,
     InvalidKeyError,
-    IStateStore,
-    IVersionedStateStore,
-    NullStateStore,
-    StateValue,
     UnstorableValueError,
 )
+from wirework.state import IStateStore, IVersionedStateStore, NullStateStore, StateValue
 
 
 def test_writes_are_accepted_and_forgotten() -> None:

@@ -12,8 +12,8 @@ import pytest
 
 from wirework.config import ConfigParams
 from wirework.errors import ConfigError
-from wirework.state.entity.redis import RedisEntityStore
-from wirework.state.redis import RedisStateStore
+from wirework.state import RedisStateStore
+from wirework.state.entity import RedisEntityStore
 
 
 @pytest.mark.parametrize(
@@ -84,8 +84,8 @@ def test_redis_py_is_imported_only_when_a_store_opens() -> None:
         "import sys\n"
         "from wirework.config import ConfigParams\n"
         "from wirework.container import Container\n"
-        "from wirework.state.redis import RedisStateStore\n"
-        "from wirework.state.entity.redis import RedisEntityStore as Entity\n"
+        "from wirework.state import RedisStateStore\n"
+        "from wirework.state.entity import RedisEntityStore as Entity\n"
         "RedisStateStore().configure(ConfigParams({'options.key_prefix': 'p:'}))\n"
         "Entity('redis://127.0.0.1:1/0')\n"
         "print('redis' in sys.modules)\n"

@@ -19,8 +19,8 @@ from redis_backends import PrivateRedis, free_port, kv_config, private_redis, un
 from wirework.config import ConfigParams
 from wirework.container import Container
 from wirework.errors import BackendError, LifecycleError
-from wirework.state.entity.redis import RedisEntityStore
-from wirework.state.redis import RedisStateStore
+from wirework.state import RedisStateStore
+from wirework.state.entity import RedisEntityStore
 
 CID = "test"
 SECRET = "s3cret-Pa55"

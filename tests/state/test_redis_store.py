@@ -25,9 +25,9 @@ from redis_backends import (
 
 from wirework.config import ConfigParams
 from wirework.errors import BackendError, InvalidStateError
-from wirework.state import StateValue
-from wirework.state.entity.redis import RedisEntityStore
-from wirework.state.redis import _SAVE, _SAVE_MANY, RedisStateStore
+from wirework.state import RedisStateStore, StateValue
+from wirework.state._redis_scripts import SAVE, SAVE_MANY
+from wirework.state.entity import RedisEntityStore
 
 pytestmark = pytest.mark.server
 
@@ -331,9 +331,9 @@ def test_a_save_script_given_a_bad_argument_refuses_before_writing(
         ("soon", -1, 0, 0, '"after"'),
     ):
         with pytest.raises(BackendError, match=r"malformed arguments to the save script"):
-            link.run("save", _SAVE, 2, *keys, *args)
+            link.run("save", SAVE, 2, *keys, *args)
     with pytest.raises(BackendError, match=r"malformed arguments to the save_bulk script"):
-        link.run("save_bulk", _SAVE_MANY, 2, *keys, 0, 10**17, 0, '"after"')
+        link.run("save_bulk", SAVE_MANY, 2, *keys, 0, 10**17, 0, '"after"')
     assert store.load(CID, "k") == "before"
     assert raw.ttl(prefix + "k") == -1
 

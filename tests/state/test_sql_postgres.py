@@ -34,9 +34,8 @@ from wirework.config import ConfigParams
 from wirework.container import Container
 from wirework.errors import BackendError, ConcurrencyError, ConfigError, LifecycleError
 from wirework.sql._pool import Pooled
-from wirework.state import StateValue
-from wirework.state.entity.postgres import PostgresEntityStore
-from wirework.state.postgres import PostgresStateStore
+from wirework.state import PostgresStateStore, StateValue
+from wirework.state.entity import PostgresEntityStore
 
 SECRET = "s3cret-Pa55word"
 

@@ -18,10 +18,9 @@ from sql_backends import (
 from wirework.config import ConfigParams
 from wirework.errors import BackendError, ConcurrencyError, ConfigError
 from wirework.sql import DEFAULT_DATABASE, sqlite_path
-from wirework.state import ManualClock, StateValue
+from wirework.state import ManualClock, SqliteStateStore, StateValue
 from wirework.state._sql_core import PURGE_EVERY
-from wirework.state.entity.sqlite import SqliteEntityStore
-from wirework.state.sqlite import SqliteStateStore
+from wirework.state.entity import SqliteEntityStore
 
 
 def open_store(database: Path | str, **config: object) -> SqliteStateStore:

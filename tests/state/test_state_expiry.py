@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from wirework.state.expiry import NEVER, ExpirySchedule
+from wirework.state._expiry import NEVER, ExpirySchedule
 
 
 def test_every_item_comes_due_on_time_whatever_order_they_were_pushed() -> None:

@@ -10,19 +10,13 @@ from typing import Any
 
 import pytest
 
-from wirework.data.values import (
-    MAX_DEPTH,
+from wirework.data._values import MAX_DEPTH, canonical, check_key, decode, encode, freeze, thaw
+from wirework.errors import (
     InvalidArgumentError,
     InvalidKeyError,
     UnstorableValueError,
-    canonical,
-    check_key,
-    decode,
-    encode,
-    freeze,
-    thaw,
+    WireworkError,
 )
-from wirework.errors import WireworkError
 
 
 class _Mood(enum.StrEnum):

@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from bookmarks.deps import BOOKMARKS, STATE
-from wirework.data.paging import DataPage, PagingParams
+from wirework.data import DataPage, PagingParams
 from wirework.di import Provide, inject
 from wirework.errors import ConcurrencyError, WireworkError
 

@@ -1,8 +1,8 @@
 """Creating components: factories keyed by descriptor, classes named in config."""
 
-from wirework.build.discovery import discover_factories
-from wirework.build.factory import CompositeFactory, Factory, IFactory
-from wirework.build.types import load_type, split_type
+from wirework.build._discovery import discover_factories
+from wirework.build._factory import CompositeFactory, Factory, IFactory
+from wirework.build._types import load_type, split_type
 
 __all__ = [
     "CompositeFactory",

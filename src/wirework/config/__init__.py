@@ -5,20 +5,23 @@ package: the container and every component import ``ConfigParams`` from here, an
 program that builds its container in code never parses YAML.
 """
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from wirework.config.params import ConfigParams
-from wirework.config.spec import ComponentSpec
+from wirework._lazy import lazy_names
+from wirework.config._params import ConfigParams
+from wirework.config._spec import ComponentSpec
 
 if TYPE_CHECKING:
-    from wirework.config.loader import load_config, parse_config
+    from wirework.config._connection import ConnectionSettings
+    from wirework.config._loader import load_config, parse_config
 
-__all__ = ["ComponentSpec", "ConfigParams", "load_config", "parse_config"]
+__all__ = ["ComponentSpec", "ConfigParams", "ConnectionSettings", "load_config", "parse_config"]
 
-
-def __getattr__(name: str) -> Any:
-    if name in ("load_config", "parse_config"):
-        from wirework.config import loader
-
-        return getattr(loader, name)
-    raise AttributeError(f"module 'wirework.config' has no attribute {name!r}")
+__getattr__, __dir__ = lazy_names(
+    __name__,
+    {
+        "ConnectionSettings": "wirework.config._connection",
+        "load_config": "wirework.config._loader",
+        "parse_config": "wirework.config._loader",
+    },
+)

@@ -17,6 +17,7 @@ from wirework.errors import ConfigError
 __all__ = ["WILDCARD", "Descriptor", "closest_descriptors"]
 
 WILDCARD = "*"
+"""A descriptor field that matches any value, on either side of a match."""
 _intern, _strip, _new = sys.intern, str.strip, tuple.__new__
 
 

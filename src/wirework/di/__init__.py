@@ -2,8 +2,8 @@
 
 Larger apps already know dependency-injector: ``@inject``, ``Provide[...]``,
 ``override`` in tests. This package lets them use exactly that on a wirework
-container, without handing dependency-injector the jobs it does badly here (open and
-close order, the YAML component list, cycles: see the reference notes)::
+container, while the wirework container keeps the jobs it owns (open and close
+order, the YAML component list, cycle detection)::
 
     from wirework.container import Container
     from wirework.di import ByDescriptor, Provide, bridge, inject
@@ -22,16 +22,36 @@ close order, the YAML component list, cycles: see the reference notes)::
 
 Names: ``Provide["state_store_memory_default"]`` (the ``alias:`` key of an entry,
 else ``<type>_<kind>_<name>``), and ``Provide["<alias>_config.options.x"]`` or
-``Provide[ByDescriptor(pattern).option("options.x")]`` for configuration; see
-:mod:`wirework.di.naming`.
+``Provide[ByDescriptor(pattern).option("options.x")]`` for configuration. One rule
+gives every name, so a reader can predict them from the YAML.
+
+A provider name must be a dot-free identifier (dependency-injector splits string ids
+on ``.``) and must not shadow an attribute of the container (``providers``, ``wire``,
+``parent``... a provider called ``providers`` would replace the registry). So:
+
+1. an entry's own ``alias:`` key wins: it must be an identifier, must not start with
+   ``_``, end in ``_config`` or shadow a container attribute;
+2. otherwise the name is derived from the descriptor as ``<type>_<kind>_<name>``:
+   ``pip-services:state-store:memory:default:1.0`` -> ``state_store_memory_default``
+   (lower case, every run of other characters becomes ``_``, ``*`` becomes ``any``);
+   a ``type:``-only entry is named after its class in snake case
+   (``myapp.orders:OrderService`` -> ``order_service``);
+3. each component's configuration is named ``<alias>_config``.
+
+Two explicit aliases that collide are a config error. A derived name claimed twice
+(say two groups' ``persistence:memory:default``) is withheld rather than guessed: the
+components stay reachable by ``ByDescriptor``, and a marker that uses the withheld
+name fails at wire time with the reason.
+
+``Provide``, ``Provider`` and ``inject`` are dependency-injector's own, handed out here
+so that one import serves.
 """
 
 from dependency_injector.wiring import Provide, Provider, inject
 
-from wirework.di.bridge import Bridge, ComponentEntry, bridge
-from wirework.di.containers import WireworkContainer
-from wirework.di.markers import ByDescriptor
-from wirework.di.override import Override
+from wirework.di._bridge import Bridge, bridge
+from wirework.di._container import ByDescriptor, ComponentEntry, WireworkContainer
+from wirework.di._override import Override
 
 __all__ = [
     "Bridge",

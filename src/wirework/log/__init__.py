@@ -1,8 +1,8 @@
-"""Logging components with the seed's ``info(correlation_id, message, *args)`` API."""
+"""Logging components with Pip.Services' ``info(correlation_id, message, *args)`` API."""
 
-from wirework.log.level import LogLevel
-from wirework.log.logger import ILogger, Logger, format_message
-from wirework.log.loggers import CompositeLogger, ConsoleLogger, NullLogger, StdlibLogger
+from wirework.log._level import LogLevel
+from wirework.log._logger import ILogger, Logger, format_message
+from wirework.log._loggers import CompositeLogger, ConsoleLogger, NullLogger, StdlibLogger
 
 __all__ = [
     "CompositeLogger",

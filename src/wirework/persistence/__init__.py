@@ -1,15 +1,14 @@
 """Persistence components: in-memory and JSON-file stores with Pip.Services' CRUD API,
 the protocols other backends implement, and the shared item helpers they reuse."""
 
-from wirework.persistence.codec import TYPE_KEY, ItemCodec, UnreadableItemError
-from wirework.persistence.file import (
+from wirework.persistence._codec import TYPE_KEY
+from wirework.persistence._file import (
     FilePersistence,
     JsonFilePersister,
     UnreadableItem,
-    atomic_write_text,
 )
-from wirework.persistence.identifiable import IdentifiableMemoryPersistence
-from wirework.persistence.interfaces import (
+from wirework.persistence._identifiable import IdentifiableMemoryPersistence
+from wirework.persistence._interfaces import (
     IFilteredReader,
     IGetter,
     IIdentifiablePersistence,
@@ -19,11 +18,10 @@ from wirework.persistence.interfaces import (
     ISetter,
     IWriter,
 )
-from wirework.persistence.memory import DEFAULT_MAX_PAGE_SIZE, MemoryPersistence
-from wirework.persistence.query import Filter, Select, Sort
+from wirework.persistence._memory import MemoryPersistence
+from wirework.persistence._query import Filter, Select, Sort
 
 __all__ = [
-    "DEFAULT_MAX_PAGE_SIZE",
     "TYPE_KEY",
     "FilePersistence",
     "Filter",
@@ -36,12 +34,9 @@ __all__ = [
     "ISetter",
     "IWriter",
     "IdentifiableMemoryPersistence",
-    "ItemCodec",
     "JsonFilePersister",
     "MemoryPersistence",
     "Select",
     "Sort",
     "UnreadableItem",
-    "UnreadableItemError",
-    "atomic_write_text",
 ]

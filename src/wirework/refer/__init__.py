@@ -1,8 +1,8 @@
 """Component references: the indexed registry, per-component views, named dependencies."""
 
-from wirework.refer.references import IReferences, Locator, References, to_locator
-from wirework.refer.resolver import DependencyResolver
-from wirework.refer.view import ReferencesView
+from wirework.refer._references import IReferences, Locator, References, to_locator
+from wirework.refer._resolver import DependencyResolver
+from wirework.refer._view import ReferencesView
 
 __all__ = [
     "DependencyResolver",

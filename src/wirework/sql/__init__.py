@@ -52,19 +52,16 @@ from wirework.sql._dialect import Dialect, Fragment
 from wirework.sql._documents import UnparsedDocument
 from wirework.sql._engine import Engine, EngineKind, EngineSlot
 from wirework.sql._errors import DuplicateKeyError
-from wirework.sql._names import IDENTIFIER, MAX_IDENTIFIER, check_table, derived_name
-from wirework.sql._postgres import POSTGRES, PostgresDialect, PostgresEngine
-from wirework.sql._settings import DEFAULT_DATABASE, DEFAULT_POOL_SIZE, sqlite_path
-from wirework.sql._sqlite import SQLITE, SqliteDialect, SqliteEngine
+from wirework.sql._names import check_table
+from wirework.sql._postgres import POSTGRES, PostgresEngine
+from wirework.sql._settings import DEFAULT_DATABASE, sqlite_path
+from wirework.sql._sqlite import SQLITE, SqliteEngine
 
 __all__ = [
     "ALL",
     "COUNT",
     "DEFAULT_DATABASE",
-    "DEFAULT_POOL_SIZE",
-    "IDENTIFIER",
     "MANY",
-    "MAX_IDENTIFIER",
     "ONE",
     "POSTGRES",
     "SQLITE",
@@ -75,16 +72,13 @@ __all__ = [
     "EngineKind",
     "EngineSlot",
     "Fragment",
-    "PostgresDialect",
     "PostgresEngine",
     "Row",
     "Script",
     "Session",
-    "SqliteDialect",
     "SqliteEngine",
     "UnparsedDocument",
     "check_table",
-    "derived_name",
     "play",
     "sqlite_path",
 ]

@@ -20,6 +20,7 @@ from typing import Any, Protocol, TypeVar
 T = TypeVar("T")
 
 Row = tuple[Any, ...]
+"""One row of a reply, its columns in the order the statement selects them."""
 
 ONE = 0
 """The reply is the first row, or ``None``."""

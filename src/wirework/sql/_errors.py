@@ -1,7 +1,7 @@
 """Driver errors as wirework's, worded once for every SQL component.
 
 A driver's text is not wirework's: it may quote the connection string or a value
-holding a password. So it is shown only through :func:`wirework.config.secrets.redact`
+holding a password. So it is shown only through :func:`wirework.config._secrets.redact`
 with the config's secrets, on one line, and the driver's exception stays the cause
 (``raise ... from``) for a debugger, never in the message.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from wirework.config.secrets import redact
+from wirework.config._secrets import redact
 from wirework.errors import BackendError, ConflictError
 
 

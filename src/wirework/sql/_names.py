@@ -19,7 +19,7 @@ import hashlib
 import re
 from typing import Any
 
-from wirework.data.values import shown_value
+from wirework.data._values import shown_value
 from wirework.errors import ConfigError
 
 MAX_IDENTIFIER = 63

@@ -24,7 +24,7 @@ import contextlib
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from wirework.build.drivers import PSYCOPG
+from wirework.build._drivers import PSYCOPG
 from wirework.errors import ConfigError
 from wirework.lifecycle.retry import retry as retrying
 from wirework.sql._base import COUNT, ONE, DbSession, Row, Script, play
@@ -113,6 +113,7 @@ def _jsonb_value(steps: Sequence[str]) -> Fragment:
 
 
 POSTGRES = PostgresDialect()
+"""PostgreSQL's dialect: what the PostgreSQL engine gives its components."""
 
 
 class PostgresEngine(EngineBase[PostgresTarget]):

@@ -1,7 +1,7 @@
 """Where an SQL component's data is, read from its config once for every SQL component.
 
 The key-value stores, the entity stores and the persistences read the same keys the
-same way (:class:`~wirework.config.connection.ConnectionSettings` underneath):
+same way (:class:`~wirework.config._connection.ConnectionSettings` underneath):
 
 * SQLite: ``connection.database`` (a file path, ``:memory:``) or ``connection.uri``
   (``sqlite:///relative.db``, ``sqlite:////absolute.db``), one of them;
@@ -24,10 +24,10 @@ from typing import Any
 from urllib.parse import unquote
 
 from wirework.config import ConfigParams
-from wirework.config.connection import ConnectionSettings
-from wirework.config.secrets import redact_uri
-from wirework.config.uri import scheme_of
-from wirework.data.values import shown_value
+from wirework.config._connection import ConnectionSettings
+from wirework.config._secrets import redact_uri
+from wirework.config._uri import scheme_of
+from wirework.data._values import shown_value
 from wirework.errors import ConfigError
 
 DEFAULT_DATABASE = "./data/wirework.db"

@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from wirework.build.drivers import SQLITE as SQLITE_DRIVER
+from wirework.build._drivers import SQLITE as SQLITE_DRIVER
 from wirework.errors import BackendError
 from wirework.lifecycle.retry import retry as retrying
 from wirework.sql._base import ALL, COUNT, Row, Script, play
@@ -135,6 +135,7 @@ class SqliteDialect(Dialect):
 
 
 SQLITE = SqliteDialect()
+"""SQLite's dialect: what the SQLite engine gives its components."""
 
 
 class SqliteEngine(EngineBase[SqliteTarget]):

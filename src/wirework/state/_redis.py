@@ -1,394 +1,268 @@
-"""The Redis state stores' one way to the server: a pool, Lua scripts, clear errors.
+"""Key-value state in Redis: ``pip-services:state-store:redis:*:1.0``.
 
-Both Redis stores (key-value and entity) need the same four things, kept here once:
+Each key is a Redis hash under ``options.key_prefix`` holding the JSON value (``v``),
+its version (``n``) and when it expires (``x``, milliseconds on the store's clock,
+0 = never). Why this layout and why every call is a Lua script:
 
-* a connection pool built from :class:`ConnectionSettings`, so ``connection.uri`` or
-  host/port, ``credential.*`` and ``options.connect_timeout`` mean what they mean for
-  every backend. redis-py is imported only when a store opens (the ``redis`` extra);
-* ``open`` with bounded retries and backoff (a server still starting must not kill
-  the service), and ``close`` that disconnects every pooled connection;
-* scripts run by EVALSHA and loaded on open, and the Lua they share
-  (:data:`SHARED_LUA`: how a write draws its version). A server restarted or ``SCRIPT FLUSH``-ed
-  meanwhile answers NOSCRIPT; the script is then loaded again and the call repeated.
-  That is safe because a NOSCRIPT call never ran;
-* driver errors turned into :class:`BackendError` naming ``host:port`` and the
-  operation, never the password. Commands are sent on a connection taken from the
-  pool here, not through redis-py's client, so a failure is known to come before
-  the command left (Redis unreachable: nothing happened) or after (the reply was
-  lost: a write may or may not have been applied, and the error says so). Nothing
-  is retried: a versioned write sent twice would bump the version twice or fail
-  its own check. The pool reconnects by itself on the next call, so a store
-  recovers once Redis is back without being reopened.
+* versions must be atomic across processes, so a versioned save is one script that
+  reads the version, compares, and writes with a new version: never read-then-write.
+  New versions come from one counter per prefix (the key ``<prefix>\\0version``,
+  which no state key can be, as keys never hold NUL), so a key deleted or expired and
+  saved again never gets an old version back. ``clear`` keeps the counter;
+* expiry must follow the store's injected clock (tests move a ``ManualClock``; in
+  production it is wall time, shared by every process), so each script gets ``now``
+  and treats ``x <= now`` as absent (deleting it on the way). The entry also gets a
+  native ``PEXPIRE`` of its lifetime, so Redis reclaims memory by itself;
+* values are validated and encoded by :mod:`wirework.data._values`, so Redis refuses
+  exactly what memory and SQL refuse;
+* bulk calls send one script per chunk of up to 1,000 keys, all chunks in one round
+  trip, so a bulk call never costs a round trip per key nor blocks Redis for long.
+
+The scripts only touch the keys they are given, except ``clear``, which scans the
+prefix. Multi-key scripts assume one server (not Redis Cluster). A script checks its
+arguments and reads everything before its first write, and nothing after that write
+can fail, so a call that reports an error has written nothing.
 """
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
-from types import ModuleType
-from typing import Any, NoReturn
-from urllib.parse import urlsplit
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
-from wirework.build.drivers import REDIS
+from wirework.build._drivers import REDIS, Driver
 from wirework.config import ConfigParams
-from wirework.config.connection import ConnectionSettings
-from wirework.config.secrets import redact
-from wirework.config.uri import scheme_of
-from wirework.errors import BackendError, ConfigError, InvalidStateError
-from wirework.lifecycle.retry import retry
+from wirework.config.schema import SchemaRef, validated
+from wirework.data._values import (
+    MAX_KEY_BYTES,
+    check_key,
+    check_ttl,
+    check_version,
+    decode,
+    encode,
+)
+from wirework.errors import ConcurrencyError, InvalidStateError
+from wirework.refer import IReferences
+from wirework.state import _redis_scripts as lua
+from wirework.state._clock import Clock
+from wirework.state._protocol import StateValue, bulk_pairs
+from wirework.state._redis_link import STATE_PREFIX, RedisLink, check_prefix, link_for
 
-__all__ = [
-    "DEFAULT_MAX_CONNECTIONS",
-    "DEFAULT_PORT",
-    "SHARED_LUA",
-    "RedisLink",
-    "Script",
-    "check_uri",
-    "link_for",
-    "redis_address",
-    "redis_settings",
-]
+if TYPE_CHECKING:
+    from wirework.state._schema import RedisStateStoreConfig
 
-DEFAULT_PORT = 6379
-DEFAULT_MAX_CONNECTIONS = 100
-_POOL_EXHAUSTED = ("No connection available.",)  # BlockingConnectionPool's timeout error
-_SCHEMES = ("redis://", "rediss://", "unix://")
-_SCAN_BATCH = 1000
-_GLOB_SPECIALS = str.maketrans({c: "\\" + c for c in "*?[]\\"})
-
-
-SHARED_LUA = """
-local function is_whole(text)
-  return not text or string.match(text, '^%-?%d+$') ~= nil
-end
-local function next_version(counter, old)
-  local version = redis.call('INCR', counter)
-  if version <= old then
-    version = old + 1
-    redis.call('SET', counter, version)
-  end
-  return version
-end
-"""
-"""Lua that write scripts start with.
-
-``next_version(counter key, the key's stored version)`` is the version a write
-gives: the store's counter plus one, so a key deleted and written again never gets
-an old version back, and above the key's own version even if the counter was lost
-(evicted, or deleted by hand), so a live key's version only grows. It fails only if
-the counter holds something other than a whole number, so a script that writes
-before calling it first checks ``is_whole(redis.call('GET', counter))`` (absent
-counts as whole), as it checks anything else it will later ``INCR``.
-"""
+_NAME = "RedisStateStore"
+T = TypeVar("T")
+_CHUNK = 1000  # keys per bulk script call: one call never blocks Redis for long
+_COUNTER = "\x00version"  # after the prefix: the last version the store gave
 
 
-@dataclass(frozen=True, slots=True)
-class Script:
-    """A Lua script and its SHA1, computed locally so EVALSHA needs no round trip first.
+class RedisStateStore:
+    """Key-value state in Redis, shared by every process that uses the same prefix.
 
-    ``writes``: the script changes what callers see, so a lost reply leaves its caller
-    not knowing whether it was applied (housekeeping such as removing an expired
-    entry does not count).
+    Config: ``connection.uri`` (``redis://``, ``rediss://``, ``unix://``) or
+    ``connection.host``/``port``/``database``; ``credential.username``/``password``;
+    ``options.connect_timeout`` (ms, also the per-command socket timeout),
+    ``options.retries`` (connection attempts on open), ``options.max_connections``
+    (pool size, default 100; more callers at once wait for a connection),
+    ``options.key_prefix`` (default ``wirework:state:``) and ``options.timeout``
+    (ms, 0 = never expire).
+    ``clock`` returns seconds; it defaults to wall time so that every process
+    agrees on when an entry expires.
     """
 
-    source: str
-    writes: bool = False
-    sha: str = field(init=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "sha", hashlib.sha1(self.source.encode()).hexdigest())
-
-
-class _Refused(Exception):
-    """Wraps an error that retrying cannot fix (a wrong password), so ``retry`` stops."""
-
-    def __init__(self, cause: Exception) -> None:
-        super().__init__(str(cause))
-        self.cause = cause
-
-
-def link_for(config: ConfigParams, component: str, scripts: Sequence[Script]) -> RedisLink:
-    """An unopened link for a store's config; a bad key is a :class:`ConfigError` now."""
-    return RedisLink(
-        redis_settings(config, component),
-        component,
-        scripts,
-        # the pool's size (default 100, redis-py's), checked by the store's config schema
-        max_connections=config.get_as_integer_with_default(
-            "options.max_connections", DEFAULT_MAX_CONNECTIONS
-        ),
-    )
-
-
-def redis_settings(config: ConfigParams, component: str) -> ConnectionSettings:
-    """The connection settings of a Redis store, checked now rather than at ``open``."""
-    try:
-        settings = ConnectionSettings.from_config(config, default_port=DEFAULT_PORT)
-    except ConfigError as exc:
-        raise ConfigError(exc.message, component=component) from None
-    check_uri(settings.uri, component)
-    if settings.database is not None and not settings.database.isdigit():
-        raise ConfigError(
-            f"connection.database must be a Redis database number, got {settings.database!r}",
-            component=component,
-        )
-    return settings
-
-
-def check_uri(uri: str | None, component: str) -> None:
-    """Refuse a URI that is not Redis's, naming only its scheme (it may hold a password)."""
-    if uri is not None and not uri.startswith(_SCHEMES):
-        raise ConfigError(
-            "connection.uri must start with redis://, rediss:// or unix://, "
-            f"got scheme {scheme_of(uri)!r}",
-            component=component,
-        )
-
-
-def redis_address(settings: ConnectionSettings) -> str:
-    """Where the server is, for messages: ``host:port`` or a socket path, never a secret."""
-    if settings.uri is not None and settings.uri.startswith("unix://"):
-        return urlsplit(settings.uri).path
-    return settings.address
-
-
-class RedisLink:
-    """A redis-py pool plus the scripts a store runs on it, with errors that name the server."""
+    config_schema: ClassVar[SchemaRef] = "wirework.state._schema:RedisStateStoreConfig"
+    drivers: ClassVar[tuple[Driver, ...]] = (REDIS,)
 
     def __init__(
         self,
-        settings: ConnectionSettings,
-        component: str,
-        scripts: Sequence[Script],
         *,
-        max_connections: int = DEFAULT_MAX_CONNECTIONS,
+        timeout: int = 0,
+        clock: Clock = time.time,
+        key_prefix: str = STATE_PREFIX,
     ) -> None:
-        self._settings = settings
-        self._max_connections = max_connections
-        self._component = component
-        self._scripts = {script.sha: script for script in scripts}
-        self._driver: ModuleType | None = None
-        self._pool: Any = None
-
-    @property
-    def address(self) -> str:
-        return redis_address(self._settings)
-
-    @property
-    def is_open(self) -> bool:
-        return self._pool is not None
+        self._timeout = check_ttl(timeout, "timeout")
+        self._clock = clock
+        self._prefix = check_prefix(key_prefix, _NAME)
+        self._link = link_for(ConfigParams(), _NAME, lua.SCRIPTS)
+        self._logger: Any = None
 
     def __repr__(self) -> str:
-        return f"RedisLink({self.address!r}, open={self.is_open})"
+        return (
+            f"RedisStateStore(address={self._link.address!r}, key_prefix={self._prefix!r}, "
+            f"open={self._link.is_open})"
+        )
 
-    # -- lifecycle --------------------------------------------------------------------
-    def open(self) -> None:
-        """Connect, check the server answers and load the scripts, retrying with backoff."""
-        if self._pool is not None:
+    # -- component lifecycle --------------------------------------------------------
+    def configure(self, config: ConfigParams) -> None:
+        if self._link.is_open:
+            raise InvalidStateError("configure() must come before open()", component=_NAME)
+        options = cast("RedisStateStoreConfig", validated(self, config)).options
+        given = options.model_fields_set
+        timeout = options.timeout if "timeout" in given else self._timeout
+        prefix = options.key_prefix if "key_prefix" in given else self._prefix
+        link = link_for(config, _NAME, lua.SCRIPTS)  # everything is checked before anything is set
+        self._timeout, self._prefix, self._link = timeout, prefix, link
+
+    def set_references(self, references: IReferences) -> None:
+        self._logger = references.get_one_optional("*:logger:*:*:1.0")
+
+    def is_open(self) -> bool:
+        return self._link.is_open
+
+    def open(self, correlation_id: str | None) -> None:
+        if self._link.is_open:
             return
-        driver = REDIS.load(self._component)
-        pool = driver.BlockingConnectionPool(**self._pool_options(driver))
-        client = driver.Redis(connection_pool=pool)
-        attempts = 0
-
-        def handshake() -> None:
-            nonlocal attempts
-            attempts += 1
-            try:
-                client.ping()
-                for script in self._scripts.values():
-                    client.script_load(script.source)
-            except (driver.AuthenticationError, driver.exceptions.AuthorizationError) as exc:
-                raise _Refused(exc) from exc
-
-        try:
-            retry(
-                handshake,
-                retries=self._settings.retries,
-                retry_on=(driver.ConnectionError, driver.TimeoutError),
+        self._link.open()
+        if self._logger is not None:
+            self._logger.debug(
+                correlation_id,
+                "Opened Redis state store at %s (prefix %r, timeout %s ms)",
+                self._link.address,
+                self._prefix,
+                self._timeout,
             )
-        except (_Refused, driver.RedisError) as exc:
-            pool.disconnect()
-            cause = exc.cause if isinstance(exc, _Refused) else exc
-            tries = "1 attempt" if attempts == 1 else f"{attempts} attempts"
-            raise BackendError(
-                f"cannot connect to Redis at {self.address} ({tries}): "
-                f"{redact(str(cause), self._settings.secrets, one_line=True)}",
-                component=self._component,
-                hint="check that Redis runs there and the credentials are right",
-            ) from cause
-        self._driver, self._pool = driver, pool
 
-    def close(self) -> None:
-        """Disconnect every connection of the pool, idle or in use."""
-        pool, self._pool = self._pool, None
-        if pool is not None:
-            pool.disconnect()
+    def close(self, correlation_id: str | None) -> None:
+        if not self._link.is_open:
+            return
+        self._link.close()
+        if self._logger is not None:
+            self._logger.debug(correlation_id, "Closed Redis state store at %s", self._link.address)
 
-    def _pool_options(self, driver: ModuleType) -> dict[str, Any]:
-        settings = self._settings
-        options: dict[str, Any] = {}
-        if settings.uri is not None:
-            try:
-                options = driver.connection.parse_url(settings.uri)
-            except ValueError as exc:  # not chained: its text might quote the URI
-                reason = redact(str(exc), settings.secrets, one_line=True)
-                raise ConfigError(
-                    f"connection.uri is not a valid Redis URI: {reason}", component=self._component
-                ) from None
-        if settings.uri is None or not settings.uri.startswith("unix://"):
-            options["host"] = settings.host
-            options["port"] = settings.port or DEFAULT_PORT
-        if settings.database is not None:
-            options["db"] = int(settings.database)
-        if settings.username:
-            options["username"] = settings.username
-        if settings.password:
-            options["password"] = settings.password
-        options.setdefault("socket_connect_timeout", settings.connect_timeout)
-        options.setdefault("socket_timeout", settings.connect_timeout)
-        # A burst of more threads than connections waits for one (up to the timeout)
-        # instead of failing at once, as redis-py's default pool would.
-        options.setdefault("max_connections", self._max_connections)
-        options.setdefault("timeout", settings.connect_timeout)
-        options["retry"] = driver.retry.Retry(driver.backoff.NoBackoff(), 0)
-        return options
+    def clear(self, correlation_id: str | None) -> None:
+        """Remove every entry under the key prefix (the container's ``Cleanable`` step)."""
+        self._require_open("clear").delete_prefixed("clear", self._prefix, keep=self._counter)
 
-    # -- commands -----------------------------------------------------------------------
-    def run(self, operation: str, script: Script, numkeys: int, *args: Any) -> Any:
-        """One script call: ``EVALSHA sha numkeys *args``."""
-        return self.run_many(operation, script, [(numkeys, args)])[0]
+    # -- reads ------------------------------------------------------------------------
+    def load(self, correlation_id: str | None, key: str) -> Any:
+        if type(key) is not str or len(key) > MAX_KEY_BYTES or "\x00" in key or not key.isascii():
+            key = check_key(key)
+        link = self._require_open("load")
+        text = link.run("load", lua.LOAD, 1, self._prefix + key, self._now_ms())
+        return None if text is None else decode(text)
 
-    def run_many(
-        self, operation: str, script: Script, calls: Sequence[tuple[int, Sequence[Any]]]
-    ) -> list[Any]:
-        """Several calls of one script, ``(numkeys, args)`` each, in one round trip."""
-        commands = [("EVALSHA", script.sha, numkeys, *args) for numkeys, args in calls]
-        return self.pipeline(operation, commands, writes=script.writes)
+    def load_versioned(self, correlation_id: str | None, key: str) -> tuple[Any, int]:
+        key = check_key(key)
+        link = self._require_open("load_versioned")
+        reply = link.run(
+            "load_versioned", lua.LOAD_VERSIONED, 1, self._prefix + key, self._now_ms()
+        )
+        return (decode(reply[0]), int(reply[1])) if reply else (None, 0)
 
-    def command(self, operation: str, *args: Any, writes: bool = False) -> Any:
-        """One plain command, with the same error handling as scripts."""
-        return self.pipeline(operation, [args], writes=writes)[0]
+    def load_bulk(self, correlation_id: str | None, keys: Sequence[str]) -> list[StateValue]:
+        checked = [check_key(key) for key in keys]
+        link = self._require_open("load_bulk")
+        if not checked:
+            return []
+        prefix, now = self._prefix, self._now_ms()
+        calls = [
+            (len(chunk), [*(prefix + key for key in chunk), now]) for chunk in _chunks(checked)
+        ]
+        replies = link.run_many("load_bulk", lua.LOAD_MANY, calls)
+        values = (
+            decode(replies[0]) if len(replies) == 1 else [v for r in replies for v in decode(r)]
+        )
+        return [StateValue(key, value) for key, value in zip(checked, values, strict=True)]
 
-    def pipeline(
-        self, operation: str, commands: Sequence[tuple[Any, ...]], *, writes: bool = False
-    ) -> list[Any]:
-        """Send ``commands`` in one round trip (no MULTI); their replies, in order.
+    # -- writes -----------------------------------------------------------------------
+    def save(
+        self,
+        correlation_id: str | None,
+        key: str,
+        value: Any,
+        *,
+        ttl: int | None = None,
+        expected_version: int | None = None,
+    ) -> Any:
+        """Store ``value`` (``None`` deletes) and return it; see ``IVersionedStateStore``."""
+        if type(key) is not str or len(key) > MAX_KEY_BYTES or "\x00" in key or not key.isascii():
+            key = check_key(key)
+        if expected_version is not None:
+            check_version(expected_version)
+        if value is None:
+            self.delete(correlation_id, key, expected_version=expected_version)
+            return None
+        text = encode(value, key)
+        lifetime = self._timeout if ttl is None else check_ttl(ttl)
+        link = self._require_open("save")
+        now = self._now_ms()
+        expected = -1 if expected_version is None else expected_version
+        expires = now + lifetime if lifetime else 0
+        args = (self._prefix + key, self._counter, now, expected, lifetime, expires, text)
+        version = link.run("save", lua.SAVE, 2, *args)
+        if version <= 0:
+            raise ConcurrencyError(key, expected, -version)
+        return value
 
-        Commands that failed with NOSCRIPT did not run; they are sent again once the
-        scripts are loaded. Any other failure is raised after the batch. ``writes``:
-        the commands change what callers see (see :class:`Script`).
+    def save_bulk(
+        self,
+        correlation_id: str | None,
+        values: Mapping[str, Any] | Iterable[StateValue],
+        *,
+        ttl: int | None = None,
+    ) -> None:
+        """Save many keys at once (``None`` values delete); all are validated first.
+
+        Each chunk of up to 1,000 keys is written atomically; all chunks go in one
+        round trip.
         """
-        replies = self._send(operation, commands, writes)
-        missing = [i for i, reply in enumerate(replies) if self._is_noscript(reply)]
-        if missing:
-            self._load_scripts(operation)
-            again = self._send(operation, [commands[i] for i in missing], writes)
-            for index, reply in zip(missing, again, strict=True):
-                replies[index] = reply
-        for reply in replies:
-            if isinstance(reply, Exception):
-                self._fail(operation, reply)
-        return replies
+        pairs: list[tuple[str, str]] = []  # a key given twice is saved twice, as in memory
+        for raw_key, value in bulk_pairs(values):
+            key = check_key(raw_key)
+            pairs.append((key, "" if value is None else encode(value, key)))
+        lifetime = self._timeout if ttl is None else check_ttl(ttl)
+        link = self._require_open("save_bulk")
+        if not pairs:
+            return
+        now = self._now_ms()
+        expires = now + lifetime if lifetime else 0
+        calls = [
+            (
+                len(chunk) + 1,
+                [
+                    *(self._prefix + key for key, _ in chunk),
+                    self._counter,
+                    *(now, lifetime, expires),
+                    *(text for _, text in chunk),
+                ],
+            )
+            for chunk in _chunks(pairs)
+        ]
+        link.run_many("save_bulk", lua.SAVE_MANY, calls)
 
-    def delete_prefixed(self, operation: str, prefix: str, *, keep: str | None = None) -> int:
-        """Remove every key starting with ``prefix`` but ``keep`` (SCAN, then UNLINK in batches)."""
-        if not prefix:
+    def delete(
+        self, correlation_id: str | None, key: str, *, expected_version: int | None = None
+    ) -> Any:
+        """Remove ``key`` and return its value (``None`` when it was absent)."""
+        key = check_key(key)
+        if expected_version is not None:
+            check_version(expected_version)
+        link = self._require_open("delete")
+        expected = -1 if expected_version is None else expected_version
+        reply = link.run("delete", lua.DELETE, 1, self._prefix + key, self._now_ms(), expected)
+        if reply[0] == 0:
+            raise ConcurrencyError(key, expected, int(reply[1]))
+        return decode(reply[2]) if len(reply) > 2 else None
+
+    # -- internals --------------------------------------------------------------------
+    @property
+    def _counter(self) -> str:
+        """The key holding the last version given: NUL, which no state key holds, keeps
+        it apart from every state key under the prefix."""
+        return self._prefix + _COUNTER
+
+    def _now_ms(self) -> int:
+        return round(self._clock() * 1000)
+
+    def _require_open(self, operation: str) -> RedisLink:
+        link = self._link
+        if not link.is_open:
             raise InvalidStateError(
-                "refusing to delete every key of the database: the key prefix is empty",
-                component=self._component,
+                f"the store is not open: call open() before {operation}()", component=_NAME
             )
-        kept = None if keep is None else keep.encode("utf-8")
-        deleted = 0
-        for batch in self._scan(operation, prefix.translate(_GLOB_SPECIALS) + "*"):
-            doomed = [key for key in batch if key != kept]
-            if doomed:
-                deleted += int(self.command(operation, "UNLINK", *doomed, writes=True))
-        return deleted
+        return link
 
-    def _scan(self, operation: str, pattern: str) -> Iterator[list[bytes]]:
-        cursor: Any = 0
-        while True:
-            cursor, keys = self.command(  # part of a write: earlier batches may be gone
-                operation, "SCAN", cursor, "MATCH", pattern, "COUNT", _SCAN_BATCH, writes=True
-            )
-            if keys:
-                yield list(keys)
-            if int(cursor) == 0:
-                return
 
-    # -- the wire and its failures ---------------------------------------------------
-    def _send(self, operation: str, commands: Sequence[tuple[Any, ...]], writes: bool) -> list[Any]:
-        """One round trip on one pooled connection: each command's reply, an error reply
-        as its exception. A failure to connect means nothing was sent; any later one
-        may have come after the commands ran."""
-        pool = self._require_pool()
-        driver: Any = self._driver
-        try:
-            conn = pool.get_connection()  # connects, or reconnects a connection gone stale
-        except Exception as exc:
-            self._fail(operation, exc)
-        try:
-            conn.send_packed_command(conn.pack_commands(commands))
-            replies: list[Any] = []
-            for _ in commands:
-                try:
-                    replies.append(conn.read_response())
-                except driver.ResponseError as reply:  # an error reply: the link is fine
-                    replies.append(reply)
-            return replies
-        except BaseException as exc:
-            conn.disconnect()  # a reply may be left unread: never hand this one out again
-            if isinstance(exc, Exception):
-                self._fail(operation, exc, sent=writes)
-            raise
-        finally:
-            pool.release(conn)
-
-    def _load_scripts(self, operation: str) -> None:
-        source = [("SCRIPT", "LOAD", script.source) for script in self._scripts.values()]
-        for reply in self._send(operation, source, False):
-            if isinstance(reply, Exception):
-                self._fail(operation, reply)
-
-    def _is_noscript(self, reply: Any) -> bool:
-        return self._driver is not None and isinstance(reply, self._driver.exceptions.NoScriptError)
-
-    def _fail(self, operation: str, exc: Exception, *, sent: bool = False) -> NoReturn:
-        """Raise the :class:`BackendError` for a driver error (``sent``: a write left
-        before it failed); any other error is a bug, not the server's, and goes as is."""
-        driver = self._driver
-        if driver is None or not isinstance(exc, driver.RedisError):
-            raise exc
-        if isinstance(exc, driver.ConnectionError) and exc.args == _POOL_EXHAUSTED:
-            problem = (
-                f"{operation}() on Redis at {self.address} waited in vain for a free "
-                f"connection: all {self._max_connections} were busy"
-            )
-            hint = "raise options.max_connections, or make fewer calls at once"
-        elif isinstance(exc, (driver.ConnectionError, driver.TimeoutError)) and sent:
-            problem = (
-                f"lost the reply of Redis at {self.address} to {operation}(): "
-                f"the write may or may not have been applied: {exc}"
-            )
-            hint = (
-                "the store reconnects by itself on the next call; read it back before "
-                "trying again (a versioned write sent twice meets its own new version)"
-            )
-        elif isinstance(exc, (driver.ConnectionError, driver.TimeoutError)):
-            problem = f"Redis at {self.address} is unreachable: {operation}() failed: {exc}"
-            hint = "the store reconnects by itself on the next call once Redis is back"
-        else:
-            problem = f"Redis at {self.address} refused {operation}(): {exc}"
-            hint = None
-        problem = redact(problem, self._settings.secrets, one_line=True)
-        raise BackendError(problem, component=self._component, hint=hint) from exc
-
-    def _require_pool(self) -> Any:
-        pool = self._pool
-        if pool is None:
-            raise InvalidStateError(
-                "the store was closed while a call was running", component=self._component
-            )
-        return pool
+def _chunks(items: list[T]) -> list[list[T]]:
+    return [items[start : start + _CHUNK] for start in range(0, len(items), _CHUNK)]

@@ -1,6 +1,6 @@
 """The I/O-free core of the SQL key-value stores: statements, versions, expiry, purges.
 
-Nothing here touches a connection. The store (:mod:`wirework.state.sql`) validates an
+Nothing here touches a connection. The store (:mod:`wirework.state._sql_store`) validates an
 argument with the shared value rules, takes a statement from :class:`KvStatements`,
 sends it through its engine and hands the reply to a function here; an operation of
 several round trips is a script (:data:`wirework.sql._base.Script`) the engine plays.
@@ -18,7 +18,7 @@ hold across processes, not only threads:
   and processes sharing a table agree. Expired rows are absent to every read and
   write, and a bounded ``DELETE`` on the indexed column removes them at most every
   :data:`PURGE_EVERY` seconds: never a scan per call;
-* values are the :func:`~wirework.data.values.encode` JSON text in a ``TEXT`` column
+* values are the :func:`~wirework.data._values.encode` JSON text in a ``TEXT`` column
   (PostgreSQL's ``jsonb`` refuses ``\\u0000``, which is a valid value here);
 * a version never comes back to a key: a row written again gets a higher version
   and a new row one its key never had, from the dialect's counter beside the table.
@@ -31,7 +31,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from wirework.data.values import decode
+from wirework.data._values import decode
 from wirework.errors import ConcurrencyError
 from wirework.sql import COUNT, MANY, ONE, Call, Dialect, Row, Script
 

@@ -6,8 +6,8 @@ loggers, :class:`~wirework.container.ContextInfo`) does not import pydantic. Thi
 package's top level stays that light too: it resolves schemas, hands out the one
 validated model per config, and imports the validation machinery (``check``) only
 when a config is actually checked. The pieces a schema is made of (``ComponentConfig``,
-the shared sections, ``milliseconds``...) are in :mod:`wirework.config.schema.models`,
-which imports pydantic.
+the shared sections, ``milliseconds``...) are handed out here too, but their module
+imports pydantic, so it is imported on first use of one of them.
 
 The container validates each entry once, before ``configure``, and hands the model
 over for the duration of that call (:func:`hand_over`); a built-in component's
@@ -24,15 +24,50 @@ from contextvars import ContextVar, Token
 from functools import cache
 from typing import TYPE_CHECKING, Any, TypeAlias
 
-from wirework.config.params import ConfigParams
+from wirework._lazy import lazy_names
+from wirework.config._params import ConfigParams
 from wirework.errors import ConfigError, WireworkError
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
-    from wirework.config.loader import ComponentSpec
+    from wirework.config._spec import ComponentSpec
+    from wirework.config.schema._models import (
+        ComponentConfig,
+        Connection,
+        ConnectOptions,
+        Credential,
+        Rule,
+        Secret,
+        milliseconds,
+    )
 
-__all__ = ["SchemaRef", "check_entry", "hand_over", "schema_of", "take_back", "validated"]
+__all__ = [
+    "ComponentConfig",
+    "ConnectOptions",
+    "Connection",
+    "Credential",
+    "Rule",
+    "SchemaRef",
+    "Secret",
+    "milliseconds",
+    "schema_of",
+    "validated",
+]
+
+# The pieces a schema is made of import pydantic: only when first asked for.
+_MODELS = (
+    "ComponentConfig",
+    "ConnectOptions",
+    "Connection",
+    "Credential",
+    "Rule",
+    "Secret",
+    "milliseconds",
+)
+__getattr__, __dir__ = lazy_names(
+    __name__, dict.fromkeys(_MODELS, "wirework.config.schema._models")
+)
 
 SchemaRef: TypeAlias = "type[BaseModel] | str"
 """What ``config_schema`` holds: a model, or its ``"module:Class"`` path."""
@@ -56,6 +91,7 @@ def hand_over(config: ConfigParams, model: BaseModel | None) -> Token[Any] | Non
 
 
 def take_back(token: Token[Any] | None) -> None:
+    """Ends what :func:`hand_over` began: ``configure`` has returned."""
     if token is not None:
         _handed.reset(token)
 
@@ -75,7 +111,7 @@ def schema_of(cls: type) -> type[BaseModel] | None:
 def _resolve(cls: type, declared: object) -> type[BaseModel]:
     from pydantic import BaseModel
 
-    from wirework.build.types import load_type
+    from wirework.build._types import load_type
 
     where = f"{cls.__module__}.{cls.__qualname__}.config_schema"
     try:
@@ -114,7 +150,7 @@ def validated(component: object, config: ConfigParams) -> Any:
     handed = _handed.get()
     if handed is not None and handed[0] is config and type(handed[1]) is model:
         return handed[1]
-    from wirework.config.schema.check import check_config
+    from wirework.config.schema._check import check_config
 
     return check_config(model, config, component=type(component).__name__)
 
@@ -138,6 +174,6 @@ def check_entry(spec: ComponentSpec, cls: type | None) -> BaseModel | None:
 def _check_spec() -> Callable[[ComponentSpec, type[BaseModel] | None], BaseModel | None]:
     """``check.check_spec``, imported on first use (it imports pydantic) and then kept:
     an import statement costs more than the check of an entry without a schema."""
-    from wirework.config.schema.check import check_spec
+    from wirework.config.schema._check import check_spec
 
     return check_spec

@@ -7,9 +7,9 @@ state stores. Importing this package imports no driver; each is imported when it
 backend opens.
 """
 
-from wirework.persistence.sql.core import IdentifiableSqlPersistence
-from wirework.persistence.sql.postgres import IdentifiablePostgresPersistence
-from wirework.persistence.sql.sqlite import IdentifiableSqlitePersistence
+from wirework.persistence.sql._postgres import IdentifiablePostgresPersistence
+from wirework.persistence.sql._sqlite import IdentifiableSqlitePersistence
+from wirework.persistence.sql._store import IdentifiableSqlPersistence
 
 __all__ = [
     "IdentifiablePostgresPersistence",

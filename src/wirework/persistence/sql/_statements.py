@@ -6,11 +6,11 @@ One table per persistence, rows of ``(seq, id, doc)``:
   its row, so an item keeps its place, as it does in memory.
 * ``id`` is the item's id as text, unique. A duplicate ``create`` is refused by the
   database itself, not by a read-then-write that two writers could both pass.
-* ``doc`` is the whole item as a JSON document (``wirework.persistence.codec``), so
+* ``doc`` is the whole item as a JSON document (``wirework.persistence._codec``), so
   any item class fits without a schema.
 
-The filter and sort meanings come from ``wirework.data.filter`` and ``.sort``, checked
-by ``wirework.persistence.query.conditions`` before any SQL is built; the dialect says
+The filter and sort meanings come from ``wirework.data._filter`` and ``.sort``, checked
+by ``wirework.persistence._query.conditions`` before any SQL is built; the dialect says
 them in its own JSON functions (:meth:`~wirework.sql.Dialect.json_equals`...):
 
 * Filter values compare as JSON values: ``5`` never matches ``"5"``, a boolean only
@@ -28,11 +28,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from wirework.data.sort import SortField, SortParams
+from wirework.data._sort import SortField, SortParams
 from wirework.errors import WireworkError
-from wirework.persistence.items import set_field
-from wirework.persistence.query import conditions, field_path
-from wirework.persistence.sql.rows import Rows
+from wirework.persistence._items import set_field
+from wirework.persistence._query import conditions, field_path
+from wirework.persistence.sql._rows import Rows
 from wirework.sql import ALL, COUNT, Dialect, Fragment, Script
 
 T = TypeVar("T")

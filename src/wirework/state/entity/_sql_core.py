@@ -1,6 +1,6 @@
 """The I/O-free core of the SQL entity stores: statements and the write rules.
 
-Same semantics as :class:`~wirework.state.entity.memory.MemoryEntityStore`, which the
+Same semantics as :class:`~wirework.state.entity._memory.MemoryEntityStore`, which the
 conformance suite checks on every backend; here each write is one statement:
 
 * a write without expectation is an upsert; ``expected_version=0`` is an insert
@@ -13,7 +13,7 @@ conformance suite checks on every backend; here each write is one statement:
   done in Python (SQL's JSON functions differ by database and PostgreSQL's ``jsonb``
   refuses ``\\u0000``), so such a write reads the row and writes it back only if its
   version is unchanged, and tries again if it changed: still atomic;
-* context and metadata are :func:`~wirework.data.values.encode` JSON text;
+* context and metadata are :func:`~wirework.data._values.encode` JSON text;
 * ids list in byte order (the dialect's key collation), which is Python's ``sorted``.
 
 The writes are scripts (:data:`wirework.sql.Script`): the store's driver plays them
@@ -25,11 +25,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from wirework.data.values import UnstorableValueError, canonical, decode, encode
-from wirework.errors import ConcurrencyError
+from wirework.data._values import canonical, decode, encode
+from wirework.errors import ConcurrencyError, UnstorableValueError
 from wirework.sql import MANY, ONE, Call, Dialect, Row, Script
 from wirework.state._sql_core import check_conflict
-from wirework.state.entity.base import encode_context
+from wirework.state.entity._base import encode_context
 
 DEFAULT_TABLE = "wirework_entity_state"
 """``options.table`` when neither the config nor the constructor names one."""

@@ -1,29 +1,8 @@
-"""The entity-state store on PostgreSQL: ``wirework:entity-store:postgres:*:1.0``.
+"""Transitional path: ``wirework.container.defaults`` names ``PostgresEntityStore`` here.
 
-``PostgresEntityStore("postgresql://user:secret@db:5432/app")``. As a component it
-reads the key-value store's keys: ``connection.uri`` or ``connection.host`` /
-``port`` / ``database``, ``credential.username`` / ``password``,
-``options.connect_timeout`` (ms), ``options.retries``, ``options.max_pool_size`` and
-``options.table`` (``wirework_entity_state``). The connection policy (pool, killed
-connections replaced, secrets kept out of messages) is
-:class:`wirework.sql.PostgresEngine`'s; psycopg is imported on connect.
+The class lives in :mod:`wirework.state.entity._postgres` and is public as
+``wirework.state.entity.PostgresEntityStore``; this module goes once the built-in
+registrations name that instead.
 """
 
-from __future__ import annotations
-
-from typing import ClassVar
-
-from wirework.build.drivers import PSYCOPG, Driver
-from wirework.config.schema import SchemaRef
-from wirework.sql import EngineKind, PostgresEngine
-from wirework.state.entity.sql import SqlEntityStore
-
-__all__ = ["PostgresEntityStore"]
-
-
-class PostgresEntityStore(SqlEntityStore):
-    """Entity state in a PostgreSQL table; every protocol of the memory store, async included."""
-
-    engine_kind: ClassVar[EngineKind] = PostgresEngine
-    config_schema: ClassVar[SchemaRef] = "wirework.state.schema:PostgresEntityStoreConfig"
-    drivers: ClassVar[tuple[Driver, ...]] = (PSYCOPG,)
+from wirework.state.entity._postgres import PostgresEntityStore as PostgresEntityStore
