@@ -30,43 +30,6 @@ FOREIGN = {
     ("wirework.di", "inject"): "dependency_injector.wiring",
 }
 
-# Paths kept only because the runtime packages (container, command) still import them
-# or name them in their built-in registrations. Each goes when they stop: the test
-# below fails once nothing there names it.
-TRANSITIONAL = (
-    "wirework.build.types",
-    "wirework.config.filecache",
-    "wirework.config.loader",
-    "wirework.config.secrets",
-    "wirework.config.schema.document",
-    "wirework.config.schema.models",
-    "wirework.state.sqlite",
-    "wirework.state.redis",
-    "wirework.state.postgres",
-    "wirework.state.entity.sqlite",
-    "wirework.state.entity.redis",
-    "wirework.state.entity.postgres",
-)
-
-# Public names of the runtime packages without a docstring yet: their part of the
-# work. Strict, so each entry must go as soon as its docstring comes.
-UNDOCUMENTED_RUNTIME = {
-    ("wirework.container", "BUILT_INS"),
-    ("wirework.lifecycle", "Capabilities"),
-    *(
-        (pkg, name)
-        for pkg in ("wirework", "wirework.lifecycle")
-        for name in (
-            "Cleanable",
-            "Configurable",
-            "Executable",
-            "Openable",
-            "Referenceable",
-            "Unreferenceable",
-        )
-    ),
-}
-
 
 def module_name(path: Path) -> str:
     parts = ["wirework", *path.relative_to(SOURCE).with_suffix("").parts]
@@ -88,9 +51,7 @@ def public_modules() -> list[str]:
     return [
         n
         for n in names
-        if not is_private(n)
-        and n not in TRANSITIONAL
-        and (module_path(n).name == "__init__.py" or n == "wirework.errors")
+        if not is_private(n) and (module_path(n).name == "__init__.py" or n == "wirework.errors")
     ]
 
 
@@ -166,16 +127,7 @@ def test_every_public_module_lists_its_names(module: str) -> None:
 
 @pytest.mark.parametrize(
     ("module", "name"),
-    [
-        pytest.param(
-            module,
-            name,
-            marks=pytest.mark.xfail(strict=True, reason="documented with the runtime's rewrite")
-            if (module, name) in UNDOCUMENTED_RUNTIME
-            else (),
-        )
-        for module, name in PUBLIC
-    ],
+    [(module, name) for module, name in PUBLIC],
 )
 def test_every_public_name_resolves_and_is_documented(module: str, name: str) -> None:
     value = getattr(importlib.import_module(module), name)  # lazy names import here
@@ -215,23 +167,9 @@ def test_plumbing_modules_are_private_and_list_nothing() -> None:
         )
         if is_private(name) and lists:
             wrong.append(f"{name} is private but has __all__")
-        if not is_private(name) and name not in public_modules() and name not in TRANSITIONAL:
+        if not is_private(name) and name not in public_modules():
             wrong.append(f"{name} is neither a package, wirework.errors, nor private")
     assert not wrong, "\n".join(wrong)
-
-
-@pytest.mark.parametrize("module", TRANSITIONAL)
-def test_each_transitional_path_is_still_used_by_the_runtime(module: str) -> None:
-    runtime = "".join(
-        path.read_text(encoding="utf-8")
-        for package in RUNTIME
-        for path in (SOURCE / package).rglob("*.py")
-    )
-    assert re.search(rf"\b{re.escape(module)}\b", runtime), (
-        f"nothing in {', '.join(RUNTIME)} names {module} any more: delete it"
-    )
-    text = module_path(module).read_text(encoding="utf-8")
-    assert text.startswith('"""Transitional path'), f"{module} must say why it is there"
 
 
 def test_the_readme_lists_every_public_package_with_its_names() -> None:

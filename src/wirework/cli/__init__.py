@@ -25,8 +25,8 @@ from types import FrameType
 from typing import Any
 
 import wirework
-from wirework.config.filecache import DISABLE_VARIABLE
-from wirework.config.secrets import redact, secret_values
+from wirework.config._filecache import DISABLE_VARIABLE
+from wirework.config._secrets import redact, secret_values
 from wirework.container import Container
 from wirework.container.graph import FORMATS, Graph
 from wirework.container.interrupt import Interrupted, Interruption

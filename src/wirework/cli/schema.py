@@ -16,11 +16,10 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from wirework.build import CompositeFactory, discover_factories, load_type
-from wirework.build.types import split_type
+from wirework.build import CompositeFactory, discover_factories, load_type, split_type
 from wirework.config import load_config
 from wirework.config.schema import schema_of
-from wirework.config.schema.document import config_document
+from wirework.config.schema._document import config_document
 from wirework.container.defaults import BUILT_INS, BY_TYPE_ONLY, DefaultFactory
 from wirework.descriptor import Descriptor
 from wirework.errors import WireworkError

@@ -127,7 +127,7 @@ class Container:
         path: str | os.PathLike[str],
         parameters: Mapping[str, Any] | None = None,
     ) -> None:
-        from wirework.config.loader import load_config  # imports PyYAML: only when reading
+        from wirework.config._loader import load_config  # imports PyYAML: only when reading
 
         self.config = load_config(path, parameters)
 

@@ -21,14 +21,15 @@ BUILT_INS: dict[str, str] = {
     "pip-services:logger:stdlib:*:1.0": "wirework.log:StdlibLogger",
     "pip-services:state-store:memory:*:1.0": "wirework.state:MemoryStateStore",
     "pip-services:state-store:null:*:1.0": "wirework.state:NullStateStore",
-    "pip-services:state-store:sqlite:*:1.0": "wirework.state.sqlite:SqliteStateStore",
-    "pip-services:state-store:redis:*:1.0": "wirework.state.redis:RedisStateStore",
-    "pip-services:state-store:postgres:*:1.0": "wirework.state.postgres:PostgresStateStore",
+    "pip-services:state-store:sqlite:*:1.0": "wirework.state:SqliteStateStore",
+    "pip-services:state-store:redis:*:1.0": "wirework.state:RedisStateStore",
+    "pip-services:state-store:postgres:*:1.0": "wirework.state:PostgresStateStore",
     "wirework:entity-store:memory:*:1.0": "wirework.state.entity:MemoryEntityStore",
-    "wirework:entity-store:sqlite:*:1.0": "wirework.state.entity.sqlite:SqliteEntityStore",
-    "wirework:entity-store:redis:*:1.0": "wirework.state.entity.redis:RedisEntityStore",
-    "wirework:entity-store:postgres:*:1.0": "wirework.state.entity.postgres:PostgresEntityStore",
+    "wirework:entity-store:sqlite:*:1.0": "wirework.state.entity:SqliteEntityStore",
+    "wirework:entity-store:redis:*:1.0": "wirework.state.entity:RedisEntityStore",
+    "wirework:entity-store:postgres:*:1.0": "wirework.state.entity:PostgresEntityStore",
 }
+"""Every built-in component: its Pip.Services descriptor -> ``"module:Class"``."""
 
 
 # Built-ins declared by ``type:`` under the application's own descriptor, not by a

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import Field
 
-from wirework.config.schema.models import ComponentConfig
+from wirework.config.schema import ComponentConfig
 
 __all__ = ["ContextInfoConfig"]
 
