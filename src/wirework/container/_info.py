@@ -10,15 +10,13 @@ from wirework.config import ConfigParams
 from wirework.config.schema import SchemaRef, validated
 
 if TYPE_CHECKING:
-    from wirework.container.schema import ContextInfoConfig
-
-__all__ = ["ContextInfo"]
+    from wirework.container._schema import ContextInfoConfig
 
 
 class ContextInfo:
     """Name, description and properties of the running container."""
 
-    config_schema: ClassVar[SchemaRef] = "wirework.container.schema:ContextInfoConfig"
+    config_schema: ClassVar[SchemaRef] = "wirework.container._schema:ContextInfoConfig"
 
     def __init__(self, name: str | None = None, description: str | None = None) -> None:
         self.name = name or "wirework"
