@@ -19,7 +19,7 @@ import pytest
 
 import runtime_parts as parts
 from wirework.container import Container, HealthReport
-from wirework.errors import LifecycleError
+from wirework.errors import InvalidArgumentError, LifecycleError
 
 
 @pytest.fixture(autouse=True)
@@ -252,3 +252,61 @@ def test_a_container_opened_and_never_closed_warns(tmp_path: Path) -> None:
     c.open()
     with pytest.warns(ResourceWarning, match="opened and never closed"):
         del c  # the last reference: collected here
+
+
+# -- hostile settings -------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"parallel": 0},
+        {"parallel": 5000},
+        {"parallel": True},
+        {"parallel": 2.5},
+        {"open_timeout": -1},
+        {"close_timeout": float("nan")},
+        {"shutdown_timeout": float("inf")},
+        {"health_timeout": "5"},
+    ],
+    ids=str,
+)
+def test_settings_out_of_range_are_refused_by_name(options: dict[str, object]) -> None:
+    (name,) = options
+    with pytest.raises(InvalidArgumentError, match=name):
+        Container(**options)  # type: ignore[arg-type]
+
+
+def test_a_process_out_of_threads_fails_the_start_clearly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    c = container(tmp_path, part("a"))
+
+    def refuse(self: threading.Thread) -> None:
+        raise RuntimeError("can't start new thread")
+
+    monkeypatch.setattr(threading.Thread, "start", refuse)
+    with pytest.raises(LifecycleError, match="open could not start: no thread") as info:
+        c.open()
+    assert isinstance(info.value.__cause__, RuntimeError)
+    assert not c.is_open()
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--parallel", "0"],
+        ["--parallel", "100000"],
+        ["--shutdown-timeout", "nan"],
+        ["--shutdown-timeout", "inf"],
+        ["--shutdown-timeout", "-3"],
+    ],
+    ids=" ".join,
+)
+def test_the_command_refuses_bounds_out_of_range(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from wirework.cli import main
+
+    with pytest.raises(SystemExit) as info:
+        main(["run", "-c", "missing.yml", *argv])
+    assert info.value.code == 2
+    assert f"argument {argv[0]}: expected a number above 0" in capsys.readouterr().err

@@ -24,18 +24,23 @@ from typing import Any
 
 from wirework.cli._output import report
 from wirework.container import Container, Interrupted, Interruption
+from wirework.container._container import MAX_PARALLEL
 from wirework.errors import WireworkError
 from wirework.refer import Locator
 
 
-def _positive(kind: type[int] | type[float]) -> Any:
+def _bounded(kind: type[int] | type[float], highest: float) -> Any:
+    """An argparse type: a finite number above 0, at most ``highest``."""
+
     def parse(text: str) -> int | float:
         try:
             value = kind(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-        if not value > 0:
-            raise argparse.ArgumentTypeError(f"expected a number above 0, got {text!r}")
+        if not 0 < value <= highest:  # NaN fails this too
+            raise argparse.ArgumentTypeError(
+                f"expected a number above 0 and at most {highest:g}, got {text!r}"
+            )
         return value
 
     return parse
@@ -45,14 +50,14 @@ def run_arguments(parser: argparse.ArgumentParser) -> None:
     """The options only ``run`` has: how the lifecycle is bounded."""
     parser.add_argument(
         "--parallel",
-        type=_positive(int),
+        type=_bounded(int, MAX_PARALLEL),
         default=8,
         metavar="N",
         help="how many components may open at once (1: one by one, in config order; default 8)",
     )
     parser.add_argument(
         "--shutdown-timeout",
-        type=_positive(float),
+        type=_bounded(float, 86_400),
         default=25.0,
         metavar="SECONDS",
         help="the budget for closing everything; what is still closing then is abandoned "

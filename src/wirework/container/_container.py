@@ -40,7 +40,7 @@ from wirework.container._info import ContextInfo
 from wirework.container._interrupt import Interrupted, Interruption
 from wirework.container._loops import Loops
 from wirework.container._runtime import Pass
-from wirework.errors import InvalidStateError
+from wirework.errors import InvalidArgumentError, InvalidStateError
 from wirework.lifecycle import capabilities
 from wirework.log import ILogger, NullLogger
 from wirework.refer import Locator, References
@@ -76,8 +76,7 @@ class Container:
         win. ``parallel`` is how many components may open at once (1: one by one, in
         config order); ``shutdown_timeout`` bounds a whole close.
         """
-        if parallel < 1:
-            raise InvalidStateError(f"parallel must be at least 1, got {parallel}")
+        _check_bounds(parallel, open_timeout, close_timeout, shutdown_timeout, health_timeout)
         self._own_info = ContextInfo(name, description)
         self.info = self._own_info
         self.config: list[ComponentSpec] = []
@@ -360,6 +359,25 @@ class Container:
                 ResourceWarning,
                 source=self,
                 stacklevel=1,
+            )
+
+
+MAX_PARALLEL = 1024  # worker threads a pass may run at once
+
+
+def _check_bounds(parallel: int, *timeouts: float | None) -> None:
+    if isinstance(parallel, bool) or not isinstance(parallel, int):
+        raise InvalidArgumentError(f"parallel must be a whole number, got {parallel!r}")
+    if not 1 <= parallel <= MAX_PARALLEL:
+        raise InvalidArgumentError(
+            f"parallel must be from 1 to {MAX_PARALLEL}, got {parallel}",
+            hint="1 opens one component at a time; a few more than the slow ones is plenty",
+        )
+    names = ("open_timeout", "close_timeout", "shutdown_timeout", "health_timeout")
+    for name, value in zip(names, timeouts, strict=True):
+        if value is not None and not (isinstance(value, int | float) and 0 < value < 1e9):
+            raise InvalidArgumentError(
+                f"{name} must be a number of seconds above 0 (or None: no bound), got {value!r}"
             )
 
 

@@ -36,7 +36,7 @@ class ContextInfo:
 
     @property
     def uptime(self) -> float:
-        """Seconds since this info was created (the reference system always says 0)."""
+        """Seconds since this info was created (Pip.Services always says 0)."""
         return time.monotonic() - self._started
 
     def __repr__(self) -> str:

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from concurrent.futures import Future
 
 POLL = 0.05  # seconds between checks of a stop request while waiting
+LONGEST_WAIT = 60.0  # a wait for a far deadline is split: any one wait stays valid
 SLOW = 0.001  # a call running this long makes the pass add a worker beside it
 MAX_BACKOFF = 30.0
 
@@ -166,7 +167,7 @@ class Pass:
         wake = min(deadlines) - now if deadlines else None
         if polling:
             wake = POLL if wake is None else min(wake, POLL)
-        return None if wake is None else max(wake, 0.001)
+        return None if wake is None else min(max(wake, 0.001), LONGEST_WAIT)
 
     def _may_grow(self) -> bool:
         return bool(
@@ -252,7 +253,22 @@ class Pass:
 
     def _start_worker(self) -> None:
         self._workers += 1
-        threading.Thread(target=self._work, name=f"wirework-{self.step}", daemon=True).start()
+        try:
+            threading.Thread(target=self._work, name=f"wirework-{self.step}", daemon=True).start()
+        except RuntimeError as exc:  # the process may start no more threads
+            self._workers -= 1
+            if self._workers:
+                return  # the workers there are go on, fewer at a time
+            node = self._ready[0][2]
+            failure = LifecycleError(
+                f"{self.step} could not start: no thread to run it on ({exc})",
+                component=node.label,
+                source=node.source,
+            )
+            failure.__cause__ = exc
+            self.failures.append(failure)
+            self._stop()
+            self._notify()
 
     def _take(self) -> _Job | None:
         """The next call for a worker (its first attempt's clock started), or ``None``
