@@ -40,12 +40,16 @@ LOG = "pip-services:logger:console:default:1.0"
 
 
 def test_a_reconfigurable_entry_with_new_options_is_configured_in_place() -> None:
-    plan = plan_reload([spec(LOG, level="info")], {}, {0}, [spec(LOG, level="debug")])
+    plan = plan_reload(
+        [spec(LOG, level="info")], {}, {0}, [spec(LOG, level="debug")], stopped=set()
+    )
     assert plan == ReloadPlan(reconfigure=((0, 0),), restart=(), kept=(), removed=(), added=())
 
 
 def test_the_same_change_restarts_an_entry_that_is_not_reconfigurable() -> None:
-    plan = plan_reload([spec(A, **{"options.x": 1})], {}, set(), [spec(A, **{"options.x": 2})])
+    plan = plan_reload(
+        [spec(A, **{"options.x": 1})], {}, set(), [spec(A, **{"options.x": 2})], stopped=set()
+    )
     assert plan.restart == ((0, 0),)
     assert plan.reconfigure == ()
 
@@ -53,14 +57,14 @@ def test_the_same_change_restarts_an_entry_that_is_not_reconfigurable() -> None:
 def test_new_dependencies_restart_even_a_reconfigurable_entry() -> None:
     old = [spec(LOG, **{"dependencies.info": A})]
     new = [spec(LOG, **{"dependencies.info": B})]
-    assert plan_reload(old, {}, {0}, new).restart == ((0, 0),)
+    assert plan_reload(old, {}, {0}, new, stopped=set()).restart == ((0, 0),)
 
 
 def test_a_restart_goes_down_the_chain_of_dependents_and_nowhere_else() -> None:
     old = [spec(A, **{"options.x": 1}), spec(B), spec(C), spec(D)]
     needs = {1: {0}, 2: {1}}  # c needs b needs a; d needs nothing
     new = [spec(A, **{"options.x": 2}), spec(B), spec(C), spec(D)]
-    plan = plan_reload(old, needs, set(), new)
+    plan = plan_reload(old, needs, set(), new, stopped=set())
     assert plan.restart == ((0, 0), (1, 1), (2, 2))
     assert plan.kept == ((3, 3),)
 
@@ -68,14 +72,14 @@ def test_a_restart_goes_down_the_chain_of_dependents_and_nowhere_else() -> None:
 def test_a_reconfigurable_dependent_of_a_restarted_entry_restarts() -> None:
     old = [spec(A, **{"options.x": 1}), spec(LOG, level="info")]
     new = [spec(A, **{"options.x": 2}), spec(LOG, level="debug")]
-    plan = plan_reload(old, {1: {0}}, {1}, new)
+    plan = plan_reload(old, {1: {0}}, {1}, new, stopped=set())
     assert plan.restart == ((0, 0), (1, 1))
     assert plan.reconfigure == ()
 
 
 def test_removing_an_entry_restarts_what_depended_on_it() -> None:
     old = [spec(A), spec(B), spec(C)]
-    plan = plan_reload(old, {1: {0}}, set(), [spec(B), spec(C)])
+    plan = plan_reload(old, {1: {0}}, set(), [spec(B), spec(C)], stopped=set())
     assert plan.removed == (0,)
     assert plan.restart == ((1, 0),)
     assert plan.kept == ((2, 1),)
@@ -84,7 +88,7 @@ def test_removing_an_entry_restarts_what_depended_on_it() -> None:
 def test_entries_with_the_same_key_are_matched_in_order_of_appearance() -> None:
     old = [spec(A, n=1), spec(A, n=2), spec(A, n=3)]
     new = [spec(A, n=1), spec(A, n=20)]
-    plan = plan_reload(old, {}, set(), new)
+    plan = plan_reload(old, {}, set(), new, stopped=set())
     assert plan.kept == ((0, 0),)
     assert plan.restart == ((1, 1),)
     assert plan.removed == (2,)
@@ -93,21 +97,28 @@ def test_entries_with_the_same_key_are_matched_in_order_of_appearance() -> None:
 def test_a_moved_entry_is_kept_under_its_new_index() -> None:
     old = [spec(A), spec("type:pkg.mod:Thing")]
     new = [spec("type:pkg.mod:Thing"), spec(B), spec(A)]
-    plan = plan_reload(old, {}, set(), new)
+    plan = plan_reload(old, {}, set(), new, stopped=set())
     assert plan.kept == ((0, 2), (1, 0))
     assert plan.added == (1,)
     assert not plan.changes_nothing
 
 
+def test_an_entry_that_is_not_running_starts_again_with_its_dependents() -> None:
+    old = [spec(A), spec(B), spec(C)]
+    plan = plan_reload(old, {1: {0}}, set(), list(old), stopped={0})
+    assert plan.restart == ((0, 0), (1, 1))
+    assert plan.kept == ((2, 2),)
+
+
 def test_values_equal_in_python_but_of_another_type_are_a_change() -> None:
-    plan = plan_reload([spec(A, flag=1)], {}, set(), [spec(A, flag=True)])
+    plan = plan_reload([spec(A, flag=1)], {}, set(), [spec(A, flag=True)], stopped=set())
     assert plan.restart == ((0, 0),)
 
 
 def test_the_file_and_line_of_an_entry_are_not_part_of_it() -> None:
     old = spec(A, n=1)
     moved = ComponentSpec(old.descriptor, None, ConfigParams(old.config), "other.yml:40", A, 40)
-    assert plan_reload([old], {}, set(), [moved]).changes_nothing
+    assert plan_reload([old], {}, set(), [moved], stopped=set()).changes_nothing
 
 
 # -- properties -------------------------------------------------------------------------
@@ -124,7 +135,7 @@ values = st.dictionaries(st.sampled_from(sorted(VALUES)), st.none()).flatmap(
 entries = st.tuples(st.sampled_from(KEYS), values)
 
 
-Case = tuple[list[ComponentSpec], dict[int, set[int]], set[int], list[ComponentSpec]]
+Case = tuple[list[ComponentSpec], dict[int, set[int]], set[int], list[ComponentSpec], set[int]]
 
 
 @st.composite
@@ -135,6 +146,7 @@ def reloads(draw: st.DrawFn) -> Case:
         for index in range(len(running))
     }
     reconfigurable = draw(st.sets(st.integers(0, max(len(running) - 1, 0))))
+    stopped = draw(st.sets(st.integers(0, max(len(running) - 1, 0)), max_size=2))
     edited = []
     for key, settings_of_entry in running:
         fate = draw(st.sampled_from(("keep", "change", "drop")))
@@ -149,6 +161,7 @@ def reloads(draw: st.DrawFn) -> Case:
         needs,
         reconfigurable,
         [spec(key, **chosen) for key, chosen in edited],
+        stopped,
     )
 
 
@@ -172,8 +185,8 @@ def rewired(old: ComponentSpec, new: ComponentSpec) -> bool:
 
 @given(reloads())
 def test_every_entry_of_both_configs_is_in_exactly_one_group(case: Case) -> None:
-    running, needs, reconfigurable, new = case
-    plan = plan_reload(running, needs, reconfigurable, new)
+    running, needs, reconfigurable, new, stopped = case
+    plan = plan_reload(running, needs, reconfigurable, new, stopped=stopped)
     pairs = [*plan.reconfigure, *plan.restart, *plan.kept]
     assert sorted([old for old, _ in pairs] + list(plan.removed)) == list(range(len(running)))
     assert sorted([fresh for _, fresh in pairs] + list(plan.added)) == list(range(len(new)))
@@ -181,8 +194,8 @@ def test_every_entry_of_both_configs_is_in_exactly_one_group(case: Case) -> None
 
 @given(reloads())
 def test_entries_are_matched_by_key_in_order_of_appearance(case: Case) -> None:
-    running, needs, reconfigurable, new = case
-    plan = plan_reload(running, needs, reconfigurable, new)
+    running, needs, reconfigurable, new, stopped = case
+    plan = plan_reload(running, needs, reconfigurable, new, stopped=stopped)
     pairs = sorted([*plan.reconfigure, *plan.restart, *plan.kept], key=lambda pair: pair[1])
     for key in set(map(entry_key, running)) | set(map(entry_key, new)):
         old_of_key = [i for i, s in enumerate(running) if entry_key(s) == key]
@@ -198,8 +211,8 @@ def test_entries_are_matched_by_key_in_order_of_appearance(case: Case) -> None:
 
 @given(reloads())
 def test_every_dependent_of_a_closed_entry_restarts(case: Case) -> None:
-    running, needs, reconfigurable, new = case
-    plan = plan_reload(running, needs, reconfigurable, new)
+    running, needs, reconfigurable, new, stopped = case
+    plan = plan_reload(running, needs, reconfigurable, new, stopped=stopped)
     closed = {old for old, _ in plan.restart} | set(plan.removed)
     for user, needed in needs.items():
         if needed & closed:
@@ -208,13 +221,15 @@ def test_every_dependent_of_a_closed_entry_restarts(case: Case) -> None:
 
 @given(reloads())
 def test_nothing_is_touched_without_a_reason(case: Case) -> None:
-    running, needs, reconfigurable, new = case
-    plan = plan_reload(running, needs, reconfigurable, new)
+    running, needs, reconfigurable, new, stopped = case
+    plan = plan_reload(running, needs, reconfigurable, new, stopped=stopped)
     closed = {old for old, _ in plan.restart} | set(plan.removed)
     for old, fresh in plan.kept:
         assert same(running[old], new[fresh])
+        assert old not in stopped
     for old, fresh in plan.reconfigure:
         assert not same(running[old], new[fresh])
+        assert old not in stopped
         assert old in reconfigurable
         assert not rewired(running[old], new[fresh])
         assert not needs[old] & closed
@@ -222,4 +237,4 @@ def test_nothing_is_touched_without_a_reason(case: Case) -> None:
         changed_beyond_repair = not same(running[old], new[fresh]) and (
             old not in reconfigurable or rewired(running[old], new[fresh])
         )
-        assert changed_beyond_repair or needs[old] & closed
+        assert changed_beyond_repair or old in stopped or needs[old] & closed

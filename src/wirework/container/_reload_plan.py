@@ -12,9 +12,10 @@ is configured again in place when its component is reconfigurable and the change
 touches neither its identity (``descriptor``/``type``) nor its ``dependencies.*``;
 any other changed entry restarts. So does every entry that depends, directly or
 through others, on one that restarts or is removed: it holds a reference to an
-object that is about to be closed. Unchanged entries keep their components and the
-references those looked up; an added entry is seen by the components this reload
-creates, not by the ones it keeps.
+object that is about to be closed. An entry whose component is not running (a reload
+whose open failed left it closed) starts again, changed or not. Unchanged entries
+keep their components and the references those looked up; an added entry is seen by
+the components this reload creates, not by the ones it keeps.
 """
 
 from __future__ import annotations
@@ -71,12 +72,14 @@ def plan_reload(
     needs: Mapping[int, Set[int]],
     reconfigurable: Set[int],
     new: Sequence[ComponentSpec],
+    *,
+    stopped: Set[int],
 ) -> ReloadPlan:
     """The plan for going from ``running`` to ``new``.
 
     ``needs`` maps a running entry's index to the indexes it depends on (as
     ``Node.needs``); ``reconfigurable`` holds the running indexes whose component
-    may be configured again while open.
+    may be configured again while open; ``stopped`` those whose component is not open.
     """
     pairs = _match(running, new)
     matched_old = {old for old, _ in pairs}
@@ -89,7 +92,9 @@ def plan_reload(
     restart: dict[int, int] = {}
     for old, fresh in pairs:
         keys = changed_keys(running[old].config, new[fresh].config)
-        if not keys:
+        if old in stopped:
+            restart[old] = fresh
+        elif not keys:
             unchanged[old] = fresh
         elif old in reconfigurable and not any(_rewires(key) for key in keys):
             in_place[old] = fresh
