@@ -24,7 +24,7 @@ from typing import Any
 
 from wirework.cli._output import report
 from wirework.container import Container, Interrupted, Interruption
-from wirework.container._container import MAX_PARALLEL
+from wirework.container._engine import MAX_PARALLEL
 from wirework.errors import WireworkError
 from wirework.refer import Locator
 
