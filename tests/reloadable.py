@@ -5,7 +5,8 @@ or watching a ``wirework run`` subprocess) sees exactly what a reload did, in or
 Config keys: ``id``; ``options.value``, any value (changing it is the edit a test
 makes); ``needs.*``, locators looked up in ``set_references``; ``journal``, a path;
 ``fail_open``, to make its open raise; ``frozen_while_open``, to make a ``configure``
-of an open instance raise; ``fail_close``, to make its close raise;
+of an open instance raise; ``fail_configure``, a message every ``configure`` raises;
+``fail_close``, to make its close raise;
 ``configure_seconds``, how long a ``configure`` takes.
 ``Part`` restarts when its entry changes; ``TunablePart`` is reconfigurable.
 """
@@ -41,6 +42,8 @@ class Part:
     def configure(self, config: ConfigParams) -> None:
         if self.opened and config.get_as_boolean("frozen_while_open"):
             raise RuntimeError(f"{self.id} cannot change while open")
+        if config.get("fail_configure"):
+            raise RuntimeError(config.get_as_string("fail_configure"))
         time.sleep(config.get_as_float_with_default("configure_seconds", 0))
         self.id = config.get_as_string("id")
         self.value = config.get("options.value")

@@ -195,6 +195,7 @@ def test_an_invalid_config_is_refused_and_the_service_runs_on_untouched(
     with pytest.raises(error) as refused:
         container.reload()
     assert f"{running.path}:" in str(refused.value)  # names the file and the line
+    assert "the reload changed nothing" in "\n".join(refused.value.__notes__)
     a = find(container, "a")
     assert (a.configures, a.opens, a.closes) == (1, 1, 0)
     assert container.config is config
@@ -263,7 +264,7 @@ def test_a_failed_reconfigure_configures_the_others_back_and_changes_nothing(
     )
     with pytest.raises(LifecycleError, match="t cannot change while open") as failed:
         container.reload()
-    assert "nothing else was changed" in "\n".join(failed.value.__notes__)
+    assert "the reload changed nothing" in "\n".join(failed.value.__notes__)
     assert console.level is LogLevel.INFO  # configured back
     assert tunable.value == 1
     assert find(container, "a") is a

@@ -9,11 +9,18 @@ running, a signal closes everything, each close within its timeout and all withi
 exits 0, or 1 naming what was abandoned. A second signal exits at once with 1, naming
 what was left unclosed. A config without a logger still gets its start and stop
 lines, on stderr, so a quiet service does not look hung.
+
+SIGHUP, and with ``--watch`` a change of the config file, reload the config. The
+handler and the watcher's thread only raise a flag; the main loop does the reload,
+one at a time (a request made during one is served after it). What a reload did, or
+why it was refused, is logged through the service's own logger (on stderr without
+one), with the secrets of the old and the new config masked.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import signal
 import sys
@@ -22,7 +29,9 @@ from collections.abc import Mapping
 from types import FrameType
 from typing import Any
 
-from wirework.cli._output import report
+from wirework.cli._output import describe, report
+from wirework.cli._watch import ConfigWatcher
+from wirework.config._secrets import redact, secret_values
 from wirework.container import Container, Interrupted, Interruption
 from wirework.container._engine import MAX_PARALLEL
 from wirework.errors import WireworkError
@@ -56,6 +65,11 @@ def run_arguments(parser: argparse.ArgumentParser) -> None:
         help="how many components may open at once (1: one by one, in config order; default 8)",
     )
     parser.add_argument(
+        "--watch",
+        action="store_true",
+        help="reload the config when its file changes (SIGHUP always reloads it)",
+    )
+    parser.add_argument(
         "--shutdown-timeout",
         type=_bounded(float, 86_400),
         default=25.0,
@@ -78,11 +92,19 @@ def run_service(args: argparse.Namespace, overrides: Mapping[Locator, Any] | Non
             os._exit(1)
         interruption.request(signum)
 
+    reloads = _Requests()
+
+    def on_hangup(signum: int, frame: FrameType | None) -> None:
+        reloads.reload = True
+
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    if hasattr(signal, "SIGHUP"):  # POSIX only
+        previous[signal.SIGHUP] = signal.signal(signal.SIGHUP, on_hangup)
+    watcher: ConfigWatcher | None = None
     try:
         container.read_config_from_file(None, args.config, dict(args.params))
         container.open(None, interruption=interruption)
-        unlogged = not container.references.get_optional("*:logger:*:*:*")
+        unlogged = _unlogged(container)
         name = container.info.name
         if unlogged:
             count = len(container.components)
@@ -93,9 +115,20 @@ def run_service(args: argparse.Namespace, overrides: Mapping[Locator, Any] | Non
                 flush=True,
             )
         container.logger.info(name, "press Ctrl-C to stop")
+        if args.watch:
+            watcher = ConfigWatcher(
+                args.config,
+                reloads.request,
+                lambda error: _say(container, f"watching {args.config}: {describe(error)}", args),
+            )
         while not interruption.requested:
+            if reloads.reload:
+                reloads.reload = False
+                _reload(container, args)
             time.sleep(0.1)
+        name = container.info.name  # a reload may have renamed it
         container.logger.info(name, "stopping on signal")
+        unlogged = _unlogged(container)
         container.close(name)
         if unlogged:
             print(f"wirework: container {name} stopped", file=sys.stderr)
@@ -111,5 +144,51 @@ def run_service(args: argparse.Namespace, overrides: Mapping[Locator, Any] | Non
             report(late, container, debug=args.debug, prefix="while closing: ")
         return 1
     finally:
+        if watcher is not None:
+            watcher.close()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+
+
+class _Requests:
+    """What the main loop is asked to do besides waiting: a flag, since a signal
+    handler may take no lock (it may interrupt the main thread holding it)."""
+
+    reload = False
+
+    def request(self) -> None:
+        self.reload = True
+
+
+def _unlogged(container: Container) -> bool:
+    return not container.references.get_optional("*:logger:*:*:*")
+
+
+def _reload(container: Container, args: argparse.Namespace) -> None:
+    """Reload, and say how it went."""
+    name = container.info.name
+    try:
+        report = container.reload(name)  # logs what it did through the service's logger
+    except (WireworkError, ExceptionGroup) as exc:  # its notes say what still runs
+        _say(container, f"reload failed: {describe(exc, '; ')}", args)
+        return
+    for failure in report.failures:
+        _say(container, f"while reloading: {failure}", args)
+    if _unlogged(container):
+        print(f"wirework: container {container.info.name} reloaded: {report}", file=sys.stderr)
+
+
+def _say(container: Container, text: str, args: argparse.Namespace) -> None:
+    """``text`` as an error through the service's logger (stderr without one), every
+    secret of the running and of the new config masked."""
+    from wirework.config._loader import load_config  # for the new config's secrets
+
+    secrets = {s for spec in container.config for s in secret_values(spec.config)}
+    with contextlib.suppress(WireworkError):  # a file that does not load has none to add
+        for spec in load_config(args.config, dict(args.params)):
+            secrets |= secret_values(spec.config)
+    text = redact(text, secrets)
+    if _unlogged(container):
+        print(f"wirework: {text}", file=sys.stderr, flush=True)
+    else:
+        container.logger.error(container.info.name, None, "%s", text)

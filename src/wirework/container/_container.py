@@ -322,7 +322,8 @@ class Container:
                 publish=self._publish,
             )
             try:
-                report = reload.run(live, load_config(*self._read_from), correlation_id)
+                path, parameters = self._read_from
+                report = reload.run(live, lambda: load_config(path, parameters), correlation_id)
             finally:
                 self._publish(live)
                 self.info, self.logger = reload.info, CompositeLogger(self.references)

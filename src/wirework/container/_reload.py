@@ -53,6 +53,7 @@ from wirework.lifecycle import capabilities
 from wirework.refer import Locator, References
 
 Registration = tuple[Any, Any]  # (locator, component): what one entry put in the references
+UNCHANGED = "the reload changed nothing: the service runs on as it was"
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,9 +124,15 @@ class Reload:
         }
 
     def run(
-        self, live: Live, config: list[ComponentSpec], correlation_id: str | None
+        self, live: Live, read: Callable[[], list[ComponentSpec]], correlation_id: str | None
     ) -> ReloadReport:
-        self._trial(config)
+        """Reload ``live`` to the config ``read`` returns."""
+        try:
+            config = read()
+            self._trial(config)
+        except BaseException as exc:
+            exc.add_note(UNCHANGED)
+            raise
         nodes = {node.index: node for node in live.nodes}
         plan = plan_reload(
             live.config,
@@ -187,7 +194,7 @@ class Reload:
                         configure(undone.component, old)
                     except Exception as undo:
                         exc.add_note(f"could not configure {undone.label} back: {undo}")
-                exc.add_note("the reload was abandoned: nothing else was changed")
+                exc.add_note(UNCHANGED)
                 raise
 
     def _close(
