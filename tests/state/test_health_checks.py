@@ -22,15 +22,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from redis_backends import (
-    PrivateRedis,
-    free_port,
-    kv_config,
-    make_redis_entity,
-    make_redis_kv,
-    private_redis,
-    unique_prefix,
-)
+from redis_backends import kv_config, make_redis_entity, make_redis_kv, unique_prefix
 from sql_backends import (
     drop_table,
     make_postgres_entity,
@@ -41,6 +33,7 @@ from sql_backends import (
     unique_table,
 )
 
+from servers import PrivateRedis, free_port, private_redis
 from wirework.config import ConfigParams
 from wirework.errors import BackendError, InvalidStateError
 from wirework.lifecycle import HealthCheckable, capabilities
