@@ -16,7 +16,7 @@ from types import FrameType
 from typing import Any
 
 from wirework.config import ConfigParams
-from wirework.container.interrupt import Interruption
+from wirework.container._interrupt import Interruption
 from wirework.refer import IReferences
 
 RAISABLE: dict[str, type[BaseException]] = {
@@ -109,7 +109,7 @@ class Signalled(Faulty):
     def open(self, correlation_id: str | None) -> None:
         if self.where == "component-after":
             super().open(correlation_id)
-        module = "wirework.container.engine" if self.where == "container" else __name__
+        module = "wirework.container._engine" if self.where == "container" else __name__
         INTERRUPTION.request(signal.SIGTERM, frame_in(module))
         if self.where != "component-after":
             super().open(correlation_id)

@@ -2,7 +2,7 @@ import pytest
 
 from wirework.config import ConfigParams, ConnectionSettings
 from wirework.errors import ConfigError
-from wirework.lifecycle.retry import retry
+from wirework.lifecycle._retry import retry
 
 
 def settings(**section: object) -> ConnectionSettings:

@@ -38,9 +38,13 @@ def entry(name: str, *needs: str, fail: str | None = None) -> str:
 
 
 def container_for(tmp_path: Path, *entries: str) -> Container:
+    """One at a time (``parallel=1``), so the order among independent entries is
+    config order: what these tests check. Parallel start: ``test_runtime.py``."""
     path = tmp_path / "config.yml"
     path.write_text("".join(entries))
-    return Container.from_file(path)
+    container = Container(parallel=1)
+    container.read_config_from_file(None, path)
+    return container
 
 
 def opens_and_closes(events: list[str]) -> list[str]:

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from wirework.container import Container
-from wirework.container.graph import Graph, Node
+from wirework.container._graph import Graph, Node
 
 HOSTILE = [
     'a"];\n  evil [label="x',

@@ -19,8 +19,8 @@ from wirework.build import load_type
 from wirework.config import ConfigParams, parse_config
 from wirework.config.schema import hand_over, schema_of, take_back
 from wirework.container import BUILT_INS, BuildError, Container
-from wirework.container.defaults import BY_TYPE_ONLY
-from wirework.container.engine import unwind
+from wirework.container._defaults import BY_TYPE_ONLY
+from wirework.container._engine import unwind
 
 HERE = Path(__file__).parent
 

@@ -122,7 +122,7 @@ def test_an_entry_point_factory_is_covered(
     factory.register_as_type("acme:widget:default:*:1.0", schema_components.Widget)
     factory.register_as_type("acme:widget-lazy:default:*:1.0", "schema_components:LazyWidget")
     factory.register("acme:opaque:default:*:1.0", lambda _: object())
-    monkeypatch.setattr("wirework.cli.schema.discover_factories", lambda: [factory])
+    monkeypatch.setattr("wirework.cli._schema.discover_factories", lambda: [factory])
     validator = jsonschema.Draft7Validator(printed_schema(capsys))
 
     def errors(text: str) -> list[str]:
@@ -141,7 +141,7 @@ def test_a_later_factory_wins_as_it_does_in_the_container(
 
     factory = Factory()  # replaces the console logger with a widget
     factory.register_as_type("pip-services:logger:console:*:1.0", schema_components.Widget)
-    monkeypatch.setattr("wirework.cli.schema.discover_factories", lambda: [factory])
+    monkeypatch.setattr("wirework.cli._schema.discover_factories", lambda: [factory])
     validator = jsonschema.Draft7Validator(printed_schema(capsys))
     widget = "- descriptor: pip-services:logger:console:default:1.0\n  options: {interval: 5}\n"
     logger = "- descriptor: pip-services:logger:console:default:1.0\n  level: info\n"

@@ -1,17 +1,29 @@
-"""The container: builds components from config and runs their lifecycle in order."""
+"""The container: builds components from config and runs their lifecycle, bounded.
 
-from wirework.container.container import BuildError, Container, Replacement
-from wirework.container.defaults import BUILT_INS, DefaultFactory
-from wirework.container.graph import Graph, Node
-from wirework.container.info import ContextInfo
+``Container`` is the way in; ``Replacement`` swaps entries for stand-ins in tests;
+``HealthReport`` is what ``health()`` answers; ``Interrupted`` is what a stopped
+start-up raises.
+"""
+
+from wirework.container._building import BuildError, Replacement
+from wirework.container._container import Container
+from wirework.container._defaults import BUILT_INS, DefaultFactory
+from wirework.container._graph import Graph, Node
+from wirework.container._health import ComponentHealth, HealthReport
+from wirework.container._info import ContextInfo
+from wirework.container._interrupt import Interrupted, Interruption
 
 __all__ = [
     "BUILT_INS",
     "BuildError",
+    "ComponentHealth",
     "Container",
     "ContextInfo",
     "DefaultFactory",
     "Graph",
+    "HealthReport",
+    "Interrupted",
+    "Interruption",
     "Node",
     "Replacement",
 ]

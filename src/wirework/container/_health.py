@@ -72,10 +72,13 @@ class HealthReport:
         return {"status": self.status, "components": [c.to_dict() for c in self.components]}
 
 
-def overall(running: bool, stopping: bool, components: tuple[ComponentHealth, ...]) -> Status:
-    """The container's status from its phase and its components' states."""
-    if stopping:
-        return "stopping"
-    if not running:
-        return "starting" if any(c.state == "opening" for c in components) else "stopped"
-    return "ready" if all(c.ok for c in components) else "unhealthy"
+Phase = Literal["starting", "running", "stopping", "stopped"]
+
+
+def overall(phase: Phase | str, components: tuple[ComponentHealth, ...]) -> Status:
+    """The container's status from its phase and, while it runs, its components."""
+    if phase == "running":
+        return "ready" if all(c.ok for c in components) else "unhealthy"
+    if phase in ("starting", "stopping"):
+        return phase  # type: ignore[return-value]
+    return "stopped"

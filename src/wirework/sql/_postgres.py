@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from wirework.build._drivers import PSYCOPG
 from wirework.errors import BackendError, ConfigError
-from wirework.lifecycle.retry import retry as retrying
+from wirework.lifecycle._retry import retry as retrying
 from wirework.sql._base import COUNT, ONE, DbSession, Row, Script, play
 from wirework.sql._dialect import Dialect, Fragment
 from wirework.sql._documents import dumps, exact_floats, lenient_loads

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from wirework.build._drivers import SQLITE as SQLITE_DRIVER
 from wirework.errors import BackendError
-from wirework.lifecycle.retry import retry as retrying
+from wirework.lifecycle._retry import retry as retrying
 from wirework.sql._base import ALL, COUNT, Row, Script, play
 from wirework.sql._dialect import Dialect, Fragment
 from wirework.sql._documents import dumps, json_path, lenient_loads

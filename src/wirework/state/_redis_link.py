@@ -37,7 +37,7 @@ from wirework.config._secrets import redact
 from wirework.config._uri import scheme_of
 from wirework.data._values import check_key
 from wirework.errors import BackendError, ConfigError, InvalidStateError
-from wirework.lifecycle.retry import retry
+from wirework.lifecycle._retry import retry
 
 DEFAULT_PORT = 6379
 STATE_PREFIX = "wirework:state:"

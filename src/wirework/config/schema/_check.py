@@ -177,12 +177,12 @@ class _Schema:
     def _suggest(self, section: str, leaf: str, also: frozenset[str] | tuple[()]) -> str:
         names = [*self.names.get(section, ()), *sorted(also)]
         prefix = f"{section}." if section else ""
+        elsewhere = [key for key in self.fields if key.rpartition(".")[2] == leaf]
+        if elsewhere:  # the right key at the wrong level beats a near spelling here
+            return f"did you mean {elsewhere[0]}?"
         near = closest(leaf, names)
         if near:
             return f"did you mean {prefix}{near[0]}?"
-        elsewhere = [key for key in self.fields if key.rpartition(".")[2] == leaf]
-        if elsewhere:
-            return f"did you mean {elsewhere[0]}?"
         own = self.names.get(section, [])
         if not own:
             return f"{section or 'this component'} takes no keys"

@@ -17,8 +17,9 @@ _DESCRIPTOR_PATTERN = r"^(?:[^:]+(?::[^:]+){4}|.*\$\{.*)$"  # five parts, or a $
 
 
 class EntryKeys(ComponentConfig):
-    """``descriptor``, ``type``, ``dependencies``, ``alias``: read by the container and the
-    dependency-injector bridge, never by the component."""
+    """``descriptor``, ``type``, ``dependencies``, ``alias`` and the entry's lifecycle
+    bounds: read by the container and the dependency-injector bridge, never by the
+    component."""
 
     descriptor: str | None = Field(
         None,
@@ -35,4 +36,29 @@ class EntryKeys(ComponentConfig):
     )
     alias: str | None = Field(
         None, description="the dependency-injector provider name (a Python identifier)"
+    )
+    open_timeout: int | None = Field(
+        None,
+        ge=1,
+        description="ms one open attempt may take before the start fails "
+        "(default: the container's, 60000)",
+    )
+    close_timeout: int | None = Field(
+        None,
+        ge=1,
+        description="ms a close may take before it is abandoned (default: the container's, 10000)",
+    )
+    health_timeout: int | None = Field(
+        None,
+        ge=1,
+        description="ms a check_health may take before it counts as failed "
+        "(default: the container's, 5000)",
+    )
+    open_retries: int = Field(
+        0, ge=0, le=100, description="how many times a failed open is tried again"
+    )
+    open_backoff: int = Field(
+        1000,
+        ge=0,
+        description="ms before the first retry of a failed open; doubles each retry, at most 30 s",
     )

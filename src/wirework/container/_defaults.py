@@ -10,11 +10,9 @@ from __future__ import annotations
 
 from wirework.build import Factory
 
-__all__ = ["BUILT_INS", "BY_TYPE_ONLY", "DefaultFactory"]
-
 BUILT_INS: dict[str, str] = {
-    "pip-services:context-info:default:*:1.0": "wirework.container.info:ContextInfo",
-    "pip-services:container-info:default:*:1.0": "wirework.container.info:ContextInfo",
+    "pip-services:context-info:default:*:1.0": "wirework.container:ContextInfo",
+    "pip-services:container-info:default:*:1.0": "wirework.container:ContextInfo",
     "pip-services:logger:console:*:1.0": "wirework.log:ConsoleLogger",
     "pip-services:logger:null:*:1.0": "wirework.log:NullLogger",
     "pip-services:logger:composite:*:1.0": "wirework.log:CompositeLogger",

@@ -12,9 +12,8 @@ from collections.abc import Set
 from dataclasses import dataclass, field
 from typing import Any
 
+from wirework.container._health import ComponentState
 from wirework.errors import ConfigError, CycleError
-
-__all__ = ["NO_NEEDS", "Graph", "Node"]
 
 NO_NEEDS: frozenset[int] = frozenset()  # shared by every node that needs nothing
 
@@ -31,6 +30,7 @@ class Node:
     component: Any
     locator: Any = None  # what it is registered under: a Descriptor, or its class
     needs: Set[int] = field(default_factory=set)  # the container gives a new set or NO_NEEDS
+    state: ComponentState = "created"
 
     def where(self) -> str:
         return f"{self.label} ({self.source})" if self.source else self.label

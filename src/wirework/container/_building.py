@@ -1,48 +1,32 @@
-"""``Container``: YAML in, a correctly ordered set of open components out.
+"""Building a container's components: create, configure and wire every entry.
 
-Phases: create and configure every entry (config order); wire each component through
-a recording view of the references; derive the dependency graph from those lookups
-plus ``dependencies:`` sections; open in topological order; close in the exact
-reverse of the actual open order. Whatever fails, or interrupts (Ctrl-C,
-``SystemExit``, a signal during start-up), what was opened is closed and what was
-wired is unwired before the error goes on; close goes on past errors and raises them
-together (the rules live in ``engine``). Every problem names the component and its
-YAML line, and building reports all problems at once.
+Creation and configuration go in config order and report every problem at once;
+wiring hands each component a recording view of the references, so what it looks up
+becomes an edge of the dependency graph, beside its ``dependencies:`` section. Any
+failure unwires what was wired. Overrides replace entries here, before anything is
+created, so every component is wired to the stand-in.
 """
 
 from __future__ import annotations
 
-import os
-import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from types import TracebackType
 from typing import Any
 
-from wirework.build import CompositeFactory, IFactory, discover_factories, load_type
+from wirework.build import CompositeFactory, load_type
 from wirework.config import ComponentSpec, ConfigParams
 from wirework.config.schema import check_entry, hand_over, take_back
-from wirework.container.defaults import DefaultFactory
-from wirework.container.engine import failed as _failed
-from wirework.container.engine import open_all, raise_failures, unwind, unwind_then_raise
-from wirework.container.graph import NO_NEEDS, Graph, Node
-from wirework.container.info import ContextInfo
-from wirework.container.interrupt import Interruption
+from wirework.container._engine import failed as _failed
+from wirework.container._engine import unwind, unwind_then_raise
+from wirework.container._graph import NO_NEEDS, Graph, Node
+from wirework.container._info import ContextInfo
 from wirework.descriptor import WILDCARD, Descriptor, closest_descriptors
-from wirework.errors import (
-    ConfigError,
-    ConfigProblems,
-    CreateError,
-    InvalidStateError,
-    WireworkError,
-)
+from wirework.errors import ConfigError, ConfigProblems, CreateError, WireworkError
 from wirework.lifecycle import capabilities
 from wirework.log import CompositeLogger, ILogger, NullLogger
 from wirework.refer import Locator, References, ReferencesView, to_locator
 
-__all__ = ["BuildError", "Container", "Replacement"]
-
-_INFO_LOCATOR = Descriptor("pip-services", "context-info", "default", WILDCARD, "1.0")
+INFO_LOCATOR = Descriptor("pip-services", "context-info", "default", WILDCARD, "1.0")
 
 
 class BuildError(ConfigProblems):
@@ -75,100 +59,34 @@ class _Overrides:
 
 
 @dataclass(frozen=True, slots=True)
-class _Plan:
+class Plan:
     references: References
     graph: Graph
     order: list[Node]
 
 
-class Container:
-    """Builds, opens and closes the components a config declares."""
+class Builder:
+    """One build of ``config``: :meth:`build` makes the plan; ``info`` and ``logger``
+    are the config's own once it has run."""
 
     def __init__(
         self,
-        name: str | None = None,
-        description: str | None = None,
-        *,
-        overrides: Mapping[Locator, Any] | None = None,
+        config: list[ComponentSpec],
+        factories: CompositeFactory,
+        overrides: Mapping[Locator, Any],
+        own_info: ContextInfo,
     ) -> None:
-        """``overrides`` maps locators to stand-ins used instead of the entries they match
-        (see :class:`Replacement`); a locator that matches no entry fails the build."""
-        self._own_info = ContextInfo(name, description)
-        self.info = self._own_info
-        self.config: list[ComponentSpec] = []
+        self.config = config
+        self._factories = factories
+        self.overrides = overrides
+        self._own_info = own_info
+        self.info = own_info
         self.logger: ILogger = NullLogger()
-        self._factories = CompositeFactory(DefaultFactory(), *discover_factories())
-        self._lock = threading.RLock()
-        self._plan: _Plan | None = None
-        self._opened: list[Node] = []
-        self.overrides: dict[Locator, Any] = dict(overrides or {})
 
-    # -- configuration ------------------------------------------------------------
-    @classmethod
-    def from_file(
-        cls,
-        path: str | os.PathLike[str],
-        parameters: Mapping[str, Any] | None = None,
-        *,
-        overrides: Mapping[Locator, Any] | None = None,
-    ) -> Container:
-        """A container for the config at ``path`` (not yet open: use ``with`` or ``open``).
-
-        ``overrides`` swap config entries for stand-ins at build time, so every
-        component is wired to the stand-in (see :class:`Replacement`).
-        """
-        container = cls(overrides=overrides)
-        container.read_config_from_file(None, path, parameters)
-        return container
-
-    def read_config_from_file(
-        self,
-        correlation_id: str | None,
-        path: str | os.PathLike[str],
-        parameters: Mapping[str, Any] | None = None,
-    ) -> None:
-        from wirework.config._loader import load_config  # imports PyYAML: only when reading
-
-        self.config = load_config(path, parameters)
-
-    def add_factory(self, factory: IFactory) -> None:
-        """Later factories win over earlier ones and over the built-ins."""
-        self._factories.add(factory)
-
-    # -- state --------------------------------------------------------------------
-    @property
-    def references(self) -> References:
-        """The live references; only while the container is open."""
-        if self._plan is None:
-            raise InvalidStateError("the container is not open: references exist only while open")
-        return self._plan.references
-
-    def is_open(self) -> bool:
-        return self._plan is not None
-
-    @property
-    def components(self) -> list[Node]:
-        """Every component of the config, in config order (empty when closed)."""
-        return sorted(self._plan.order, key=lambda node: node.index) if self._plan else []
-
-    @property
-    def open_order(self) -> list[Node]:
-        """The components in the order they were opened (empty when closed)."""
-        return list(self._opened)
-
-    # -- building -----------------------------------------------------------------
-    def check(self) -> Graph:
-        """Build, configure and wire without opening; returns the graph (open order)."""
-        with self._lock:
-            plan = self._build()
-            failures, interrupt = unwind(None, [], plan.order)
-            raise_failures(f"container {self.info.name} failed to unwire", failures, interrupt)
-            return plan.graph
-
-    def _build(self) -> _Plan:
+    def build(self) -> Plan:
         """Create, configure and wire every entry; on any failure, unwire what was wired."""
         references = References()
-        references.put(_INFO_LOCATOR, self._own_info)
+        references.put(INFO_LOCATOR, self._own_info)
         factories = CompositeFactory(*self._factories.factories)
         problems: list[WireworkError] = []
         overrides = self._match_overrides(problems)
@@ -211,7 +129,7 @@ class Container:
                 interrupt.add_note(f"while unwiring after: {error}")
                 raise interrupt
             raise error
-        return _Plan(references, graph, order)
+        return Plan(references, graph, order)
 
     def _create(
         self, index: int, spec: ComponentSpec, references: References, factories: CompositeFactory
@@ -428,74 +346,6 @@ class Container:
                     f"{name}: {exc.message}", component=node.label, source=spec.source_of(name)
                 ) from exc
             needs.update(index_of[id(c)] for c in found if id(c) in index_of)
-
-    # -- lifecycle ----------------------------------------------------------------
-    def open(
-        self, correlation_id: str | None = None, *, interruption: Interruption | None = None
-    ) -> None:
-        """Build and open every component in dependency order.
-
-        On any failure, an exception or an interruption alike (``KeyboardInterrupt``,
-        ``SystemExit``, an ``interruption`` request), what was opened is closed in
-        reverse and everything is unwired before the error is raised: a wirework error
-        naming the component for an ``Exception``, the ``BaseException`` itself otherwise.
-        """
-        with self._lock:
-            if self._plan is not None:
-                raise InvalidStateError(f"container {self.info.name} is already open")
-            if interruption is not None:
-                interruption.arm()
-            try:
-                plan = self._build()
-                opened: list[Node] = []
-                self._opened = opened  # live, so a second signal can name what is open
-                try:
-                    open_all(plan.order, opened, correlation_id, interruption)
-                except BaseException as exc:
-                    self.logger = NullLogger()
-                    unwind_then_raise(correlation_id, opened, plan.order, exc)
-            finally:
-                if interruption is not None:
-                    interruption.disarm()
-            self._plan = plan
-            self.logger.info(
-                correlation_id,
-                "container %s started (%d components)",
-                self.info.name,
-                len(plan.order),
-            )
-
-    def close(self, correlation_id: str | None = None) -> None:
-        """Close in exact reverse of open, then unwire; go on past any error; idempotent.
-
-        Exceptions are raised together as an ``ExceptionGroup`` once everything is
-        closed; a ``BaseException`` from one component is re-raised after that,
-        carrying the others as notes.
-        """
-        with self._lock:
-            if self._plan is None:
-                return
-            plan, self._plan = self._plan, None
-            failures, interrupt = unwind(correlation_id, self._opened, plan.order)
-            self.logger.info(correlation_id, "container %s stopped", self.info.name)
-            self.logger = NullLogger()
-            raise_failures(
-                f"{len(failures)} component(s) of container {self.info.name} failed to close",
-                failures,
-                interrupt,
-            )
-
-    def __enter__(self) -> Container:
-        self.open(None)
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close(None)
 
 
 def _replaces(key: Descriptor | type, spec: ComponentSpec) -> bool:

@@ -10,15 +10,13 @@ from wirework.config import ConfigParams
 from wirework.config.schema import SchemaRef, validated
 
 if TYPE_CHECKING:
-    from wirework.container.schema import ContextInfoConfig
-
-__all__ = ["ContextInfo"]
+    from wirework.container._schema import ContextInfoConfig
 
 
 class ContextInfo:
     """Name, description and properties of the running container."""
 
-    config_schema: ClassVar[SchemaRef] = "wirework.container.schema:ContextInfoConfig"
+    config_schema: ClassVar[SchemaRef] = "wirework.container._schema:ContextInfoConfig"
 
     def __init__(self, name: str | None = None, description: str | None = None) -> None:
         self.name = name or "wirework"
@@ -38,7 +36,7 @@ class ContextInfo:
 
     @property
     def uptime(self) -> float:
-        """Seconds since this info was created (the reference system always says 0)."""
+        """Seconds since this info was created (Pip.Services always says 0)."""
         return time.monotonic() - self._started
 
     def __repr__(self) -> str:

@@ -20,11 +20,9 @@ from wirework.build import CompositeFactory, discover_factories, load_type, spli
 from wirework.config import load_config
 from wirework.config.schema import schema_of
 from wirework.config.schema._document import config_document
-from wirework.container.defaults import BUILT_INS, BY_TYPE_ONLY, DefaultFactory
+from wirework.container._defaults import BUILT_INS, BY_TYPE_ONLY, DefaultFactory
 from wirework.descriptor import Descriptor
 from wirework.errors import WireworkError
-
-__all__ = ["schema_text"]
 
 
 def schema_text(config: str | None, parameters: Mapping[str, Any]) -> str:

@@ -11,8 +11,6 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
-__all__ = ["retry"]
-
 T = TypeVar("T")
 
 

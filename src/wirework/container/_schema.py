@@ -1,4 +1,4 @@
-"""The config schema of :class:`~wirework.container.info.ContextInfo` (imported when a
+"""The config schema of :class:`~wirework.container._info.ContextInfo` (imported when a
 config is checked, so ``import wirework.container`` stays free of pydantic)."""
 
 from __future__ import annotations
@@ -8,8 +8,6 @@ from typing import Any
 from pydantic import Field
 
 from wirework.config.schema import ComponentConfig
-
-__all__ = ["ContextInfoConfig"]
 
 
 class InfoSection(ComponentConfig):

@@ -1,0 +1,73 @@
+"""The counter example as its users run it: ``wirework run``, TCP, SIGTERM."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).parents[1]
+
+
+def start(tmp_path: Path, **env: str) -> tuple[subprocess.Popen[str], int]:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "wirework", "run", "-c", str(HERE / "config.yml")],
+        cwd=HERE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1", "WIREWORK_NO_CACHE": "1", **env},
+    )
+    assert process.stdout is not None
+    deadline = time.monotonic() + 30
+    seen = []
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        seen.append(line)
+        if found := re.search(r"counter: listening on 127\.0\.0\.1:(\d+)", line):
+            return process, int(found.group(1))
+        if not line and process.poll() is not None:
+            break
+    process.kill()
+    raise AssertionError("the service never listened:\n" + "".join(seen))
+
+
+def ask(port: int, *names: str) -> list[str]:
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
+        connection.sendall("".join(f"{name}\n" for name in names).encode())
+        connection.shutdown(socket.SHUT_WR)
+        return connection.makefile(encoding="utf-8").read().splitlines()
+
+
+def stop(process: subprocess.Popen[str]) -> str:
+    process.send_signal(signal.SIGTERM)
+    out, _ = process.communicate(timeout=30)
+    assert process.returncode == 0, out
+    return out
+
+
+def test_it_counts_over_tcp_and_stops_cleanly(tmp_path: Path) -> None:
+    process, port = start(tmp_path)
+    assert ask(port, "ada", "ada", "grace") == ["ada 1", "ada 2", "grace 1"]
+    assert ask(port, "ada") == ["ada 3"]
+    out = stop(process)
+    assert "container counter stopped" in out
+    with pytest.raises(ConnectionRefusedError):  # the server closed with the container
+        socket.create_connection(("127.0.0.1", port), timeout=2).close()
+
+
+def test_on_sqlite_the_counts_survive_a_restart(tmp_path: Path) -> None:
+    env = {"STATE_BACKEND": "sqlite", "STATE_URI": f"sqlite:///{tmp_path / 'counts.db'}"}
+    process, port = start(tmp_path, **env)
+    assert ask(port, "ada", "ada") == ["ada 1", "ada 2"]
+    stop(process)
+    process, port = start(tmp_path, **env)
+    assert ask(port, "ada") == ["ada 3"]
+    stop(process)

@@ -1,0 +1,115 @@
+"""``wirework run``: start a service, keep it running, stop it within its budget.
+
+Signal handlers go in before anything opens and only record the signal (a handler
+may run anywhere in the main thread, so it takes no lock). A SIGTERM or SIGINT during
+start-up stops it: nothing more opens, opens still running are written off, what
+opened closes in reverse, and the process exits with 128 + the signal's number. Once
+running, a signal closes everything, each close within its timeout and all within
+``--shutdown-timeout`` (25 s by default, under Kubernetes' 30 s grace period), and
+exits 0, or 1 naming what was abandoned. A second signal exits at once with 1, naming
+what was left unclosed. A config without a logger still gets its start and stop
+lines, on stderr, so a quiet service does not look hung.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import time
+from collections.abc import Mapping
+from types import FrameType
+from typing import Any
+
+from wirework.cli._output import report
+from wirework.container import Container, Interrupted, Interruption
+from wirework.container._container import MAX_PARALLEL
+from wirework.errors import WireworkError
+from wirework.refer import Locator
+
+
+def _bounded(kind: type[int] | type[float], highest: float) -> Any:
+    """An argparse type: a finite number above 0, at most ``highest``."""
+
+    def parse(text: str) -> int | float:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+        if not 0 < value <= highest:  # NaN fails this too
+            raise argparse.ArgumentTypeError(
+                f"expected a number above 0 and at most {highest:g}, got {text!r}"
+            )
+        return value
+
+    return parse
+
+
+def run_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options only ``run`` has: how the lifecycle is bounded."""
+    parser.add_argument(
+        "--parallel",
+        type=_bounded(int, MAX_PARALLEL),
+        default=8,
+        metavar="N",
+        help="how many components may open at once (1: one by one, in config order; default 8)",
+    )
+    parser.add_argument(
+        "--shutdown-timeout",
+        type=_bounded(float, 86_400),
+        default=25.0,
+        metavar="SECONDS",
+        help="the budget for closing everything; what is still closing then is abandoned "
+        "(default 25)",
+    )
+
+
+def run_service(args: argparse.Namespace, overrides: Mapping[Locator, Any] | None) -> int:
+    container = Container(
+        overrides=overrides, parallel=args.parallel, shutdown_timeout=args.shutdown_timeout
+    )
+    interruption = Interruption()
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        if interruption.requested:
+            left = ", ".join(node.label for node in reversed(container.open_order)) or "none"
+            os.write(2, f"wirework: second signal: exiting now; left unclosed: {left}\n".encode())
+            os._exit(1)
+        interruption.request(signum)
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        container.read_config_from_file(None, args.config, dict(args.params))
+        container.open(None, interruption=interruption)
+        unlogged = not container.references.get_optional("*:logger:*:*:*")
+        name = container.info.name
+        if unlogged:
+            count = len(container.components)
+            print(
+                f"wirework: container {name} started ({count} "
+                f"component{'' if count == 1 else 's'}, no logger); stop it with Ctrl-C",
+                file=sys.stderr,
+                flush=True,
+            )
+        container.logger.info(name, "press Ctrl-C to stop")
+        while not interruption.requested:
+            time.sleep(0.1)
+        container.logger.info(name, "stopping on signal")
+        container.close(name)
+        if unlogged:
+            print(f"wirework: container {name} stopped", file=sys.stderr)
+        return 0
+    except Interrupted as exc:
+        report(exc, container, separator="; ")
+        return 128 + (exc.signum or 0)
+    except (WireworkError, ExceptionGroup) as exc:
+        report(exc, container, debug=args.debug)
+        try:
+            container.close(None)
+        except (WireworkError, ExceptionGroup) as late:
+            report(late, container, debug=args.debug, prefix="while closing: ")
+        return 1
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
