@@ -108,6 +108,8 @@ def test_a_ready_service_passes_both_probes_with_its_report_as_json(server: Prob
         status, headers, body = ask(server, path)
         assert status == 200
         assert headers["Content-Type"] == "application/json"
+        assert headers["Cache-Control"] == "no-store"
+        assert headers["Server"] == "wirework"
         assert json.loads(body) == READY.to_dict()
         assert json.loads(body)["components"][1] == {
             "component": "pip-services:state-store:redis:default:1.0",

@@ -157,9 +157,10 @@ class _WithinDeadline(io.RawIOBase):
 
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
-    server_version = "wirework"
-    sys_version = ""
     default_request_version = "HTTP/1.0"  # a refused request line still gets headers
+
+    def version_string(self) -> str:
+        return "wirework"  # the Server header: no Python version for a stranger to read
 
     def setup(self) -> None:
         self.connection = self.request
