@@ -9,6 +9,10 @@ running, a signal closes everything, each close within its timeout and all withi
 exits 0, or 1 naming what was abandoned. A second signal exits at once with 1, naming
 what was left unclosed. A config without a logger still gets its start and stop
 lines, on stderr, so a quiet service does not look hung.
+
+With ``--health-port``, the probes (``_probes``) are served from before the first open
+until after the last close, so an orchestrator sees the start-up ("starting") and the
+shutdown ("stopping") as they happen, not a refused connection.
 """
 
 from __future__ import annotations
@@ -17,14 +21,18 @@ import argparse
 import os
 import signal
 import sys
+import threading
 import time
 from collections.abc import Mapping
 from types import FrameType
 from typing import Any
 
 from wirework.cli._output import report
+from wirework.cli._probes import ProbeServer, serve_probes
+from wirework.config._secrets import secret_values
 from wirework.container import Container, Interrupted, Interruption
 from wirework.container._container import MAX_PARALLEL
+from wirework.container._health import HealthReport
 from wirework.errors import WireworkError
 from wirework.refer import Locator
 
@@ -46,14 +54,38 @@ def _bounded(kind: type[int] | type[float], highest: float) -> Any:
     return parse
 
 
+def _port(text: str) -> int:
+    """An argparse type: a TCP port, 0 meaning any free one."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a port number, got {text!r}") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"expected a port from 0 to 65535, got {text!r}")
+    return port
+
+
 def run_arguments(parser: argparse.ArgumentParser) -> None:
-    """The options only ``run`` has: how the lifecycle is bounded."""
+    """The options only ``run`` has: how the lifecycle is bounded, where the probes are."""
     parser.add_argument(
         "--parallel",
         type=_bounded(int, MAX_PARALLEL),
         default=8,
         metavar="N",
         help="how many components may open at once (1: one by one, in config order; default 8)",
+    )
+    parser.add_argument(
+        "--health-port",
+        type=_port,
+        default=None,
+        metavar="PORT",
+        help="serve /healthz and /readyz on this port (0: any free one); none unless given",
+    )
+    parser.add_argument(
+        "--health-host",
+        default="127.0.0.1",
+        metavar="HOST",
+        help="the address the health probes listen on (default 127.0.0.1)",
     )
     parser.add_argument(
         "--shutdown-timeout",
@@ -79,9 +111,16 @@ def run_service(args: argparse.Namespace, overrides: Mapping[Locator, Any] | Non
         interruption.request(signum)
 
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    probes: ProbeServer | None = None
+    opened = threading.Event()  # set once open has returned or failed
     try:
         container.read_config_from_file(None, args.config, dict(args.params))
-        container.open(None, interruption=interruption)
+        if args.health_port is not None:
+            probes = _serve_probes(args, container, opened)
+        try:
+            container.open(None, interruption=interruption)
+        finally:
+            opened.set()
         unlogged = not container.references.get_optional("*:logger:*:*:*")
         name = container.info.name
         if unlogged:
@@ -111,5 +150,26 @@ def run_service(args: argparse.Namespace, overrides: Mapping[Locator, Any] | Non
             report(late, container, debug=args.debug, prefix="while closing: ")
         return 1
     finally:
+        if probes is not None:
+            probes.close()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+
+
+def _serve_probes(
+    args: argparse.Namespace, container: Container, opened: threading.Event
+) -> ProbeServer:
+    """The probe server, up before anything opens, its address printed (port 0 asks
+    for any free one, so a caller learns which from that line)."""
+
+    def health() -> HealthReport:
+        found = container.health()
+        if found.status == "stopped" and not opened.is_set():
+            # The container says "stopped" until its open begins: this is a start-up.
+            return HealthReport("starting", found.components)
+        return found
+
+    secrets = {secret for spec in container.config for secret in secret_values(spec.config)}
+    probes = serve_probes(args.health_host, args.health_port, health, secrets=secrets)
+    print(f"wirework: health probes on {probes.url}", file=sys.stderr, flush=True)
+    return probes
