@@ -83,7 +83,7 @@ def run_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--health-host",
-        default="127.0.0.1",
+        default=None,
         metavar="HOST",
         help="the address the health probes listen on (default 127.0.0.1)",
     )
@@ -170,6 +170,7 @@ def _serve_probes(
         return found
 
     secrets = {secret for spec in container.config for secret in secret_values(spec.config)}
-    probes = serve_probes(args.health_host, args.health_port, health, secrets=secrets)
+    host = args.health_host or "127.0.0.1"
+    probes = serve_probes(host, args.health_port, health, secrets=secrets)
     print(f"wirework: health probes on {probes.url}", file=sys.stderr, flush=True)
     return probes
