@@ -310,3 +310,12 @@ def test_the_command_refuses_bounds_out_of_range(
         main(["run", "-c", "missing.yml", *argv])
     assert info.value.code == 2
     assert f"argument {argv[0]}: expected a number above 0" in capsys.readouterr().err
+
+
+def test_a_health_host_without_a_port_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    from wirework.cli import main
+
+    with pytest.raises(SystemExit) as info:
+        main(["run", "-c", "missing.yml", "--health-host", "0.0.0.0"])
+    assert info.value.code == 2
+    assert "--health-host needs --health-port" in capsys.readouterr().err

@@ -6,18 +6,12 @@ tests can share one Redis server (and run in parallel) without seeing each other
 
 from __future__ import annotations
 
-import shutil
-import signal
-import socket
-import subprocess
-import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
-from servers import REDIS_URI, require, unavailable
+from servers import REDIS_URI, require
 from wirework.config import ConfigParams
 from wirework.errors import ConcurrencyError
 from wirework.state import ManualClock, RedisStateStore
@@ -68,91 +62,6 @@ def kv_config(uri: str, prefix: str, **options: Any) -> ConfigParams:
     config = ConfigParams({"connection.uri": uri, "options.key_prefix": prefix})
     config.update({f"options.{name}": value for name, value in options.items()})
     return config
-
-
-# -- a private redis-server, for tests that stop and restart it ---------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-class PrivateRedis:
-    """A ``redis-server`` on a free port that a test may stop and start again.
-
-    No persistence (``--save ""``, no AOF): a restart comes back empty, as after a
-    crash of a cache, which also drops the loaded scripts (NOSCRIPT afterwards).
-    """
-
-    def __init__(self, workdir: Path, *args: str) -> None:
-        executable = shutil.which("redis-server")
-        if executable is None:
-            unavailable("redis-server", "it is not installed (apt-get install redis-server)")
-        self.executable = executable
-        self.workdir = workdir
-        self.args = args
-        self.port = free_port()
-        self.uri = f"redis://127.0.0.1:{self.port}/0"
-        self._process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        command = [self.executable, "--port", str(self.port), "--bind", "127.0.0.1"]
-        command += ["--save", "", "--appendonly", "no", "--dir", str(self.workdir), *self.args]
-        self._process = subprocess.Popen(
-            command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
-                    return
-            except OSError:
-                if self._process.poll() is not None:
-                    raise RuntimeError(
-                        f"redis-server exited with {self._process.returncode}"
-                    ) from None
-                time.sleep(0.02)
-        raise RuntimeError(f"redis-server did not listen on port {self.port} within 10 s")
-
-    def stop(self) -> None:
-        process, self._process = self._process, None
-        if process is not None and process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-
-    def pause(self) -> None:
-        """Freeze the server (SIGSTOP): it accepts bytes on open sockets but answers nothing."""
-        assert self._process is not None, "the server is not running"
-        self._process.send_signal(signal.SIGSTOP)
-
-    def kill(self) -> None:
-        """End the server at once (SIGKILL, which also ends a paused one), as a crash would."""
-        process, self._process = self._process, None
-        if process is not None:
-            process.kill()
-            process.wait()
-
-    def client(self, **options: Any) -> Any:
-        import redis
-
-        return redis.Redis(port=self.port, **options)
-
-
-@contextmanager
-def private_redis(workdir: Path, *args: str) -> Iterator[PrivateRedis]:
-    server = PrivateRedis(workdir, *args)
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 # -- work for child processes (spawned: they import this module by name) ------------------

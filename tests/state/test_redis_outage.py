@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from redis_backends import PrivateRedis, free_port, kv_config, private_redis, unique_prefix
+from redis_backends import kv_config, unique_prefix
 
+from servers import PrivateRedis, free_port, private_redis
 from wirework.config import ConfigParams
 from wirework.container import Container
 from wirework.errors import BackendError, LifecycleError

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -9,16 +10,19 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
 
 HERE = Path(__file__).parents[1]
+SEEN: dict[int, list[str]] = {}  # each process's output lines up to its listening line
 
 
-def start(tmp_path: Path, **env: str) -> tuple[subprocess.Popen[str], int]:
+def start(tmp_path: Path, *options: str, **env: str) -> tuple[subprocess.Popen[str], int]:
     process = subprocess.Popen(
-        [sys.executable, "-m", "wirework", "run", "-c", str(HERE / "config.yml")],
+        [sys.executable, "-m", "wirework", "run", "-c", str(HERE / "config.yml"), *options],
         cwd=HERE,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -27,7 +31,7 @@ def start(tmp_path: Path, **env: str) -> tuple[subprocess.Popen[str], int]:
     )
     assert process.stdout is not None
     deadline = time.monotonic() + 30
-    seen = []
+    seen = SEEN[process.pid] = []
     while time.monotonic() < deadline:
         line = process.stdout.readline()
         seen.append(line)
@@ -71,3 +75,32 @@ def test_on_sqlite_the_counts_survive_a_restart(tmp_path: Path) -> None:
     process, port = start(tmp_path, **env)
     assert ask(port, "ada") == ["ada 3"]
     stop(process)
+
+
+def test_its_probes_say_ready_with_the_servers_own_check(tmp_path: Path) -> None:
+    process, _ = start(tmp_path, "--health-port", "0")
+    try:
+        url = probes_url(process)
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/readyz", timeout=5) as answer:
+                    report = json.load(answer)
+                    break
+            except urllib.error.HTTPError:  # 503 until ready
+                assert time.monotonic() < deadline, "never ready"
+                time.sleep(0.05)
+        server = next(c for c in report["components"] if c["component"].startswith("counter:"))
+        assert server["state"] == "open"
+        assert server["healthy"] is True  # its async check_health connected to its port
+    finally:
+        stop(process)
+
+
+def probes_url(process: subprocess.Popen[str]) -> str:
+    """The probes' address: the line ``wirework run`` printed before the first open."""
+    assert process.stdout is not None
+    for line in SEEN[process.pid]:
+        if found := re.search(r"health probes on (http://\S+)", line):
+            return found.group(1)
+    raise AssertionError("no probes line in:\n" + "".join(SEEN[process.pid]))

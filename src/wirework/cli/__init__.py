@@ -101,7 +101,10 @@ def main(
 ) -> int:
     """The ``wirework`` command; ``overrides`` (for a Python caller, e.g. a test of a
     service's start-up) swap config entries for stand-ins, as ``Container`` does."""
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "health_host", None) is not None and args.health_port is None:
+        parser.error("--health-host needs --health-port (the probes are off without it)")
     if args.no_cache:  # the variable, so a child process the service starts reads alike
         os.environ[DISABLE_VARIABLE] = "1"
     use_app_dir(args.app_dir)

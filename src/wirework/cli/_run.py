@@ -10,30 +10,34 @@ exits 0, or 1 naming what was abandoned. A second signal exits at once with 1, n
 what was left unclosed. A config without a logger still gets its start and stop
 lines, on stderr, so a quiet service does not look hung.
 
-SIGHUP, and with ``--watch`` a change of the config file, reload the config. The
-handler and the watcher's thread only raise a flag; the main loop does the reload,
-one at a time (a request made during one is served after it). What a reload did, or
-why it was refused, is logged through the service's own logger (on stderr without
-one), with the secrets of the old and the new config masked.
+With ``--health-port``, the probes (``_probes``) are served from before the first open
+until after the last close, so an orchestrator sees the start-up ("starting") and the
+shutdown ("stopping") as they happen, not a refused connection.
+
+SIGHUP, and with ``--watch`` a saved change of the config file, reload the config
+while it runs (``_reloading``).
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import signal
 import sys
+import threading
 import time
 from collections.abc import Mapping
 from types import FrameType
 from typing import Any
 
 from wirework.cli._output import describe, report
+from wirework.cli._probes import ProbeServer, serve_probes
+from wirework.cli._reloading import ReloadRequests, reload_service, say, unlogged
 from wirework.cli._watch import ConfigWatcher
-from wirework.config._secrets import redact, secret_values
+from wirework.config._secrets import secret_values
 from wirework.container import Container, Interrupted, Interruption
 from wirework.container._engine import MAX_PARALLEL
+from wirework.container._health import HealthReport
 from wirework.errors import WireworkError
 from wirework.refer import Locator
 
@@ -55,14 +59,39 @@ def _bounded(kind: type[int] | type[float], highest: float) -> Any:
     return parse
 
 
+def _port(text: str) -> int:
+    """An argparse type: a TCP port, 0 meaning any free one."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a port number, got {text!r}") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"expected a port from 0 to 65535, got {text!r}")
+    return port
+
+
 def run_arguments(parser: argparse.ArgumentParser) -> None:
-    """The options only ``run`` has: how the lifecycle is bounded."""
+    """The options only ``run`` has: how the lifecycle is bounded, where the probes are,
+    whether the config is watched."""
     parser.add_argument(
         "--parallel",
         type=_bounded(int, MAX_PARALLEL),
         default=8,
         metavar="N",
         help="how many components may open at once (1: one by one, in config order; default 8)",
+    )
+    parser.add_argument(
+        "--health-port",
+        type=_port,
+        default=None,
+        metavar="PORT",
+        help="serve /healthz and /readyz on this port (0: any free one); none unless given",
+    )
+    parser.add_argument(
+        "--health-host",
+        default=None,
+        metavar="HOST",
+        help="the address the health probes listen on (default 127.0.0.1)",
     )
     parser.add_argument(
         "--watch",
@@ -92,21 +121,27 @@ def run_service(args: argparse.Namespace, overrides: Mapping[Locator, Any] | Non
             os._exit(1)
         interruption.request(signum)
 
-    reloads = _Requests()
+    reloads = ReloadRequests()
 
     def on_hangup(signum: int, frame: FrameType | None) -> None:
-        reloads.reload = True
+        reloads.pending = True
 
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     if hasattr(signal, "SIGHUP"):  # POSIX only
         previous[signal.SIGHUP] = signal.signal(signal.SIGHUP, on_hangup)
     watcher: ConfigWatcher | None = None
+    probes: ProbeServer | None = None
+    opened = threading.Event()  # set once open has returned or failed
     try:
         container.read_config_from_file(None, args.config, dict(args.params))
-        container.open(None, interruption=interruption)
-        unlogged = _unlogged(container)
+        if args.health_port is not None:
+            probes = _serve_probes(args, container, opened)
+        try:
+            container.open(None, interruption=interruption)
+        finally:
+            opened.set()
         name = container.info.name
-        if unlogged:
+        if unlogged(container):
             count = len(container.components)
             print(
                 f"wirework: container {name} started ({count} "
@@ -119,18 +154,18 @@ def run_service(args: argparse.Namespace, overrides: Mapping[Locator, Any] | Non
             watcher = ConfigWatcher(
                 args.config,
                 reloads.request,
-                lambda error: _say(container, f"watching {args.config}: {describe(error)}", args),
+                lambda error: say(container, f"watching {args.config}: {describe(error)}", args),
             )
         while not interruption.requested:
-            if reloads.reload:
-                reloads.reload = False
-                _reload(container, args)
+            if reloads.pending:
+                reloads.pending = False
+                reload_service(container, args)
             time.sleep(0.1)
         name = container.info.name  # a reload may have renamed it
         container.logger.info(name, "stopping on signal")
-        unlogged = _unlogged(container)
+        quiet = unlogged(container)
         container.close(name)
-        if unlogged:
+        if quiet:
             print(f"wirework: container {name} stopped", file=sys.stderr)
         return 0
     except Interrupted as exc:
@@ -146,49 +181,27 @@ def run_service(args: argparse.Namespace, overrides: Mapping[Locator, Any] | Non
     finally:
         if watcher is not None:
             watcher.close()
+        if probes is not None:
+            probes.close()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
 
 
-class _Requests:
-    """What the main loop is asked to do besides waiting: a flag, since a signal
-    handler may take no lock (it may interrupt the main thread holding it)."""
+def _serve_probes(
+    args: argparse.Namespace, container: Container, opened: threading.Event
+) -> ProbeServer:
+    """The probe server, up before anything opens, its address printed (port 0 asks
+    for any free one, so a caller learns which from that line)."""
 
-    reload = False
+    def health() -> HealthReport:
+        found = container.health()
+        if found.status == "stopped" and not opened.is_set():
+            # The container says "stopped" until its open begins: this is a start-up.
+            return HealthReport("starting", found.components)
+        return found
 
-    def request(self) -> None:
-        self.reload = True
-
-
-def _unlogged(container: Container) -> bool:
-    return not container.references.get_optional("*:logger:*:*:*")
-
-
-def _reload(container: Container, args: argparse.Namespace) -> None:
-    """Reload, and say how it went."""
-    name = container.info.name
-    try:
-        report = container.reload(name)  # logs what it did through the service's logger
-    except (WireworkError, ExceptionGroup) as exc:  # its notes say what still runs
-        _say(container, f"reload failed: {describe(exc, '; ')}", args)
-        return
-    for failure in report.failures:
-        _say(container, f"while reloading: {failure}", args)
-    if _unlogged(container):
-        print(f"wirework: container {container.info.name} reloaded: {report}", file=sys.stderr)
-
-
-def _say(container: Container, text: str, args: argparse.Namespace) -> None:
-    """``text`` as an error through the service's logger (stderr without one), every
-    secret of the running and of the new config masked."""
-    from wirework.config._loader import load_config  # for the new config's secrets
-
-    secrets = {s for spec in container.config for s in secret_values(spec.config)}
-    with contextlib.suppress(WireworkError):  # a file that does not load has none to add
-        for spec in load_config(args.config, dict(args.params)):
-            secrets |= secret_values(spec.config)
-    text = redact(text, secrets)
-    if _unlogged(container):
-        print(f"wirework: {text}", file=sys.stderr, flush=True)
-    else:
-        container.logger.error(container.info.name, None, "%s", text)
+    secrets = {secret for spec in container.config for secret in secret_values(spec.config)}
+    host = args.health_host or "127.0.0.1"
+    probes = serve_probes(host, args.health_port, health, secrets=secrets)
+    print(f"wirework: health probes on {probes.url}", file=sys.stderr, flush=True)
+    return probes

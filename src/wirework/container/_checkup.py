@@ -47,8 +47,9 @@ def check_up(
         )
         run.wait()
         errors = {id(n): run.errors.get(id(n)) for n in checked}
-        for failure in run.failures:  # timeouts: no error of the component's own
-            errors.update({id(n): failure for n in checked if n.label == failure.component})
+        timed_out = {failure.component: failure for failure in run.failures}
+        for node in run.abandoned:  # no error of its own: the timeout is what it says
+            errors[id(node)] = timed_out.get(node.label)
     components = tuple(_component_health(n, errors, config[n.index].config) for n in nodes)
     return HealthReport(overall(phase, components), components)
 

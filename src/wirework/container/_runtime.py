@@ -104,16 +104,20 @@ class Pass:
         self._workers = self._idle = 0
         self._wake_at = float("inf")  # when the coordinator looks at the clock next
         self._position = {id(node): i for i, node in enumerate(nodes)}
-        self._waiting: dict[int, int] = {}
-        self._users: dict[int, list[Node]] = {id(node): [] for node in nodes}
+        self._waiting: dict[int, int] = {}  # only nodes that wait for someone
+        self._users: dict[int, list[Node]] = {}  # only nodes someone waits for
         self._ready: list[tuple[int, int, Node]] = []
-        for node in nodes:
-            needs = [n for n in waits_for(node) if id(n) in self._position]
-            self._waiting[id(node)] = len(needs)
-            for need in needs:
-                self._users[id(need)].append(node)
-        self._ready = [(self._position[id(n)], id(n), n) for n in nodes if not self._waiting[id(n)]]
-        heapq.heapify(self._ready)
+        position, users = self._position, self._users
+        for index, node in enumerate(nodes):
+            count = 0
+            for need in waits_for(node):
+                if id(need) in position:
+                    users.setdefault(id(need), []).append(node)
+                    count += 1
+            if count:
+                self._waiting[id(node)] = count
+            else:
+                self._ready.append((index, id(node), node))  # already in heap order
         with self._cond:
             self._spawn_if_needed()
 
@@ -311,7 +315,7 @@ class Pass:
 
     def _release(self, node: Node) -> None:
         """``node`` is over: whoever waited for it may start."""
-        for user in self._users[id(node)]:
+        for user in self._users.get(id(node), ()):
             self._waiting[id(user)] -= 1
             if not self._waiting[id(user)]:
                 self._push(user)

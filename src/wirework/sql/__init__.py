@@ -28,7 +28,7 @@ connection (:func:`play`).
 Adding an async interface
 -------------------------
 A second driver is an async engine with the same methods awaited (``one``, ``all``,
-``count``, ``play``, ``ensure_schema``) over an async connection (psycopg's
+``count``, ``play``, ``ensure_schema``, ``ping``) over an async connection (psycopg's
 ``AsyncConnection``, or ``sqlite3`` in a worker thread), and an async ``play`` whose
 loop awaits each call's reply and sends it back into the script. The components gain
 async methods that validate with the same checks, take the same statements from their

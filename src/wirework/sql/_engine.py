@@ -88,6 +88,12 @@ class Engine(Protocol):
         """Idempotent DDL for ``table``, safe against other processes doing the same."""
         ...
 
+    def ping(self, op: str) -> None:
+        """One cheap round trip (``SELECT 1``), bounded by the connection's own timeouts:
+        a :class:`~wirework.errors.BackendError` when the database does not answer. A
+        failed ping leaves the engine usable: the next call reconnects."""
+        ...
+
 
 class EngineKind(Protocol):
     """An engine class: its dialect, and how an engine is made from a component's config."""
@@ -149,6 +155,15 @@ class EngineSlot:
             if engine is not None:
                 engine.close()
             return engine
+
+    def check_health(self, closed_error: Callable[[str], Exception]) -> None:
+        """The owner's ``check_health``: its open engine answers a ping, or this raises
+        (``closed_error("check_health")`` when none is open). Every SQL component's
+        check is this one, so they cannot differ on what "healthy" means."""
+        engine = self.engine
+        if engine is None:
+            raise closed_error("check_health")
+        engine.ping("check_health")
 
 
 class EngineBase(Generic[TargetT]):

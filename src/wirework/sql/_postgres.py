@@ -21,11 +21,14 @@ secrets and the connection string masked.
 from __future__ import annotations
 
 import contextlib
+import os
+import socket
+import threading
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from wirework.build._drivers import PSYCOPG
-from wirework.errors import ConfigError
+from wirework.errors import BackendError, ConfigError
 from wirework.lifecycle._retry import retry as retrying
 from wirework.sql._base import COUNT, ONE, DbSession, Row, Script, play
 from wirework.sql._dialect import Dialect, Fragment
@@ -255,6 +258,34 @@ class PostgresEngine(EngineBase[PostgresTarget]):
 
         self.play("open", create, transaction=True, retry=True)
 
+    def ping(self, op: str) -> None:
+        """``SELECT 1`` on a pooled connection, all within ``connect_timeout``: the pool
+        drops an idle connection that died and makes a new one within it. libpq has no
+        timeout for a reply, and a server that takes the query and never answers (frozen,
+        or behind a dead link) would hold the ping forever; so the socket is shut when
+        the time is up, the call fails, and the pool drops that connection."""
+        wait = self._target.wait
+
+        def select_one(conn: psycopg.Connection[Any], _: Any, __: Any) -> None:
+            fired = threading.Event()
+            deadline = threading.Timer(wait, _shut, (conn.fileno(), fired))
+            deadline.start()
+            try:
+                conn.execute("SELECT 1").fetchall()
+            except self._driver.Error as exc:
+                if not fired.is_set():
+                    raise
+                raise BackendError(
+                    f"{op}() on {self.where}: no answer within {wait:g} s",
+                    component=self._component,
+                    hint="the server is overloaded or the network to it is down",
+                ) from exc
+            finally:
+                deadline.cancel()
+                deadline.join()  # never shut a socket after this call gave it back
+
+        self._attempt(op, True, select_one, None, None)
+
     def _again(self, op: str, exc: BaseException, conn: Any, attempt: int, retry: bool) -> bool:
         """Whether to run the call again after ``exc``; raises wirework's error if not
         (``False`` leaves anything but a driver error to be re-raised as itself)."""
@@ -292,6 +323,13 @@ def _play(conn: psycopg.Connection[Any], script: Callable[[], Script[T]], transa
         return play(DbSession(conn), script())
     with conn.transaction():
         return play(DbSession(conn), script())
+
+
+def _shut(fd: int, fired: threading.Event) -> None:
+    """End a connection's socket under a call blocked on it (its reply is overdue)."""
+    fired.set()
+    with contextlib.suppress(OSError), socket.socket(fileno=os.dup(fd)) as sock:
+        sock.shutdown(socket.SHUT_RDWR)
 
 
 def _reusable(conn: psycopg.Connection[Any]) -> bool:

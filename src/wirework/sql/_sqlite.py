@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import os
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -150,6 +151,7 @@ class SqliteEngine(EngineBase[SqliteTarget]):
         super().__init__(target, component=component, closed_error=closed_error)
         self._conn: sqlite3.Connection | _Closed = _CLOSED
         self._driver: Any = None
+        self._file: _FileIdentity | None = None  # None: in memory
         self._lock = threading.Lock()
 
     def open(self) -> None:
@@ -175,13 +177,44 @@ class SqliteEngine(EngineBase[SqliteTarget]):
                 f"cannot open {target.where}: {reason(exc, target.secrets)}",
                 component=self._component,
             ) from exc
+        file = None if target.path == _MEMORY else _identify(os.path.abspath(target.path))
         with self._lock:
-            self._driver, self._conn = driver, conn
+            self._driver, self._conn, self._file = driver, conn, file
 
     def close(self) -> None:
         with self._lock:
             conn, self._conn = self._conn, _CLOSED
         conn.close()
+
+    def ping(self, op: str) -> None:
+        """The file's header read on the connection, then the file still the one opened:
+        SQLite goes on answering from a file deleted or replaced under it, and whatever
+        is written from then on is lost with the last handle. The wait for the
+        connection is bounded by the busy timeout, as a wait for a lock is."""
+        wait = self._target.busy_timeout
+        if not self._lock.acquire(timeout=wait):
+            raise BackendError(
+                f"{op}() on {self.where}: the connection stayed busy for {wait:g} s",
+                component=self._component,
+                hint="a statement runs that long: look for slow statements",
+            )
+        try:
+            conn, file = self._conn, self._file
+            if isinstance(conn, _Closed):
+                raise self._closed_error(op)
+            try:
+                conn.execute("PRAGMA schema_version").fetchall()
+            except self._driver.Error as exc:
+                raise self._failed(op, exc) from exc
+        finally:
+            self._lock.release()
+        if file is not None and _identify(file[0]) != file:
+            raise BackendError(
+                f"{op}() on {self.where}: the file was removed or replaced while open",
+                component=self._component,
+                hint="what is written now is lost when the store closes: restore the file "
+                "(and its directory), then restart the service",
+            )
 
     # -- statements ---------------------------------------------------------------------
     # The usual path of each is one call into the driver under the lock: a read costs
@@ -333,6 +366,18 @@ def _guarded(
 def _ddl(statements: Sequence[str]) -> Script[None]:
     for statement in statements:
         yield COUNT, statement, ()
+
+
+_FileIdentity = tuple[str, int, int]
+"""An absolute path and the device and inode of the file there (``-1, -1``: none)."""
+
+
+def _identify(path: str) -> _FileIdentity:
+    try:
+        found = os.stat(path)
+    except OSError:
+        return path, -1, -1
+    return path, found.st_dev, found.st_ino
 
 
 def _connect(driver: Any, target: SqliteTarget) -> sqlite3.Connection:

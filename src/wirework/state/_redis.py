@@ -130,6 +130,10 @@ class RedisStateStore:
         if self._logger is not None:
             self._logger.debug(correlation_id, "Closed Redis state store at %s", self._link.address)
 
+    def check_health(self, correlation_id: str | None) -> None:
+        """Redis answers a PING (``HealthCheckable``); a ``BackendError`` if not."""
+        self._require_open("check_health").ping("check_health")
+
     def clear(self, correlation_id: str | None) -> None:
         """Remove every entry under the key prefix (the container's ``Cleanable`` step)."""
         self._require_open("clear").delete_prefixed("clear", self._prefix, keep=self._counter)

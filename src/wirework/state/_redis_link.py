@@ -272,6 +272,12 @@ class RedisLink:
                 self._fail(operation, reply)
         return replies
 
+    def ping(self, operation: str) -> None:
+        """One PING, bounded by the socket timeouts; a :class:`BackendError` when Redis
+        does not answer. The pool drops the connection that failed, so a ping once
+        Redis is back succeeds on the same link."""
+        self.command(operation, "PING")
+
     def delete_prefixed(self, operation: str, prefix: str, *, keep: str | None = None) -> int:
         """Remove every key starting with ``prefix`` but ``keep`` (SCAN, then UNLINK in batches)."""
         if not prefix:

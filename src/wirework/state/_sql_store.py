@@ -106,6 +106,10 @@ class SqlStateStore:
         if engine is not None and self._logger is not None:
             self._logger.debug(correlation_id, "Closed state store on %s", engine.where)
 
+    def check_health(self, correlation_id: str | None) -> None:
+        """The database answers a ping (``HealthCheckable``); a ``BackendError`` if not."""
+        self._slot.check_health(self._closed_error)
+
     def clear(self, correlation_id: str | None) -> None:
         """Remove every entry (the container's ``Cleanable`` step)."""
         engine = self._slot.engine or self._not_open("clear")

@@ -127,6 +127,10 @@ class IdentifiableSqlPersistence(Generic[T]):
         if engine is not None:
             self._logger.debug(correlation_id, "Closed %s on %s", self._table, engine.where)
 
+    def check_health(self, correlation_id: str | None) -> None:
+        """The database answers a ping (``HealthCheckable``); a ``BackendError`` if not."""
+        self._slot.check_health(self._not_open)
+
     def _check_table(self, engine: Engine, check: str) -> None:
         try:
             engine.all("open", check, ())

@@ -197,6 +197,10 @@ class RedisEntityStore(EntityStoreBase):
         if link is not None:
             link.close()
 
+    def check_health(self, correlation_id: str | None) -> None:
+        """Redis answers a PING (``HealthCheckable``); a ``BackendError`` if not."""
+        self._require_connection("check_health").ping("check_health")
+
     # -- EntityStore / ContextEntityStore -----------------------------------------
     def get_state(self, entity_id: str) -> str | None:
         entity_id = check_key(entity_id, "entity id")

@@ -87,6 +87,10 @@ class SqlEntityStore(EntityStoreBase):
     def is_connected(self) -> bool:
         return self._slot.engine is not None
 
+    def check_health(self, correlation_id: str | None) -> None:
+        """The database answers a ping (``HealthCheckable``); a ``BackendError`` if not."""
+        self._slot.check_health(self._closed_error)
+
     def _require_connection(self, operation: str) -> Engine:
         engine = self._slot.engine
         if engine is None:
