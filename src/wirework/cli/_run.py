@@ -133,6 +133,12 @@ def run_service(args: argparse.Namespace, overrides: Mapping[Locator, Any] | Non
     probes: ProbeServer | None = None
     opened = threading.Event()  # set once open has returned or failed
     try:
+        if args.watch:  # before the file is read: a save during the start-up is not missed
+            watcher = ConfigWatcher(
+                args.config,
+                reloads.request,
+                lambda error: say(container, f"watching {args.config}: {describe(error)}", args),
+            )
         container.read_config_from_file(None, args.config, dict(args.params))
         if args.health_port is not None:
             probes = _serve_probes(args, container, opened)
@@ -150,12 +156,6 @@ def run_service(args: argparse.Namespace, overrides: Mapping[Locator, Any] | Non
                 flush=True,
             )
         container.logger.info(name, "press Ctrl-C to stop")
-        if args.watch:
-            watcher = ConfigWatcher(
-                args.config,
-                reloads.request,
-                lambda error: say(container, f"watching {args.config}: {describe(error)}", args),
-            )
         while not interruption.requested:
             if reloads.pending:
                 reloads.pending = False
