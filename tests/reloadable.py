@@ -8,7 +8,8 @@ makes); ``needs.*``, locators looked up in ``set_references``; ``journal``, a pa
 of an open instance raise; ``fail_configure``, a message every ``configure`` raises;
 ``fail_close``, to make its close raise;
 ``configure_seconds``, how long a ``configure`` takes.
-``Part`` restarts when its entry changes; ``TunablePart`` is reconfigurable.
+``Part`` restarts when its entry changes; ``TunablePart`` is reconfigurable;
+``FlakyPart`` fails one chosen ``configure``.
 """
 
 from __future__ import annotations
@@ -78,3 +79,17 @@ class Part:
 
 class TunablePart(Part):
     reconfigurable = True
+
+
+class FlakyPart(Part):
+    """Fails the configure numbered ``fail_at`` (counted over every instance): a test
+    sets it to fail the reload's real build of an entry after its trial passed."""
+
+    configured = 0
+    fail_at = 0
+
+    def configure(self, config: ConfigParams) -> None:
+        FlakyPart.configured += 1
+        if FlakyPart.configured == FlakyPart.fail_at:
+            raise RuntimeError("failed the second time round")
+        super().configure(config)

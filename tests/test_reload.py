@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from reloadable import FlakyPart
 from wirework.container import BuildError, Container, ReloadReport
 from wirework.errors import ConfigError, InvalidStateError, LifecycleError
 from wirework.log import ConsoleLogger, LogLevel
@@ -232,6 +233,32 @@ def test_an_open_that_fails_rolls_back_what_the_reload_opened(service: Any) -> N
         "test:part:default:a:1.0": "closed",
         "test:part:default:b:1.0": "failed",
     }
+
+
+def test_a_build_that_fails_after_the_trial_passed_leaves_the_entry_not_running(
+    service: Any,
+) -> None:
+    running = service(part("f", kind="FlakyPart"), part("c"))
+    container = running.container
+    old, c = find(container, "f"), find(container, "c")
+    running.write(part("f", 2, kind="FlakyPart"), part("c"))
+    FlakyPart.fail_at = FlakyPart.configured + 2  # the trial's configure passes, not the next
+    with pytest.raises(BuildError, match="failed the second time round") as failed:
+        container.reload()
+    assert "not running until the next reload: test:part:default:f:1.0" in failed.value.__notes__
+    assert old.closes == 1
+    assert container.references.get_one_optional("test:part:default:f:1.0") is None
+    first = container.components[0]
+    assert (first.label, first.state, first.component) == (
+        "test:part:default:f:1.0",
+        "closed",
+        None,
+    )
+    assert [h.label for h in container.health().failing] == ["test:part:default:f:1.0"]
+    assert find(container, "c") is c
+    assert container.reload().restarted == ("test:part:default:f:1.0",)
+    assert find(container, "f").value == 2
+    assert container.health().ready
 
 
 def test_the_next_reload_starts_what_a_failed_one_left_closed(service: Any) -> None:
