@@ -13,6 +13,9 @@ lines, on stderr, so a quiet service does not look hung.
 With ``--health-port``, the probes (``_probes``) are served from before the first open
 until after the last close, so an orchestrator sees the start-up ("starting") and the
 shutdown ("stopping") as they happen, not a refused connection.
+
+SIGHUP, and with ``--watch`` a saved change of the config file, reload the config
+while it runs (``_reloading``).
 """
 
 from __future__ import annotations
@@ -27,11 +30,13 @@ from collections.abc import Mapping
 from types import FrameType
 from typing import Any
 
-from wirework.cli._output import report
+from wirework.cli._output import describe, report
 from wirework.cli._probes import ProbeServer, serve_probes
+from wirework.cli._reloading import ReloadRequests, reload_service, say, unlogged
+from wirework.cli._watch import ConfigWatcher
 from wirework.config._secrets import secret_values
 from wirework.container import Container, Interrupted, Interruption
-from wirework.container._container import MAX_PARALLEL
+from wirework.container._engine import MAX_PARALLEL
 from wirework.container._health import HealthReport
 from wirework.errors import WireworkError
 from wirework.refer import Locator
@@ -66,7 +71,8 @@ def _port(text: str) -> int:
 
 
 def run_arguments(parser: argparse.ArgumentParser) -> None:
-    """The options only ``run`` has: how the lifecycle is bounded, where the probes are."""
+    """The options only ``run`` has: how the lifecycle is bounded, where the probes are,
+    whether the config is watched."""
     parser.add_argument(
         "--parallel",
         type=_bounded(int, MAX_PARALLEL),
@@ -86,6 +92,11 @@ def run_arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         metavar="HOST",
         help="the address the health probes listen on (default 127.0.0.1)",
+    )
+    parser.add_argument(
+        "--watch",
+        action="store_true",
+        help="reload the config when its file changes (SIGHUP always reloads it)",
     )
     parser.add_argument(
         "--shutdown-timeout",
@@ -110,10 +121,24 @@ def run_service(args: argparse.Namespace, overrides: Mapping[Locator, Any] | Non
             os._exit(1)
         interruption.request(signum)
 
+    reloads = ReloadRequests()
+
+    def on_hangup(signum: int, frame: FrameType | None) -> None:
+        reloads.pending = True
+
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    if hasattr(signal, "SIGHUP"):  # POSIX only
+        previous[signal.SIGHUP] = signal.signal(signal.SIGHUP, on_hangup)
+    watcher: ConfigWatcher | None = None
     probes: ProbeServer | None = None
     opened = threading.Event()  # set once open has returned or failed
     try:
+        if args.watch:  # before the file is read: a save during the start-up is not missed
+            watcher = ConfigWatcher(
+                args.config,
+                reloads.request,
+                lambda error: say(container, f"watching {args.config}: {describe(error)}", args),
+            )
         container.read_config_from_file(None, args.config, dict(args.params))
         if args.health_port is not None:
             probes = _serve_probes(args, container, opened)
@@ -121,9 +146,8 @@ def run_service(args: argparse.Namespace, overrides: Mapping[Locator, Any] | Non
             container.open(None, interruption=interruption)
         finally:
             opened.set()
-        unlogged = not container.references.get_optional("*:logger:*:*:*")
         name = container.info.name
-        if unlogged:
+        if unlogged(container):
             count = len(container.components)
             print(
                 f"wirework: container {name} started ({count} "
@@ -133,10 +157,15 @@ def run_service(args: argparse.Namespace, overrides: Mapping[Locator, Any] | Non
             )
         container.logger.info(name, "press Ctrl-C to stop")
         while not interruption.requested:
+            if reloads.pending:
+                reloads.pending = False
+                reload_service(container, args)
             time.sleep(0.1)
+        name = container.info.name  # a reload may have renamed it
         container.logger.info(name, "stopping on signal")
+        quiet = unlogged(container)
         container.close(name)
-        if unlogged:
+        if quiet:
             print(f"wirework: container {name} stopped", file=sys.stderr)
         return 0
     except Interrupted as exc:
@@ -150,6 +179,8 @@ def run_service(args: argparse.Namespace, overrides: Mapping[Locator, Any] | Non
             report(late, container, debug=args.debug, prefix="while closing: ")
         return 1
     finally:
+        if watcher is not None:
+            watcher.close()
         if probes is not None:
             probes.close()
         for sig, handler in previous.items():

@@ -1,8 +1,8 @@
 """The container: builds components from config and runs their lifecycle, bounded.
 
 ``Container`` is the way in; ``Replacement`` swaps entries for stand-ins in tests;
-``HealthReport`` is what ``health()`` answers; ``Interrupted`` is what a stopped
-start-up raises.
+``HealthReport`` is what ``health()`` answers; ``ReloadReport`` what ``reload()`` did;
+``Interrupted`` is what a stopped start-up raises.
 """
 
 from wirework.container._building import BuildError, Replacement
@@ -12,6 +12,7 @@ from wirework.container._graph import Graph, Node
 from wirework.container._health import ComponentHealth, HealthReport
 from wirework.container._info import ContextInfo
 from wirework.container._interrupt import Interrupted, Interruption
+from wirework.container._reload import ReloadReport
 
 __all__ = [
     "BUILT_INS",
@@ -25,5 +26,6 @@ __all__ = [
     "Interrupted",
     "Interruption",
     "Node",
+    "ReloadReport",
     "Replacement",
 ]

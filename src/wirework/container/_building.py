@@ -5,17 +5,23 @@ wiring hands each component a recording view of the references, so what it looks
 becomes an edge of the dependency graph, beside its ``dependencies:`` section. Any
 failure unwires what was wired. Overrides replace entries here, before anything is
 created, so every component is wired to the stand-in.
+
+A hot reload builds in two ways: a trial of the whole new config (as ``check`` does,
+but leaving the live stand-ins alone: they are registered, never configured or wired
+again) and then, into the live references, only the entries it restarts or adds,
+wired among the components it keeps (:meth:`Builder.create`, :meth:`Builder.wire`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from wirework.build import CompositeFactory, load_type
 from wirework.config import ComponentSpec, ConfigParams
-from wirework.config.schema import check_entry, hand_over, take_back
+from wirework.config.schema import check_entry
+from wirework.container._configuring import configure
 from wirework.container._engine import failed as _failed
 from wirework.container._engine import unwind, unwind_then_raise
 from wirework.container._graph import NO_NEEDS, Graph, Node
@@ -51,7 +57,7 @@ class Replacement:
 
 
 @dataclass(slots=True)
-class _Overrides:
+class Overrides:
     """The replacements of one build: entry index -> replacement, and each one's node."""
 
     by_index: dict[int, Replacement] = field(default_factory=dict)
@@ -67,7 +73,8 @@ class Plan:
 
 class Builder:
     """One build of ``config``: :meth:`build` makes the plan; ``info`` and ``logger``
-    are the config's own once it has run."""
+    are the config's own once it has run, ``registered`` what each entry put in the
+    references. A ``trial`` build leaves the overrides' stand-ins alone."""
 
     def __init__(
         self,
@@ -75,13 +82,17 @@ class Builder:
         factories: CompositeFactory,
         overrides: Mapping[Locator, Any],
         own_info: ContextInfo,
+        *,
+        trial: bool = False,
     ) -> None:
         self.config = config
         self._factories = factories
         self.overrides = overrides
         self._own_info = own_info
+        self._trial = trial
         self.info = own_info
         self.logger: ILogger = NullLogger()
+        self.registered: dict[int, tuple[Descriptor | type, Any]] = {}  # entry -> put
 
     def build(self) -> Plan:
         """Create, configure and wire every entry; on any failure, unwire what was wired."""
@@ -89,9 +100,41 @@ class Builder:
         references.put(INFO_LOCATOR, self._own_info)
         factories = CompositeFactory(*self._factories.factories)
         problems: list[WireworkError] = []
-        overrides = self._match_overrides(problems)
+        overrides = self.match_overrides(problems)
+        nodes = self.create(range(len(self.config)), references, factories, overrides, problems)
+        if problems:
+            raise BuildError(problems)
+        wired = self.wire(nodes, nodes, references, problems)
+        graph = Graph(nodes)
+        order: list[Node] = []
+        if not problems:
+            try:
+                order = graph.order()
+            except WireworkError as exc:
+                problems.append(exc)
+        if problems:
+            failures, interrupt = unwind(None, [], wired)
+            error = BuildError([*problems, *failures])
+            if interrupt is not None:
+                interrupt.add_note(f"while unwiring after: {error}")
+                raise interrupt
+            raise error
+        return Plan(references, graph, order)
+
+    def create(
+        self,
+        indexes: Iterable[int],
+        references: References,
+        factories: CompositeFactory,
+        overrides: Overrides,
+        problems: list[WireworkError],
+    ) -> list[Node]:
+        """Create, configure and register the entries at ``indexes``; each problem goes
+        to ``problems`` and the next entry is tried. ``info`` is then the newest
+        context info in ``references``."""
         nodes: list[Node] = []
-        for index, spec in enumerate(self.config):
+        for index in indexes:
+            spec = self.config[index]
             try:
                 if index in overrides.by_index:
                     node = self._replace(index, spec, overrides, references, factories)
@@ -108,28 +151,24 @@ class Builder:
                 raise
         info = references.get_one_optional("*:context-info:*:*:*")
         self.info = info if isinstance(info, ContextInfo) else self._own_info
-        if problems:
-            raise BuildError(problems)
+        return nodes
+
+    def wire(
+        self,
+        nodes: list[Node],
+        everyone: list[Node],
+        references: References,
+        problems: list[WireworkError],
+    ) -> list[Node]:
+        """``set_references`` on ``nodes``, recording as their needs the lookups and
+        ``dependencies:`` that land on any of ``everyone``; returns those wired. An
+        interruption unwires them before it goes on."""
         wired: list[Node] = []
         try:
-            self._wire(nodes, references, problems, wired)
+            self._wire(nodes, everyone, references, problems, wired)
         except BaseException as exc:
             unwind_then_raise(None, [], wired, exc)
-        graph = Graph(nodes)
-        order: list[Node] = []
-        if not problems:
-            try:
-                order = graph.order()
-            except WireworkError as exc:
-                problems.append(exc)
-        if problems:
-            failures, interrupt = unwind(None, [], wired)
-            error = BuildError([*problems, *failures])
-            if interrupt is not None:
-                interrupt.add_note(f"while unwiring after: {error}")
-                raise interrupt
-            raise error
-        return Plan(references, graph, order)
+        return wired
 
     def _create(
         self, index: int, spec: ComponentSpec, references: References, factories: CompositeFactory
@@ -150,45 +189,15 @@ class Builder:
             else type(component)
         )
         references.put(locator, component)
-        checked = self._checked(spec, type(component))
-        can = capabilities(component)
-        if can.configurable:
-            handed = hand_over(spec.config, checked)  # configure need not validate again
-            try:
-                component.configure(spec.config)
-            except ConfigError as exc:  # a rule across keys, checked by configure itself
-                raise ConfigError(
-                    exc.message, component=spec.label, source=spec.source, hint=exc.hint
-                ) from exc
-            except Exception as exc:
-                raise _failed("configure", spec.label, spec.source, exc) from exc
-            finally:
-                take_back(handed)
-        if can.factory:
+        self.registered[index] = (locator, component)
+        configure(component, spec)
+        if capabilities(component).factory:
             factories.add(component)
         return Node(index, spec.label, spec.source, component, locator, NO_NEEDS)
 
-    @staticmethod
-    def _checked(spec: ComponentSpec, cls: type) -> Any:
-        """The entry's config checked against its schema (the validated model, if any),
-        and the drivers its class needs found, not imported: what ``run`` would refuse
-        before opening, ``check`` refuses."""
-        problems: list[WireworkError] = []
-        model = None
-        try:
-            model = check_entry(spec, cls)
-        except ConfigProblems as exc:
-            problems.extend(exc.problems)
-        for driver in getattr(cls, "drivers", ()):
-            if not driver.available():
-                problems.append(driver.missing(spec.label, spec.source))
-        if problems:
-            raise ConfigProblems(problems, where=f"the config of {spec.label}")
-        return model
-
-    def _match_overrides(self, problems: list[WireworkError]) -> _Overrides:
+    def match_overrides(self, problems: list[WireworkError]) -> Overrides:
         """Which entries each override replaces; a locator matching none is a problem."""
-        found = _Overrides()
+        found = Overrides()
         for locator, given in self.overrides.items():
             replacement = given if isinstance(given, Replacement) else Replacement(given)
             try:
@@ -218,7 +227,7 @@ class Builder:
         self,
         index: int,
         spec: ComponentSpec,
-        overrides: _Overrides,
+        overrides: Overrides,
         references: References,
         factories: CompositeFactory,
     ) -> Node | None:
@@ -231,10 +240,12 @@ class Builder:
             else load_type(str(spec.type))
         )
         references.put(locator, component)
+        self.registered[index] = (locator, component)
         check_entry(spec, None)  # the container's keys: the real component's are not read
-        first = overrides.nodes.get(id(component))
-        if first is not None:
-            return None  # one object standing in for several entries: one lifecycle
+        if self._trial or id(component) in overrides.nodes:
+            # A trial leaves the live stand-in alone; and one object standing in for
+            # several entries has one lifecycle.
+            return None
         label = f"{spec.label} (overridden by {type(component).__name__})"
         if capabilities(component).configurable:
             config = spec.config if replacement.with_config else _own_keys(spec.config)
@@ -292,13 +303,14 @@ class Builder:
     def _wire(
         self,
         nodes: list[Node],
+        everyone: list[Node],
         references: References,
         problems: list[WireworkError],
         wired: list[Node],
     ) -> None:
         """``set_references`` on every node, in config order; ``wired`` collects those
         it succeeded on, so a failure can unwire exactly them."""
-        index_of = {id(node.component): node.index for node in nodes}
+        index_of = {id(node.component): node.index for node in everyone}
         for node in nodes:
             spec = self.config[node.index]
             needs: set[int] = set()

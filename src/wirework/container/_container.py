@@ -16,18 +16,19 @@ from __future__ import annotations
 import os
 import threading
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from types import TracebackType
 from typing import Any, TypeVar
 
 from wirework.build import CompositeFactory, IFactory, discover_factories
 from wirework.config import ComponentSpec
-from wirework.config._secrets import redact, secret_values
 from wirework.container._building import Builder, Plan
+from wirework.container._checkup import check_up
 from wirework.container._defaults import DefaultFactory
 from wirework.container._engine import (
     Bounds,
     Closer,
+    check_bounds,
     first_error,
     open_pass,
     raise_failures,
@@ -35,14 +36,14 @@ from wirework.container._engine import (
     unwind_then_raise,
 )
 from wirework.container._graph import Graph, Node
-from wirework.container._health import ComponentHealth, HealthReport, overall
+from wirework.container._health import HealthReport
 from wirework.container._info import ContextInfo
 from wirework.container._interrupt import Interrupted, Interruption
-from wirework.container._loops import Loops
+from wirework.container._loops import Loops, in_thread
+from wirework.container._reload import Live, Registration, Reload, ReloadReport
 from wirework.container._runtime import Pass
-from wirework.errors import InvalidArgumentError, InvalidStateError
-from wirework.lifecycle import capabilities
-from wirework.log import ILogger, NullLogger
+from wirework.errors import InvalidStateError
+from wirework.log import CompositeLogger, ILogger, NullLogger
 from wirework.refer import Locator, References
 
 T = TypeVar("T")
@@ -76,7 +77,7 @@ class Container:
         win. ``parallel`` is how many components may open at once (1: one by one, in
         config order); ``shutdown_timeout`` bounds a whole close.
         """
-        _check_bounds(parallel, open_timeout, close_timeout, shutdown_timeout, health_timeout)
+        check_bounds(parallel, open_timeout, close_timeout, shutdown_timeout, health_timeout)
         self._own_info = ContextInfo(name, description)
         self.info = self._own_info
         self.config: list[ComponentSpec] = []
@@ -89,6 +90,9 @@ class Container:
         self._plan: Plan | None = None
         self._nodes: list[Node] = []  # config order, from the build until the close
         self._opened: list[Node] = []
+        self._registered: dict[int, Registration] = {}  # entry index -> what it put
+        self._read_from: tuple[str | os.PathLike[str], Mapping[str, Any] | None] | None = None
+        self._generation = 0  # odd while a reload swaps config and nodes (see health)
         self._phase = "stopped"
         self._loops = Loops()
         self.overrides: dict[Locator, Any] = dict(overrides or {})
@@ -120,6 +124,7 @@ class Container:
         from wirework.config._loader import load_config  # imports PyYAML: only when reading
 
         self.config = load_config(path, parameters)
+        self._read_from = (path, parameters)
 
     def add_factory(self, factory: IFactory) -> None:
         """Later factories win over earlier ones and over the built-ins."""
@@ -161,6 +166,7 @@ class Container:
             return builder.build()
         finally:
             self.info, self.logger = builder.info, builder.logger
+            self._registered = builder.registered
 
     def _closer(self) -> Closer:
         config = self.config
@@ -278,33 +284,59 @@ class Container:
         Safe from any thread at any time (a probe asks while the container starts or
         stops); the checks run in parallel, each within its ``health_timeout``.
         """
-        nodes, phase = list(self._nodes), self._phase
-        checked = [
-            n for n in nodes if n.state == "open" and capabilities(n.component).health_checkable
-        ]
-        errors: dict[int, BaseException | None] = {}
-        if checked and phase == "running":
-            bounds, config = self.bounds, self.config
-            run = Pass(
-                "check_health",
-                checked,
-                waits_for=lambda node: [],
-                applies=lambda node: True,
-                limits=lambda node: bounds.limits(config[node.index].config, "check_health"),
-                parallel=min(len(checked), 16),
+        while True:  # a consistent pair of nodes and config, even during a reload
+            generation = self._generation
+            nodes, config, phase = list(self._nodes), self.config, self._phase
+            if generation % 2 == 0 and generation == self._generation:
+                break
+        return check_up(nodes, config, phase, self.bounds, self._loops, correlation_id)
+
+    # -- reload ---------------------------------------------------------------------
+    def reload(self, correlation_id: str | None = None) -> ReloadReport:
+        """Read the config file again (same parameters) and apply what changed.
+
+        The new config is built and checked whole first: any problem raises (a
+        ``ConfigError`` or ``BuildError`` naming the entry and its ``file:line``) and
+        changes nothing. Then reconfigurable components are configured in place, other
+        changed entries and their dependents restart, removed ones close, added ones
+        start; the rest stay open, the same objects (the rules: ``_reload``).
+        """
+        from wirework.config._loader import load_config  # imports PyYAML: only when reading
+
+        with self._lock:
+            if self._plan is None or self._read_from is None:
+                problem = "it is not open" if self._plan is None else "it has no config file"
+                raise InvalidStateError(
+                    f"container {self.info.name} cannot reload: {problem}",
+                    hint="reload a container made by Container.from_file, once it is open",
+                )
+            live = Live(self.config, self._nodes, self._opened, self._plan.order, self._registered)
+            reload = Reload(
+                factories=self._factories,
+                overrides=self.overrides,
+                info=self.info,
+                own_info=self._own_info,
+                bounds=self.bounds,
                 loops=self._loops,
-                args=(correlation_id,),
-                states=None,
-                keep_going=True,
+                references=self.references,
+                publish=self._publish,
             )
-            run.wait()
-            errors = {id(n): run.errors.get(id(n)) for n in checked}
-            timed_out = {failure.component: failure for failure in run.failures}
-            for node in run.abandoned:  # no error of its own: the timeout is what it says
-                errors[id(node)] = timed_out.get(node.label)
-        config = self.config
-        components = tuple(_component_health(n, errors, config[n.index].config) for n in nodes)
-        return HealthReport(overall(phase, components), components)
+            try:
+                path, parameters = self._read_from
+                report = reload.run(live, lambda: load_config(path, parameters), correlation_id)
+            finally:
+                self._publish(live)
+                self.info, self.logger = reload.info, CompositeLogger(self.references)
+        self.logger.info(correlation_id, "container %s reloaded: %s", self.info.name, report)
+        return report
+
+    def _publish(self, live: Live) -> None:
+        """Make ``live`` the running state; ``health`` never sees half of it."""
+        self._generation += 1
+        self.config, self._nodes, self._opened = live.config, list(live.nodes), live.opened
+        self._registered = live.registered
+        self._plan = Plan(self.references, Graph(live.order), live.order)
+        self._generation += 1
 
     # -- async ----------------------------------------------------------------------
     async def aopen(self, correlation_id: str | None = None) -> None:
@@ -316,17 +348,21 @@ class Container:
 
         interruption = Interruption()
         self._loops.use(asyncio.get_running_loop())
-        await _in_thread(
+        await in_thread(
             lambda: self.open(correlation_id, interruption=interruption), interruption.request
         )
 
+    async def areload(self, correlation_id: str | None = None) -> ReloadReport:
+        """``reload`` without blocking the event loop."""
+        return await in_thread(lambda: self.reload(correlation_id), None)
+
     async def aclose(self, correlation_id: str | None = None) -> None:
         """``close`` without blocking the event loop."""
-        await _in_thread(lambda: self.close(correlation_id), None)
+        await in_thread(lambda: self.close(correlation_id), None)
 
     async def ahealth(self, correlation_id: str | None = None) -> HealthReport:
         """``health`` without blocking the event loop."""
-        return await _in_thread(lambda: self.health(correlation_id), None)
+        return await in_thread(lambda: self.health(correlation_id), None)
 
     async def __aenter__(self) -> Container:
         await self.aopen(None)
@@ -361,51 +397,3 @@ class Container:
                 source=self,
                 stacklevel=1,
             )
-
-
-MAX_PARALLEL = 1024  # worker threads a pass may run at once
-
-
-def _check_bounds(parallel: int, *timeouts: float | None) -> None:
-    if isinstance(parallel, bool) or not isinstance(parallel, int):
-        raise InvalidArgumentError(f"parallel must be a whole number, got {parallel!r}")
-    if not 1 <= parallel <= MAX_PARALLEL:
-        raise InvalidArgumentError(
-            f"parallel must be from 1 to {MAX_PARALLEL}, got {parallel}",
-            hint="1 opens one component at a time; a few more than the slow ones is plenty",
-        )
-    names = ("open_timeout", "close_timeout", "shutdown_timeout", "health_timeout")
-    for name, value in zip(names, timeouts, strict=True):
-        if value is not None and not (isinstance(value, int | float) and 0 < value < 1e9):
-            raise InvalidArgumentError(
-                f"{name} must be a number of seconds above 0 (or None: no bound), got {value!r}"
-            )
-
-
-async def _in_thread(call: Callable[[], T], on_cancel: Callable[[], None] | None) -> T:
-    """``call()`` on a worker thread; a cancellation asks it to stop (``on_cancel``),
-    waits for it to finish (a start rolls back first), then goes on."""
-    import asyncio
-
-    task = asyncio.ensure_future(asyncio.to_thread(call))
-    try:
-        return await asyncio.shield(task)
-    except asyncio.CancelledError:
-        if on_cancel is not None:
-            on_cancel()
-        await asyncio.wait([task])
-        if not task.cancelled() and task.exception() is not None:
-            task.exception()  # retrieved: the cancellation is what the caller gets
-        raise
-
-
-def _component_health(
-    node: Node, errors: Mapping[int, BaseException | None], config: Mapping[str, Any]
-) -> ComponentHealth:
-    if id(node) not in errors:
-        return ComponentHealth(node.label, node.source, node.state)
-    error = errors[id(node)]
-    detail = None
-    if error is not None:  # a driver's message may quote a URI: mask the entry's secrets
-        detail = redact(f"{type(error).__name__}: {error}", secret_values(config))
-    return ComponentHealth(node.label, node.source, node.state, error is None, detail)

@@ -22,7 +22,7 @@ from wirework.config import ConfigParams
 from wirework.container._graph import Node
 from wirework.container._loops import Loops
 from wirework.container._runtime import Limits, Pass
-from wirework.errors import LifecycleError
+from wirework.errors import InvalidArgumentError, LifecycleError
 from wirework.lifecycle import capabilities
 
 ConfigOf = Callable[[Node], ConfigParams]
@@ -60,6 +60,26 @@ class Bounds:
     def _defaults(self, step: str) -> Limits:
         timeout = getattr(self, _TIMEOUT_KEYS[step])
         return Limits(timeout, 0, 1.0) if step == "open" else Limits(timeout)
+
+
+MAX_PARALLEL = 1024  # worker threads a pass may run at once
+
+
+def check_bounds(parallel: int, *timeouts: float | None) -> None:
+    """Refuse a ``parallel`` or a timeout (seconds) that no lifecycle could run with."""
+    if isinstance(parallel, bool) or not isinstance(parallel, int):
+        raise InvalidArgumentError(f"parallel must be a whole number, got {parallel!r}")
+    if not 1 <= parallel <= MAX_PARALLEL:
+        raise InvalidArgumentError(
+            f"parallel must be from 1 to {MAX_PARALLEL}, got {parallel}",
+            hint="1 opens one component at a time; a few more than the slow ones is plenty",
+        )
+    names = ("open_timeout", "close_timeout", "shutdown_timeout", "health_timeout")
+    for name, value in zip(names, timeouts, strict=True):
+        if value is not None and not (isinstance(value, int | float) and 0 < value < 1e9):
+            raise InvalidArgumentError(
+                f"{name} must be a number of seconds above 0 (or None: no bound), got {value!r}"
+            )
 
 
 _TIMEOUT_KEYS = {"open": "open_timeout", "close": "close_timeout", "check_health": "health_timeout"}

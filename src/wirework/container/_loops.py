@@ -12,13 +12,16 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:  # asyncio costs more to import than all of the container: only when used
     import asyncio
     from concurrent.futures import Future
 
 from wirework.errors import InvalidStateError
+
+T = TypeVar("T")
 
 
 class LoopThread:
@@ -105,6 +108,23 @@ def start_step(
             "this call: use the container's async methods (aopen, aclose, ahealth) there"
         )
     return asyncio.run_coroutine_threadsafe(_awaited(result), loop)
+
+
+async def in_thread(call: Callable[[], T], on_cancel: Callable[[], None] | None) -> T:
+    """``call()`` on a worker thread; a cancellation asks it to stop (``on_cancel``),
+    waits for it to finish (a start rolls back first), then goes on."""
+    import asyncio
+
+    task = asyncio.ensure_future(asyncio.to_thread(call))
+    try:
+        return await asyncio.shield(task)
+    except asyncio.CancelledError:
+        if on_cancel is not None:
+            on_cancel()
+        await asyncio.wait([task])
+        if not task.cancelled() and task.exception() is not None:
+            task.exception()  # retrieved: the cancellation is what the caller gets
+        raise
 
 
 async def _cancel_the_rest() -> None:

@@ -1,4 +1,9 @@
-"""The built-in loggers: console, null, composite, and the bridge to stdlib ``logging``."""
+"""The built-in loggers: console, null, composite, and the bridge to stdlib ``logging``.
+
+Each is ``reconfigurable``: a hot reload that changes only a logger's level or source
+configures the open logger again instead of restarting it and everything that logs
+through it (the base class makes a second ``configure`` safe against racing calls).
+"""
 
 from __future__ import annotations
 
@@ -22,6 +27,8 @@ _write_lock = threading.Lock()
 class ConsoleLogger(Logger):
     """``[source:correlation:LEVEL:time] message``; warnings and worse go to stderr."""
 
+    reconfigurable = True
+
     def write(
         self, level: LogLevel, correlation_id: str | None, error: BaseException | None, message: str
     ) -> None:
@@ -39,6 +46,8 @@ class ConsoleLogger(Logger):
 class NullLogger(Logger):
     """Discards everything; the stand-in when a service declares no logger."""
 
+    reconfigurable = True
+
     def __init__(self) -> None:
         super().__init__(LogLevel.NONE)
 
@@ -51,6 +60,7 @@ class NullLogger(Logger):
 class StdlibLogger(Logger):
     """Forwards to ``logging.getLogger(<logger or source>)`` so existing handlers apply."""
 
+    reconfigurable = True
     config_schema: ClassVar[SchemaRef] = "wirework.log._schema:StdlibLoggerConfig"
 
     def __init__(self) -> None:
@@ -77,6 +87,8 @@ class StdlibLogger(Logger):
 
 class CompositeLogger(Logger):
     """Sends every message to all the other loggers in the references."""
+
+    reconfigurable = True
 
     def __init__(self, references: IReferences | None = None) -> None:
         super().__init__(LogLevel.TRACE)

@@ -21,7 +21,11 @@ handed out the caller's own objects. This one:
 * validates and copies values through :mod:`wirework.data._values`, so it refuses
   exactly what SQL and Redis refuse and never shares an object with the caller;
 * must be opened before use and refuses calls once closed, like any backend. Data
-  survives ``close()`` and ``open()`` again, as it would in a database.
+  survives ``close()`` and ``open()`` again, as it would in a database;
+* is ``reconfigurable``, as Pip.Services' is: a hot reload that changes its timeout
+  configures it again while open, keeping its data. The timeout is one attribute that
+  each call reads once, so a call racing with ``configure`` uses the old or the new
+  one; entries already saved keep the expiry they were saved with.
 """
 
 from __future__ import annotations
@@ -67,9 +71,10 @@ class MemoryStateStore:
     """
 
     config_schema: ClassVar[SchemaRef] = "wirework.state._schema:MemoryStateStoreConfig"
+    reconfigurable = True
 
     def __init__(self, *, timeout: int = 0, clock: Clock = time.monotonic) -> None:
-        self._timeout = check_ttl(timeout, "timeout") / 1000.0
+        self._timeout = self._default_timeout = check_ttl(timeout, "timeout") / 1000.0
         self._clock = clock
         self._entries: dict[str, _Entry] = {}
         self._versions = itertools.count(1)  # next(): the next version; under the lock
@@ -80,9 +85,10 @@ class MemoryStateStore:
 
     # -- component lifecycle ----------------------------------------------------------
     def configure(self, config: ConfigParams) -> None:
+        """Take ``options.timeout``; left out, the constructor's applies again."""
         options = cast("MemoryStateStoreConfig", validated(self, config)).options
-        if "timeout" in options.model_fields_set:
-            self._timeout = options.timeout / 1000.0
+        given = "timeout" in options.model_fields_set
+        self._timeout = options.timeout / 1000.0 if given else self._default_timeout
 
     def set_references(self, references: IReferences) -> None:
         self._logger = references.get_one_optional("*:logger:*:*:1.0")
