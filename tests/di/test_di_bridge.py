@@ -73,6 +73,22 @@ def test_bridge_is_cached_while_open_and_rebuilt_after_reopen(tmp_path: Path) ->
         assert second.get("store") is container.references.get_one_required(Store)
 
 
+def test_a_reload_that_restarts_components_gives_a_new_bridge(tmp_path: Path) -> None:
+    config = tmp_path / "c.yml"
+    config.write_text("- type: di_components:Store\n  options:\n    n: 1\n", encoding="utf-8")
+    container = Container.from_file(config)
+    with container:
+        before = bridge(container)
+        old = before.get("store")
+        config.write_text("- type: di_components:Store\n  options:\n    n: 2\n", encoding="utf-8")
+        container.reload()
+        after = bridge(container)
+        assert after is not before
+        assert after.get("store") is container.references.get_one_required(Store)
+        assert after.get("store") is not old
+        assert bridge(container) is after  # cached again until the next change
+
+
 def test_bridge_of_a_closed_container_is_refused(tmp_path: Path) -> None:
     config = tmp_path / "c.yml"
     config.write_text("- type: di_components:Store\n", encoding="utf-8")

@@ -8,6 +8,8 @@ store is for. Every function receives its backends by injection, per call, so an
 
 from __future__ import annotations
 
+import random
+import time
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -18,7 +20,7 @@ from wirework.errors import ConcurrencyError, WireworkError
 
 __all__ = ["BookmarkError", "NotFoundError", "add", "get", "page", "stats", "visit"]
 
-_RETRIES = 16
+_RETRIES = 50  # with a growing random pause between tries: losers back off
 
 
 class BookmarkError(WireworkError):
@@ -66,11 +68,14 @@ def visit(bookmark_id: Any, *, state: Any = Provide[STATE]) -> int:
     """Count a visit; safe under concurrency (versioned save, retried on conflict)."""
     get(bookmark_id)
     key = f"visits:{bookmark_id}"
-    for _ in range(_RETRIES):
+    for attempt in range(_RETRIES):
         count, version = state.load_versioned(None, key)
         try:
             state.save(None, key, (count or 0) + 1, expected_version=version)
         except ConcurrencyError:
+            # Another writer won this round: wait a random moment, longer each time,
+            # so that the writers stop colliding instead of retrying in lockstep.
+            time.sleep(random.uniform(0, min(0.05, 0.001 * 2**attempt)))
             continue
         return int((count or 0) + 1)
     raise BookmarkError(f"too much contention counting visits of {bookmark_id!r}")

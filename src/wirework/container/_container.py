@@ -138,6 +138,12 @@ class Container:
             raise InvalidStateError("the container is not open: references exist only while open")
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
+    @property
+    def generation(self) -> int:
+        """Grows each time a reload changes what runs: what was built from the
+        components before (a dependency-injector bridge) can tell it is out of date."""
+        return self._generation
+
     def is_open(self) -> bool:
         return self._plan is not None
 

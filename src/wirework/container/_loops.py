@@ -147,3 +147,19 @@ def _running_loop() -> asyncio.AbstractEventLoop | None:
         return asyncio.get_running_loop()
     except RuntimeError:
         return None
+
+
+def close_late(component: Any, where: str, args: tuple[Any, ...], loops: Loops) -> None:
+    """Close a component whose open returned after the container gave up on it."""
+    try:
+        pending = start_step(component, "close", args, loops)
+        if pending is not None:
+            pending.result(timeout=30)
+    except Exception:
+        # Its open was already reported as abandoned and no caller waits any more:
+        # the log is the only place left to say it.
+        import logging  # imported only on this rare path: it is not light
+
+        logging.getLogger("wirework.container").warning(
+            "closing %s after its late open failed", where, exc_info=True
+        )

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from wirework.container._graph import Node
 from wirework.container._health import ComponentState
-from wirework.container._loops import Loops, start_step
+from wirework.container._loops import Loops, close_late, start_step
 from wirework.errors import LifecycleError
 
 if TYPE_CHECKING:
@@ -85,7 +85,6 @@ class Pass:
         on_done: Callable[[Node], None] | None = None,
     ) -> None:
         self.step = step
-        self.done: list[Node] = []  # completion order
         self.failures: list[LifecycleError] = []
         self.interrupts: list[BaseException] = []
         self.errors: dict[int, BaseException] = {}  # id(node) -> what its step raised
@@ -153,10 +152,6 @@ class Pass:
         for job in list(self._in_flight.values()):
             self._write_off(job)
         self._notify()
-
-    @property
-    def failed(self) -> bool:
-        return bool(self.failures or self.interrupts)
 
     # -- scheduling (under the lock) ----------------------------------------------------
     def _over(self) -> bool:
@@ -307,7 +302,6 @@ class Pass:
                 self._cond.notify_all()  # the coordinator must look sooner
 
     def _complete(self, node: Node) -> None:
-        self.done.append(node)
         self._set_state(node, 1)
         if self._on_done is not None:
             self._on_done(node)
@@ -395,18 +389,6 @@ class Pass:
 
     def _undo(self, node: Node) -> None:
         """An abandoned open that succeeded after all: close it, so it leaks nothing."""
-        if self.step != "open":
-            return
-        try:
-            pending = start_step(node.component, "close", self._args, self._loops)
-            if pending is not None:
-                pending.result(timeout=30)
-        except Exception:
-            # Its open was already reported as abandoned and no caller waits any more:
-            # the log is the only place left to say it.
-            import logging  # imported only on this rare path: it is not light
-
-            logging.getLogger("wirework.container").warning(
-                "closing %s after its late open failed", node.where(), exc_info=True
-            )
-        node.state = "closed"
+        if self.step == "open":
+            close_late(node.component, node.where(), self._args, self._loops)
+            node.state = "closed"

@@ -58,7 +58,8 @@ _bridges_lock = threading.Lock()
 
 
 def bridge(container: Container) -> Bridge:
-    """The bridge of an open ``container``: the same object while it stays open."""
+    """The bridge of an open ``container``: the same object while it stays open, a new
+    one after a reload changed its components."""
     try:
         references = container.references
     except InvalidStateError as exc:
@@ -68,7 +69,11 @@ def bridge(container: Container) -> Bridge:
         ) from exc
     with _bridges_lock:
         existing = _bridges.get(container)
-        if existing is not None and existing.references is references:
+        if (
+            existing is not None
+            and existing.references is references
+            and existing.generation == container.generation
+        ):
             return existing
         created = Bridge(container, references)
         _bridges[container] = created
@@ -81,11 +86,12 @@ class Bridge:
     ``bridge.container`` is the ``DynamicContainer`` (a :class:`WireworkContainer`);
     ``wire``/``unwire`` connect it to app modules; ``override`` swaps components.
     Create it with :func:`bridge`, which returns the same bridge while the container
-    stays open.
+    stays open and is not reloaded.
     """
 
     def __init__(self, container: Container, references: References) -> None:
         self.references = references
+        self.generation = container.generation  # a reload since then makes a new bridge
         self.container = WireworkContainer()
         self.container._wirework_bridge = self
         self._lock = threading.RLock()
