@@ -5,6 +5,9 @@
 ``Interrupted`` is what a stopped start-up raises.
 """
 
+from typing import TYPE_CHECKING
+
+from wirework._lazy import lazy_names
 from wirework.container._building import BuildError, Replacement
 from wirework.container._container import Container
 from wirework.container._defaults import BUILT_INS, DefaultFactory
@@ -12,7 +15,11 @@ from wirework.container._graph import Graph, Node
 from wirework.container._health import ComponentHealth, HealthReport
 from wirework.container._info import ContextInfo
 from wirework.container._interrupt import Interrupted, Interruption
-from wirework.container._reload import ReloadReport
+
+if TYPE_CHECKING:
+    from wirework.container._reload import ReloadReport
+
+__getattr__, __dir__ = lazy_names(__name__, {"ReloadReport": "wirework.container._reload"})
 
 __all__ = [
     "BUILT_INS",

@@ -18,12 +18,11 @@ import threading
 import warnings
 from collections.abc import Mapping
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from wirework.build import CompositeFactory, IFactory, discover_factories
 from wirework.config import ComponentSpec
 from wirework.container._building import Builder, Plan
-from wirework.container._checkup import check_up
 from wirework.container._defaults import DefaultFactory
 from wirework.container._engine import (
     Bounds,
@@ -40,11 +39,13 @@ from wirework.container._health import HealthReport
 from wirework.container._info import ContextInfo
 from wirework.container._interrupt import Interrupted, Interruption
 from wirework.container._loops import Loops, in_thread
-from wirework.container._reload import Live, Registration, Reload, ReloadReport
 from wirework.container._runtime import Pass
 from wirework.errors import InvalidStateError
 from wirework.log import CompositeLogger, ILogger, NullLogger
 from wirework.refer import Locator, References
+
+if TYPE_CHECKING:
+    from wirework.container._reload import Live, ReloadReport
 
 T = TypeVar("T")
 
@@ -90,7 +91,7 @@ class Container:
         self._plan: Plan | None = None
         self._nodes: list[Node] = []  # config order, from the build until the close
         self._opened: list[Node] = []
-        self._registered: dict[int, Registration] = {}  # entry index -> what it put
+        self._registered: dict[int, tuple[Any, Any]] = {}  # entry index -> (locator, component)
         self._read_from: tuple[str | os.PathLike[str], Mapping[str, Any] | None] | None = None
         self._generation = 0  # odd while a reload swaps config and nodes (see health)
         self._phase = "stopped"
@@ -295,6 +296,8 @@ class Container:
             nodes, config, phase = list(self._nodes), self.config, self._phase
             if generation % 2 == 0 and generation == self._generation:
                 break
+        from wirework.container._checkup import check_up  # only a probe needs it
+
         return check_up(nodes, config, phase, self.bounds, self._loops, correlation_id)
 
     # -- reload ---------------------------------------------------------------------
@@ -308,6 +311,7 @@ class Container:
         start; the rest stay open, the same objects (the rules: ``_reload``).
         """
         from wirework.config._loader import load_config  # imports PyYAML: only when reading
+        from wirework.container._reload import Live, Reload  # only a reload needs them
 
         with self._lock:
             if self._plan is None or self._read_from is None:
