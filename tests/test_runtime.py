@@ -319,3 +319,17 @@ def test_a_health_host_without_a_port_is_refused(capsys: pytest.CaptureFixture[s
         main(["run", "-c", "missing.yml", "--health-host", "0.0.0.0"])
     assert info.value.code == 2
     assert "--health-host needs --health-port" in capsys.readouterr().err
+
+
+def test_an_entrys_own_bounds_apply_to_their_step_only() -> None:
+    from wirework.config import ConfigParams
+    from wirework.container._engine import Bounds
+    from wirework.container._graph import Node
+
+    config = ConfigParams({"open_retries": 2, "open_backoff": 50, "close_timeout": 300})
+    node = Node(0, "x", None, object())
+    bounds = Bounds(open_timeout=7.0, close_timeout=9.0)
+    opening = bounds.limiter("open", lambda _: config)(node)
+    closing = bounds.limiter("close", lambda _: config)(node)
+    assert (opening.timeout, opening.retries, opening.backoff) == (7.0, 2, 0.05)
+    assert (closing.timeout, closing.retries) == (0.3, 0)  # a close is never retried

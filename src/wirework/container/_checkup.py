@@ -38,7 +38,7 @@ def check_up(
             checked,
             waits_for=lambda node: [],
             applies=lambda node: True,
-            limits=lambda node: bounds.limits(config[node.index].config, "check_health"),
+            limits=bounds.limiter("check_health", lambda node: config[node.index].config),
             parallel=min(len(checked), 16),
             loops=loops,
             args=(correlation_id,),

@@ -15,7 +15,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cache
 from typing import Any, NoReturn
 
 from wirework.config import ConfigParams
@@ -39,27 +38,36 @@ class Bounds:
     shutdown_timeout: float | None = 25.0
     health_timeout: float | None = 5.0
 
-    def limits(self, config: ConfigParams, step: str) -> Limits:
-        """One entry's limits for ``step`` (open, close or check_health)."""
+    def limiter(self, step: str, config_of: ConfigOf) -> Callable[[Node], Limits]:
+        """Each node's limits for ``step`` (open, close or check_health): the
+        container's, unless its entry sets its own."""
         key = _TIMEOUT_KEYS[step]
-        if key not in config and (step != "open" or not _RETRY_KEYS & config.keys()):
-            return self._defaults(step)  # most entries: no bounds of their own
-        given = config.get(key)
-        timeout = given / 1000 if isinstance(given, int) else getattr(self, key)
-        if step != "open":
-            return Limits(timeout)
-        retries = config.get("open_retries")
-        backoff = config.get("open_backoff")
-        return Limits(
-            timeout,
-            retries if isinstance(retries, int) else 0,
-            backoff / 1000 if isinstance(backoff, int) else 1.0,
-        )
+        own_keys = (key, "open_retries", "open_backoff") if step == "open" else (key,)
+        timeout = getattr(self, key)
+        default = Limits(timeout, 0, 1.0) if step == "open" else Limits(timeout)
 
-    @cache  # noqa: B019 - a few frozen instances per process; the cache is what they share
-    def _defaults(self, step: str) -> Limits:
-        timeout = getattr(self, _TIMEOUT_KEYS[step])
-        return Limits(timeout, 0, 1.0) if step == "open" else Limits(timeout)
+        def limits(node: Node) -> Limits:
+            config = config_of(node)
+            for name in own_keys:
+                if name in config:
+                    return _own(config, key, default, step == "open")
+            return default  # most entries: no bounds of their own
+
+        return limits
+
+
+def _own(config: ConfigParams, key: str, default: Limits, retrying: bool) -> Limits:
+    """An entry's own limits; only an open is retried."""
+    given = config.get(key)
+    timeout = given / 1000 if isinstance(given, int) else default.timeout
+    if not retrying:
+        return Limits(timeout)
+    retries, backoff = config.get("open_retries"), config.get("open_backoff")
+    return Limits(
+        timeout,
+        retries if isinstance(retries, int) else default.retries,
+        backoff / 1000 if isinstance(backoff, int) else default.backoff,
+    )
 
 
 MAX_PARALLEL = 1024  # worker threads a pass may run at once
@@ -83,7 +91,6 @@ def check_bounds(parallel: int, *timeouts: float | None) -> None:
 
 
 _TIMEOUT_KEYS = {"open": "open_timeout", "close": "close_timeout", "check_health": "health_timeout"}
-_RETRY_KEYS = frozenset({"open_retries", "open_backoff"})
 
 
 def open_pass(
@@ -109,7 +116,7 @@ def open_pass(
         order,
         waits_for=lambda node: [by_index[i] for i in node.needs],
         applies=lambda node: capabilities(node.component).openable,
-        limits=lambda node: bounds.limits(config_of(node), "open"),
+        limits=bounds.limiter("open", config_of),
         parallel=bounds.parallel,
         loops=loops,
         args=(correlation_id,),
@@ -151,7 +158,7 @@ def unwind(
             closing,
             waits_for=lambda node: chain[id(node)],
             applies=lambda node: True,
-            limits=lambda node: bounds.limits(config_of(node), "close"),
+            limits=bounds.limiter("close", config_of),
             parallel=1,
             loops=loops,
             args=(correlation_id,),
