@@ -29,6 +29,7 @@ from wirework.container._engine import (
     Closer,
     check_bounds,
     first_error,
+    interrupted,
     open_pass,
     raise_failures,
     unwind,
@@ -37,9 +38,8 @@ from wirework.container._engine import (
 from wirework.container._graph import Graph, Node
 from wirework.container._health import HealthReport
 from wirework.container._info import ContextInfo
-from wirework.container._interrupt import Interrupted, Interruption
+from wirework.container._interrupt import Interruption
 from wirework.container._loops import Loops, in_thread
-from wirework.container._runtime import Pass
 from wirework.errors import InvalidStateError
 from wirework.log import CompositeLogger, ILogger, NullLogger
 from wirework.refer import Locator, References
@@ -232,7 +232,7 @@ class Container:
             )
             error = first_error(run)
             if interruption is not None and interruption.requested:
-                error = self._interrupted(interruption, run, error)
+                error = interrupted(interruption, run, error)
         except BaseException as exc:
             error = exc
         if error is not None:
@@ -240,18 +240,6 @@ class Container:
             unwind_then_raise(correlation_id, opened, plan.order, error, closer)
         self._plan = plan
         self.references = plan.references
-
-    @staticmethod
-    def _interrupted(
-        interruption: Interruption, run: Pass, error: BaseException | None
-    ) -> Interrupted:
-        stopped = Interrupted(interruption.signum)
-        if run.abandoned:
-            left = ", ".join(node.label for node in run.abandoned)
-            stopped.add_note(f"left opening (each is closed if its open returns): {left}")
-        if error is not None:
-            stopped.add_note(f"also: {error}")
-        return stopped
 
     def close(self, correlation_id: str | None = None) -> None:
         """Close in exact reverse of the completed opens, then unwire; idempotent.

@@ -19,6 +19,7 @@ from typing import Any, NoReturn
 
 from wirework.config import ConfigParams
 from wirework.container._graph import Node
+from wirework.container._interrupt import Interrupted, Interruption
 from wirework.container._loops import Loops
 from wirework.container._runtime import Limits, Pass
 from wirework.errors import InvalidArgumentError, LifecycleError
@@ -190,6 +191,17 @@ def first_error(run: Pass) -> BaseException | None:
     for other in ordered[1:]:
         error.add_note(f"also: {other}")
     return error
+
+
+def interrupted(interruption: Interruption, run: Pass, error: BaseException | None) -> Interrupted:
+    """What a start stopped on request raises: which opens it left, and any error."""
+    stopped = Interrupted(interruption.signum)
+    if run.abandoned:
+        left = ", ".join(node.label for node in run.abandoned)
+        stopped.add_note(f"left opening (each is closed if its open returns): {left}")
+    if error is not None:
+        stopped.add_note(f"also: {error}")
+    return stopped
 
 
 def unwind_then_raise(
