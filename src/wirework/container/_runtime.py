@@ -259,13 +259,8 @@ class Pass:
             if self._workers:
                 return  # the workers there are go on, fewer at a time
             node = self._ready[0][2]
-            failure = LifecycleError(
-                f"{self.step} could not start: no thread to run it on ({exc})",
-                component=node.label,
-                source=node.source,
-            )
-            failure.__cause__ = exc
-            self.failures.append(failure)
+            message = f"{self.step} could not start: no thread to run it on ({exc})"
+            self.failures.append(_failure(message, node, exc))
             self._stop()
             self._notify()
 
@@ -375,13 +370,8 @@ class Pass:
     def _record(self, node: Node, error: BaseException) -> None:
         self.errors[id(node)] = error
         if isinstance(error, Exception):
-            failure = LifecycleError(
-                f"{self.step} failed: {type(error).__name__}: {error}",
-                component=node.label,
-                source=node.source,
-            )
-            failure.__cause__ = error
-            self.failures.append(failure)
+            message = f"{self.step} failed: {type(error).__name__}: {error}"
+            self.failures.append(_failure(message, node, error))
         else:
             error.add_note(f"during {self.step} of {node.where()}")
             self.interrupts.append(error)
@@ -392,3 +382,9 @@ class Pass:
         if self.step == "open":
             close_late(node.component, node.where(), self._args, self._loops)
             node.state = "closed"
+
+
+def _failure(message: str, node: Node, cause: BaseException) -> LifecycleError:
+    failure = LifecycleError(message, component=node.label, source=node.source)
+    failure.__cause__ = cause
+    return failure
