@@ -26,6 +26,7 @@ from wirework.container._engine import failed as _failed
 from wirework.container._engine import unwind, unwind_then_raise
 from wirework.container._graph import NO_NEEDS, Graph, Node
 from wirework.container._info import ContextInfo
+from wirework.container._registrations import Registration
 from wirework.descriptor import WILDCARD, Descriptor, closest_descriptors
 from wirework.errors import ConfigError, ConfigProblems, CreateError, WireworkError
 from wirework.lifecycle import capabilities
@@ -92,7 +93,7 @@ class Builder:
         self._trial = trial
         self.info = own_info
         self.logger: ILogger = NullLogger()
-        self.registered: dict[int, tuple[Descriptor | type, Any]] = {}  # entry -> put
+        self.registered: dict[int, Registration] = {}  # entry -> what it put
 
     def build(self) -> Plan:
         """Create, configure and wire every entry; on any failure, unwire what was wired."""
@@ -189,11 +190,12 @@ class Builder:
             else type(component)
         )
         references.put(locator, component)
-        self.registered[index] = (locator, component)
+        node = Node(index, spec.label, spec.source, component, locator, NO_NEEDS)
+        self.registered[index] = node  # its locator and component: no pair to keep
         configure(component, spec)
         if capabilities(component).factory:
             factories.add(component)
-        return Node(index, spec.label, spec.source, component, locator, NO_NEEDS)
+        return node
 
     def match_overrides(self, problems: list[WireworkError]) -> Overrides:
         """Which entries each override replaces; a locator matching none is a problem."""

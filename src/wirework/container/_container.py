@@ -40,6 +40,7 @@ from wirework.container._health import HealthReport
 from wirework.container._info import ContextInfo
 from wirework.container._interrupt import Interruption
 from wirework.container._loops import Loops, in_thread
+from wirework.container._registrations import Registration, registrations, unless_derivable
 from wirework.errors import InvalidStateError
 from wirework.log import CompositeLogger, ILogger, NullLogger
 from wirework.refer import Locator, References
@@ -91,7 +92,8 @@ class Container:
         self._plan: Plan | None = None
         self._nodes: list[Node] = []  # config order, from the build until the close
         self._opened: list[Node] = []
-        self._registered: dict[int, tuple[Any, Any]] = {}  # entry index -> (locator, component)
+        # entry index -> what it put in the references; None: each entry its own node
+        self._registered: dict[int, Registration] | None = None
         self._read_from: tuple[str | os.PathLike[str], Mapping[str, Any] | None] | None = None
         self._generation = 0  # odd while a reload swaps config and nodes (see health)
         self._phase = "stopped"
@@ -173,7 +175,7 @@ class Container:
             return builder.build()
         finally:
             self.info, self.logger = builder.info, builder.logger
-            self._registered = builder.registered
+            self._registered = unless_derivable(builder.registered)
 
     def _closer(self) -> Closer:
         config = self.config
@@ -308,7 +310,8 @@ class Container:
                     f"container {self.info.name} cannot reload: {problem}",
                     hint="reload a container made by Container.from_file, once it is open",
                 )
-            live = Live(self.config, self._nodes, self._opened, self._plan.order, self._registered)
+            registered = registrations(self._registered, self._nodes)
+            live = Live(self.config, self._nodes, self._opened, self._plan.order, registered)
             reload = Reload(
                 factories=self._factories,
                 overrides=self.overrides,

@@ -47,12 +47,12 @@ from wirework.container._engine import (
 from wirework.container._graph import NO_NEEDS, Graph, Node
 from wirework.container._info import ContextInfo
 from wirework.container._loops import Loops
+from wirework.container._registrations import Registration, put_by
 from wirework.container._reload_plan import ReloadPlan, plan_reload
 from wirework.errors import LifecycleError, WireworkError
 from wirework.lifecycle import capabilities
 from wirework.refer import Locator, References
 
-Registration = tuple[Any, Any]  # (locator, component): what one entry put in the references
 UNCHANGED = "the reload changed nothing: the service runs on as it was"
 
 
@@ -217,7 +217,7 @@ class Reload:
     def _unregister(self, live: Live, index: int) -> None:
         registration = live.registered.pop(index, None)
         if registration is not None:
-            self._references.remove_component(*registration)
+            self._references.remove_component(*put_by(registration))
 
     def _renumber(self, live: Live, plan: ReloadPlan, config: list[ComponentSpec]) -> list[Node]:
         """The components that stay, as nodes of the new config (new index, needs and
@@ -327,7 +327,7 @@ class Reload:
         """Unregister what a failed start registered."""
         for index, registration in registered.items():
             live.registered.pop(index, None)
-            self._references.remove_component(*registration)
+            self._references.remove_component(*put_by(registration))
 
 
 def _not_running(specs: list[ComponentSpec]) -> str:
