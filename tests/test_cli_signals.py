@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -37,10 +38,24 @@ def sleeper(
     )
 
 
+STARTED: list[subprocess.Popen[str]] = []
+
+
+@pytest.fixture(autouse=True)
+def _nothing_left_running() -> Iterator[None]:
+    """A test that fails half-way still stops the service it started (by its PID)."""
+    yield
+    while STARTED:
+        process = STARTED.pop()
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+
+
 def start(tmp_path: Path, *entries: str, options: tuple[str, ...] = ()) -> subprocess.Popen[str]:
     config = tmp_path / "config.yml"
     config.write_text("".join(entries))
-    return subprocess.Popen(
+    process = subprocess.Popen(
         [
             sys.executable,
             *("-m", "wirework", "run", "-c", str(config), "--app-dir", str(TESTS), *options),
@@ -51,6 +66,8 @@ def start(tmp_path: Path, *entries: str, options: tuple[str, ...] = ()) -> subpr
         text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
+    STARTED.append(process)
+    return process
 
 
 def wait_for_line(journal: Path, line: str, process: subprocess.Popen[str]) -> None:
