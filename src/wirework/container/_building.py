@@ -22,11 +22,11 @@ from wirework.build import CompositeFactory, load_type
 from wirework.config import ComponentSpec, ConfigParams
 from wirework.config.schema import check_entry
 from wirework.container._configuring import configure
-from wirework.container._engine import failed as _failed
 from wirework.container._engine import unwind, unwind_then_raise
 from wirework.container._graph import NO_NEEDS, Graph, Node
 from wirework.container._info import ContextInfo
 from wirework.container._registrations import Registration
+from wirework.container._runtime import failed as _failed
 from wirework.descriptor import WILDCARD, Descriptor, closest_descriptors
 from wirework.errors import ConfigError, ConfigProblems, CreateError, WireworkError
 from wirework.lifecycle import capabilities

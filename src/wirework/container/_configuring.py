@@ -11,7 +11,7 @@ from typing import Any
 
 from wirework.config import ComponentSpec
 from wirework.config.schema import check_entry, hand_over, take_back
-from wirework.container._engine import failed
+from wirework.container._runtime import failed
 from wirework.errors import ConfigError, ConfigProblems, WireworkError
 from wirework.lifecycle import capabilities
 

@@ -21,7 +21,7 @@ from wirework.config import ConfigParams
 from wirework.container._graph import Node
 from wirework.container._interrupt import Interrupted, Interruption
 from wirework.container._loops import Loops
-from wirework.container._runtime import Limits, Pass
+from wirework.container._runtime import Limits, Pass, failed
 from wirework.errors import InvalidArgumentError, LifecycleError
 from wirework.lifecycle import capabilities
 
@@ -237,15 +237,6 @@ def raise_failures(
         raise interrupt
     if failures:
         raise ExceptionGroup(message, failures)
-
-
-def failed(step: str, label: str, source: str | None, cause: Exception) -> LifecycleError:
-    """The error for a component's failed lifecycle ``step``, chained to its cause."""
-    error = LifecycleError(
-        f"{step} failed: {type(cause).__name__}: {cause}", component=label, source=source
-    )
-    error.__cause__ = cause
-    return error
 
 
 def _forget(opened: list[Node], node: Node) -> None:

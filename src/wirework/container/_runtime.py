@@ -259,8 +259,13 @@ class Pass:
             if self._workers:
                 return  # the workers there are go on, fewer at a time
             node = self._ready[0][2]
-            message = f"{self.step} could not start: no thread to run it on ({exc})"
-            self.failures.append(_failure(message, node, exc))
+            failure = LifecycleError(
+                f"{self.step} could not start: no thread to run it on ({exc})",
+                component=node.label,
+                source=node.source,
+            )
+            failure.__cause__ = exc
+            self.failures.append(failure)
             self._stop()
             self._notify()
 
@@ -370,8 +375,7 @@ class Pass:
     def _record(self, node: Node, error: BaseException) -> None:
         self.errors[id(node)] = error
         if isinstance(error, Exception):
-            message = f"{self.step} failed: {type(error).__name__}: {error}"
-            self.failures.append(_failure(message, node, error))
+            self.failures.append(failed(self.step, node.label, node.source, error))
         else:
             error.add_note(f"during {self.step} of {node.where()}")
             self.interrupts.append(error)
@@ -384,7 +388,10 @@ class Pass:
             node.state = "closed"
 
 
-def _failure(message: str, node: Node, cause: BaseException) -> LifecycleError:
-    failure = LifecycleError(message, component=node.label, source=node.source)
-    failure.__cause__ = cause
-    return failure
+def failed(step: str, label: str, source: str | None, cause: Exception) -> LifecycleError:
+    """The error for a component's failed lifecycle ``step``, chained to its cause."""
+    error = LifecycleError(
+        f"{step} failed: {type(cause).__name__}: {cause}", component=label, source=source
+    )
+    error.__cause__ = cause
+    return error
