@@ -6,7 +6,7 @@ import os
 import sys
 import traceback
 
-from wirework.config._secrets import redact, secret_values
+from wirework.config._secrets import redact, secrets_of
 from wirework.container import Container
 
 
@@ -34,7 +34,7 @@ def report(
         text = "".join(traceback.format_exception(exc))
     else:
         text = f"wirework: {prefix}{describe(exc, separator)}\n"
-    secrets = {secret for spec in container.config for secret in secret_values(spec.config)}
+    secrets = secrets_of(spec.config for spec in container.config)
     sys.stderr.write(redact(text, secrets))
 
 

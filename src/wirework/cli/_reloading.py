@@ -16,7 +16,7 @@ import contextlib
 import sys
 
 from wirework.cli._output import describe
-from wirework.config._secrets import redact, secret_values
+from wirework.config._secrets import redact, secrets_of
 from wirework.container import Container
 from wirework.errors import WireworkError
 
@@ -54,10 +54,9 @@ def say(container: Container, text: str, args: argparse.Namespace) -> None:
     secret of the running and of the new config masked."""
     from wirework.config._loader import load_config  # for the new config's secrets
 
-    secrets = {s for spec in container.config for s in secret_values(spec.config)}
+    secrets = secrets_of(spec.config for spec in container.config)
     with contextlib.suppress(WireworkError):  # a file that does not load has none to add
-        for spec in load_config(args.config, dict(args.params)):
-            secrets |= secret_values(spec.config)
+        secrets |= secrets_of(spec.config for spec in load_config(args.config, dict(args.params)))
     text = redact(text, secrets)
     if unlogged(container):
         print(f"wirework: {text}", file=sys.stderr, flush=True)

@@ -34,7 +34,7 @@ from wirework.cli._output import describe, report
 from wirework.cli._probes import ProbeServer, serve_probes
 from wirework.cli._reloading import ReloadRequests, reload_service, say, unlogged
 from wirework.cli._watch import ConfigWatcher
-from wirework.config._secrets import secret_values
+from wirework.config._secrets import secrets_of
 from wirework.container import Container, Interrupted, Interruption
 from wirework.container._engine import MAX_PARALLEL
 from wirework.container._health import HealthReport
@@ -200,7 +200,7 @@ def _serve_probes(
             return HealthReport("starting", found.components)
         return found
 
-    secrets = {secret for spec in container.config for secret in secret_values(spec.config)}
+    secrets = secrets_of(spec.config for spec in container.config)
     host = args.health_host or "127.0.0.1"
     probes = serve_probes(host, args.health_port, health, secrets=secrets)
     print(f"wirework: health probes on {probes.url}", file=sys.stderr, flush=True)

@@ -106,6 +106,11 @@ def redact(text: str, secrets: Iterable[str] = (), *, one_line: bool = False) ->
     return " ".join(text.split()) if one_line else text
 
 
+def secrets_of(configs: Iterable[Mapping[str, Any]]) -> set[str]:
+    """Every secret of several configs (the entries of a file), for one redaction."""
+    return {secret for config in configs for secret in secret_values(config)}
+
+
 def secret_values(config: Mapping[str, Any]) -> frozenset[str]:
     """Every secret ``config`` holds, as written and as a driver would decode it."""
     found: set[str] = set()
