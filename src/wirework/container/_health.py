@@ -79,6 +79,8 @@ def overall(phase: Phase | str, components: tuple[ComponentHealth, ...]) -> Stat
     """The container's status from its phase and, while it runs, its components."""
     if phase == "running":
         return "ready" if all(c.ok for c in components) else "unhealthy"
-    if phase in ("starting", "stopping"):
-        return phase  # type: ignore[return-value]
+    if phase == "starting":
+        return "starting"
+    if phase == "stopping":
+        return "stopping"
     return "stopped"
