@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from processes import Started
+
 TESTS = Path(__file__).parent
 SLOW = 60.0  # an open or close that would outlast any test: it must be cut short
 
@@ -38,18 +40,13 @@ def sleeper(
     )
 
 
-STARTED: list[subprocess.Popen[str]] = []
+STARTED = Started()
 
 
 @pytest.fixture(autouse=True)
 def _nothing_left_running() -> Iterator[None]:
-    """A test that fails half-way still stops the service it started (by its PID)."""
     yield
-    while STARTED:
-        process = STARTED.pop()
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
+    STARTED.stop_all()
 
 
 def start(tmp_path: Path, *entries: str, options: tuple[str, ...] = ()) -> subprocess.Popen[str]:
@@ -66,7 +63,7 @@ def start(tmp_path: Path, *entries: str, options: tuple[str, ...] = ()) -> subpr
         text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
-    STARTED.append(process)
+    STARTED.track(process)
     return process
 
 

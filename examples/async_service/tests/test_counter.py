@@ -17,20 +17,17 @@ from pathlib import Path
 
 import pytest
 
+from processes import Started
+
 HERE = Path(__file__).parents[1]
 SEEN: dict[int, list[str]] = {}  # each process's output lines up to its listening line
-STARTED: list[subprocess.Popen[str]] = []
+STARTED = Started()
 
 
 @pytest.fixture(autouse=True)
 def _nothing_left_running() -> Iterator[None]:
-    """A test that fails half-way still stops the service it started (by its PID)."""
     yield
-    while STARTED:
-        process = STARTED.pop()
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
+    STARTED.stop_all()
 
 
 def start(tmp_path: Path, *options: str, **env: str) -> tuple[subprocess.Popen[str], int]:
@@ -42,7 +39,7 @@ def start(tmp_path: Path, *options: str, **env: str) -> tuple[subprocess.Popen[s
         text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1", "WIREWORK_NO_CACHE": "1", **env},
     )
-    STARTED.append(process)
+    STARTED.track(process)
     assert process.stdout is not None
     deadline = time.monotonic() + 30
     seen = SEEN[process.pid] = []
