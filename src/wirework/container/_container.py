@@ -178,8 +178,7 @@ class Container:
             self._registered = unless_derivable(builder.registered)
 
     def _closer(self) -> Closer:
-        config = self.config
-        return Closer(self.bounds, lambda node: config[node.index].config, self._loops)
+        return Closer(self.bounds, self.config, self._loops)
 
     # -- lifecycle ----------------------------------------------------------------
     def open(

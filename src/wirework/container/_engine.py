@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, NoReturn
 
-from wirework.config import ConfigParams
+from wirework.config import ComponentSpec, ConfigParams
 from wirework.container._graph import Node
 from wirework.container._interrupt import Interrupted, Interruption
 from wirework.container._loops import Loops
@@ -130,11 +130,15 @@ def open_pass(
 
 @dataclass(frozen=True, slots=True)
 class Closer:
-    """What closing needs: the bounds, each node's entry config, the async loop."""
+    """What closing needs: the bounds, the config the nodes' indexes point into, the
+    async loop."""
 
     bounds: Bounds
-    config_of: ConfigOf
+    config: Sequence[ComponentSpec]
     loops: Loops
+
+    def config_of(self, node: Node) -> ConfigParams:
+        return self.config[node.index].config
 
 
 def unwind(

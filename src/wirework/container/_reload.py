@@ -202,8 +202,8 @@ class Reload:
     ) -> tuple[list[LifecycleError], BaseException | None]:
         """Close ``leaving`` in reverse of their opens, then unwire them in reverse."""
         ids = {id(node) for node in leaving}
-        config = live.config  # the running config: the nodes' indexes point into it
-        closer = Closer(self._bounds, lambda node: config[node.index].config, self._loops)
+        # The running config: the nodes' indexes point into it.
+        closer = Closer(self._bounds, live.config, self._loops)
         failures, interrupt = unwind(
             correlation_id,
             [node for node in live.opened if id(node) in ids],
@@ -260,7 +260,7 @@ class Reload:
         new = {id(node) for node in created}
         opening = [node for node in order if id(node) in new]
         opened: list[Node] = []
-        closer = Closer(self._bounds, lambda node: live.config[node.index].config, self._loops)
+        closer = Closer(self._bounds, live.config, self._loops)
         try:
             run = open_pass(
                 opening,
